@@ -1,0 +1,69 @@
+package orders
+
+import (
+	"strings"
+	"unicode"
+)
+
+// NumberKey returns the form of an order number (or a customer reference) under
+// which it is stored and looked up, so that the ways people type it all meet:
+// case, spaces and punctuation do not count (spaces that group digits
+// join them), a leading "#", "n°" or "no." is
+// dropped, and leading zeros of each run of digits are ignored because ERPs pad
+// numbers that people do not ("SO-000123", "so 123" and "#SO123" share a key).
+// It returns "" when s holds no letter or digit.
+func NumberKey(s string) string {
+	s = strings.TrimSpace(strings.ToUpper(s))
+	s = trimNumberPrefix(s)
+	var b strings.Builder
+	inDigits, leading := false, false
+	pendingZero := false
+	runes := []rune(s)
+	for i, r := range runes {
+		switch {
+		case r >= '0' && r <= '9':
+			if !inDigits {
+				inDigits, leading = true, true
+			}
+			if leading && r == '0' {
+				pendingZero = true
+				continue
+			}
+			leading, pendingZero = false, false
+			b.WriteRune(r)
+		case inDigits && unicode.IsSpace(r) && i+1 < len(runes) && runes[i+1] >= '0' && runes[i+1] <= '9':
+			// "4 500 012 345": spaces group the digits of one number.
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if pendingZero {
+				b.WriteByte('0')
+			}
+			inDigits, leading, pendingZero = false, false, false
+			b.WriteRune(r)
+		default:
+			// Separators are dropped but end a run of digits.
+			if pendingZero {
+				b.WriteByte('0')
+			}
+			inDigits, leading, pendingZero = false, false, false
+		}
+	}
+	if pendingZero {
+		b.WriteByte('0')
+	}
+	return b.String()
+}
+
+// trimNumberPrefix drops the ways people introduce a number, which are not part of it.
+func trimNumberPrefix(s string) string {
+	numberPrefixes := [...]string{"#", "N°", "Nº", "NO.", "NO:", "NUM.", "N."}
+	for changed := true; changed; {
+		changed = false
+		for _, p := range numberPrefixes {
+			if strings.HasPrefix(s, p) {
+				s = strings.TrimSpace(s[len(p):])
+				changed = true
+			}
+		}
+	}
+	return s
+}

@@ -1,0 +1,203 @@
+// Package orders is orderbot's domain: the open-order portfolio, its statuses
+// and blocks, the people responsible for each order, and the rules about them.
+// It imports no database, Slack or model package; adapters depend on it, never
+// the other way round.
+package orders
+
+import (
+	"strings"
+	"time"
+)
+
+// Role is what a person does in the sales organisation.
+type Role string
+
+// The roles of the directory.
+const (
+	RoleRep       Role = "rep"       // owns the customer relationship
+	RoleAssistant Role = "assistant" // follows orders administratively (ADV)
+	RoleManager   Role = "manager"   // sees the whole portfolio
+)
+
+// ParseRole returns the role whose code is s.
+func ParseRole(s string) (Role, error) {
+	switch Role(s) {
+	case RoleRep, RoleAssistant, RoleManager:
+		return Role(s), nil
+	}
+	return "", Errorf(EInvalid, "%q is not a role (rep, assistant, manager)", s)
+}
+
+// Person is someone in the directory.
+type Person struct {
+	ID            int64
+	Email         string
+	Name          string
+	Role          Role
+	Code          string   // how the ERP names them, when it uses a code
+	SlackUserID   string   // empty until known
+	DigestChannel string   // reps: where their daily digest goes
+	Language      Language // empty means the configured default
+	// Placeholder marks a person created because an order named them before
+	// the directory did; they get no answers until the directory is imported.
+	Placeholder bool
+}
+
+// Customer is a company that orders.
+type Customer struct {
+	ID   int64
+	Code string // the ERP's customer code, unique
+	Name string
+}
+
+// CustomerMatch is a customer found by name, with how well it matched.
+type CustomerMatch struct {
+	Customer
+	// Score is the similarity of the query to the name, from 0 to 1; 1 means
+	// every word of the query is found in the name.
+	Score float64
+	// ExactWords tells that every word of the query is a whole word of the
+	// name (accents, case and punctuation aside): typed, not guessed.
+	ExactWords bool
+	// OpenOrders is how many open orders the customer has.
+	OpenOrders int
+}
+
+// Block is one active reason an order is held. An order may be held for
+// several reasons at once; its status is the most urgent one.
+type Block struct {
+	Kind   Status // a blocked status
+	Reason string // free text from the ERP: "encours dépassé de 12 400 €"
+	Since  time.Time
+	// ExpectedRelease is when the block should lift, when the ERP knows.
+	ExpectedRelease *time.Time
+}
+
+// Line is one product line of an order.
+type Line struct {
+	Number       int
+	Product      string
+	QtyOrdered   float64
+	QtyAvailable float64
+	RestockOn    *time.Time
+}
+
+// Order is one customer order, open or closed.
+type Order struct {
+	ID          int64
+	Number      string // as the ERP writes it
+	Customer    Customer
+	CustomerRef string // the customer's own reference (their PO number)
+	Rep         *Person
+	Assistant   *Person
+	Status      Status
+	BlockReason string
+	StatusSince time.Time
+	// ExpectedRelease is when the order should be released, when known.
+	ExpectedRelease *time.Time
+	Blocks          []Block
+	AmountCents     int64 // excluding tax, in hundredths of Currency
+	Currency        string
+	OrderedOn       *time.Time
+	RequestedOn     *time.Time
+	PromisedOn      *time.Time
+	ClosedAt        *time.Time
+	Lines           []Line
+	UpdatedAt       time.Time
+}
+
+// Blocked reports whether the order waits for someone to act.
+func (o Order) Blocked() bool { return o.Status.Blocked() }
+
+// Closed reports whether the order has left the open portfolio.
+func (o Order) Closed() bool { return o.Status.Closed() }
+
+// StatusChange is one entry of an order's history: every change is kept so
+// that "blocked since", "newly blocked" and aging are exact, never guessed.
+type StatusChange struct {
+	ID       int64
+	OrderID  int64
+	From     Status // empty for the order's first status
+	To       Status
+	Reason   string
+	At       time.Time
+	Source   string // "import:<profile>", "api", "sample", ...
+	ImportID int64  // the import run that made the change, 0 if none
+}
+
+// OrderFilter selects open orders. Zero fields do not filter.
+type OrderFilter struct {
+	CustomerID  int64
+	RepID       int64
+	AssistantID int64
+	Statuses    []Status
+	BlockedOnly bool
+	// Limit caps how many orders come back (the totals still count them all);
+	// zero means the store's default.
+	Limit int
+}
+
+// OrderList is a page of open orders, blocked first, with totals over every
+// order the filter selects.
+type OrderList struct {
+	Orders       []Order
+	Total        int
+	TotalCents   map[string]int64 // per currency
+	Blocked      int
+	BlockedCents map[string]int64 // per currency
+}
+
+// Validate checks what an order must have before it is stored, and says in
+// one sentence what is wrong.
+func (o Order) Validate() error {
+	switch {
+	case NumberKey(o.Number) == "":
+		return Errorf(EInvalid, "the order number %q has no letter or digit", o.Number)
+	case !o.Status.Valid():
+		return Errorf(EInvalid, "order %s: %q is not an order status", o.Number, o.Status)
+	case o.Customer.ID == 0 && o.Customer.Code == "":
+		return Errorf(EInvalid, "order %s has no customer", o.Number)
+	case len(o.Currency) != 3:
+		return Errorf(EInvalid, "order %s: %q is not a currency code", o.Number, o.Currency)
+	}
+	seen := map[Status]bool{}
+	for _, b := range o.Blocks {
+		if !b.Kind.Blocked() {
+			return Errorf(EInvalid, "order %s: %q is not a kind of block", o.Number, b.Kind)
+		}
+		if seen[b.Kind] {
+			return Errorf(EInvalid, "order %s is blocked twice for %q", o.Number, b.Kind)
+		}
+		seen[b.Kind] = true
+	}
+	if len(o.Blocks) > 0 && !o.Status.Blocked() && !o.Status.Closed() {
+		return Errorf(EInvalid, "order %s has active blocks but the status %q", o.Number, o.Status)
+	}
+	return nil
+}
+
+// Validate checks a person before they are stored.
+func (p Person) Validate() error {
+	if strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Email) == "" {
+		return Errorf(EInvalid, "a person needs a name or an e-mail")
+	}
+	if p.Email != "" && !strings.Contains(p.Email, "@") {
+		return Errorf(EInvalid, "%q is not an e-mail address", p.Email)
+	}
+	if _, err := ParseRole(string(p.Role)); err != nil {
+		return err
+	}
+	if p.Language != "" {
+		if _, err := ParseLanguage(string(p.Language)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TrackedOrder is an order with the status changes that led to it, oldest
+// first: how generated and sample portfolios are loaded in bulk.
+type TrackedOrder struct {
+	Order   Order
+	History []StatusChange
+}

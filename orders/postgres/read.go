@@ -1,0 +1,158 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// DefaultListLimit is how many orders a list returns when the filter sets no limit.
+const DefaultListLimit = 50
+
+// OrderByNumber returns the order whose number is number, typed the way people
+// type it (see orders.NumberKey), with its customer, rep, assistant, active
+// blocks and lines. An exact match of the ERP's spelling wins over a match of
+// the key alone.
+func (s *Store) OrderByNumber(ctx context.Context, number string) (orders.Order, error) {
+	key := orders.NumberKey(number)
+	if key == "" {
+		return orders.Order{}, orders.Errorf(orders.EInvalid, "%q is not an order number", number)
+	}
+	row := s.db.QueryRow(ctx, orderSelect(true)+`
+		WHERE o.number_key = $1 ORDER BY o.number = $2 DESC, o.closed_at IS NULL DESC, o.id DESC LIMIT 1`,
+		key, strings.TrimSpace(number))
+	o, err := scanOrder(row)
+	if err != nil {
+		return o, notFound(err, "no order numbered %q", number)
+	}
+	return o, nil
+}
+
+// OrdersByCustomerRef returns the orders whose customer reference (the
+// customer's PO number) is ref, typed loosely as order numbers are; open
+// orders first, then the most recent.
+func (s *Store) OrdersByCustomerRef(ctx context.Context, ref string, limit int) ([]orders.Order, error) {
+	key := orders.NumberKey(ref)
+	if key == "" {
+		return nil, orders.Errorf(orders.EInvalid, "%q is not a customer reference", ref)
+	}
+	rows, err := s.db.Query(ctx, orderSelect(false)+`
+		WHERE o.customer_ref_key = $1
+		ORDER BY o.closed_at IS NULL DESC, o.ordered_on DESC NULLS LAST, o.id DESC LIMIT $2`, key, listLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("orders by customer reference: %w", err)
+	}
+	return collectOrders(rows)
+}
+
+// OpenOrders returns the open orders f selects, blocked first (most urgent
+// status, then oldest block), and totals over all of them.
+func (s *Store) OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.OrderList, error) {
+	where, args := openFilter(f)
+	list := orders.OrderList{TotalCents: map[string]int64{}, BlockedCents: map[string]int64{}}
+
+	blocked := statusStrings(orders.BlockedStatuses())
+	var urgency strings.Builder
+	urgency.WriteString("CASE o.status")
+	for i, st := range orders.Statuses() {
+		fmt.Fprintf(&urgency, " WHEN '%s' THEN %d", st, i)
+	}
+	urgency.WriteString(" END")
+
+	batch := &pgx.Batch{}
+	batch.Queue(orderSelect(false)+" WHERE "+where+
+		" ORDER BY "+urgency.String()+", o.status_since, o.id LIMIT "+fmt.Sprint(listLimit(f.Limit)), args...).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			list.Orders, err = collectOrders(rows)
+			return err
+		})
+	totalsArgs := append(append([]any{}, args...), blocked)
+	batch.Queue(`SELECT o.currency, count(*), (sum(o.amount) * 100)::bigint,
+			count(*) FILTER (WHERE o.status = ANY($`+fmt.Sprint(len(totalsArgs))+`)),
+			coalesce((sum(o.amount) FILTER (WHERE o.status = ANY($`+fmt.Sprint(len(totalsArgs))+`)) * 100)::bigint, 0)
+		FROM orders o WHERE `+where+` GROUP BY o.currency`, totalsArgs...).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var cur string
+				var n, cents, nb, bcents int64
+				if err := rows.Scan(&cur, &n, &cents, &nb, &bcents); err != nil {
+					return err
+				}
+				list.Total += int(n)
+				list.Blocked += int(nb)
+				list.TotalCents[cur] += cents
+				if nb > 0 {
+					list.BlockedCents[cur] += bcents
+				}
+			}
+			return rows.Err()
+		})
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		return list, fmt.Errorf("open orders: %w", err)
+	}
+	return list, nil
+}
+
+// openFilter returns the WHERE clause and arguments selecting the open orders
+// of f. Only the conditions f uses are written, so each shape of question gets
+// a plan made for it.
+func openFilter(f orders.OrderFilter) (string, []any) {
+	conds := []string{"o.closed_at IS NULL"}
+	var args []any
+	add := func(cond string, arg any) {
+		args = append(args, arg)
+		conds = append(conds, fmt.Sprintf(cond, len(args)))
+	}
+	if f.CustomerID != 0 {
+		add("o.customer_id = $%d", f.CustomerID)
+	}
+	if f.RepID != 0 {
+		add("o.rep_id = $%d", f.RepID)
+	}
+	if f.AssistantID != 0 {
+		add("o.assistant_id = $%d", f.AssistantID)
+	}
+	if len(f.Statuses) > 0 {
+		add("o.status = ANY($%d)", statusStrings(f.Statuses))
+	}
+	if f.BlockedOnly {
+		add("o.status = ANY($%d)", statusStrings(orders.BlockedStatuses()))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func statusStrings(st []orders.Status) []string {
+	out := make([]string, len(st))
+	for i, s := range st {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func listLimit(n int) int {
+	if n <= 0 {
+		return DefaultListLimit
+	}
+	return n
+}
+
+// History returns the status changes of an order, oldest first.
+func (s *Store) History(ctx context.Context, orderID int64) ([]orders.StatusChange, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, order_id, coalesce(from_status, ''), to_status, reason, at, source,
+		coalesce(import_id, 0) FROM status_history WHERE order_id = $1 ORDER BY at, id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("history of order %d: %w", orderID, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (orders.StatusChange, error) {
+		var c orders.StatusChange
+		var from, to string
+		err := r.Scan(&c.ID, &c.OrderID, &from, &to, &c.Reason, &c.At, &c.Source, &c.ImportID)
+		c.From, c.To = orders.Status(from), orders.Status(to)
+		return c, err
+	})
+}

@@ -1,0 +1,145 @@
+package postgres
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// personJSON builds the object a person is read back from, or NULL; people
+// come through LEFT JOINs, and one nullable object reads more simply than
+// nine nullable columns.
+func personJSON(alias string) string {
+	return fmt.Sprintf(`CASE WHEN %[1]s.id IS NULL THEN NULL ELSE jsonb_build_object(
+		'id', %[1]s.id, 'email', %[1]s.email, 'name', %[1]s.name, 'role', %[1]s.role, 'code', %[1]s.code,
+		'slack_user_id', %[1]s.slack_user_id, 'digest_channel', %[1]s.digest_channel,
+		'language', %[1]s.language, 'placeholder', %[1]s.placeholder) END`, alias)
+}
+
+// orderSelect returns the SELECT that reads orders with their customer, rep,
+// assistant and active blocks (and lines when withLines), from "orders o".
+func orderSelect(withLines bool) string {
+	lines := "NULL::jsonb"
+	if withLines {
+		lines = `(SELECT jsonb_agg(jsonb_build_object('line_no', l.line_no, 'product', l.product,
+			'qty_ordered', l.qty_ordered, 'qty_available', l.qty_available, 'restock_on', l.restock_on)
+			ORDER BY l.line_no) FROM order_lines l WHERE l.order_id = o.id)`
+	}
+	return `SELECT o.id, o.number, c.id, c.code, c.name, o.customer_ref,
+		` + personJSON("r") + `, ` + personJSON("a") + `,
+		o.status, o.block_reason, o.status_since, o.expected_release, (o.amount * 100)::bigint, o.currency,
+		o.ordered_on, o.requested_on, o.promised_on, o.closed_at, o.updated_at,
+		(SELECT jsonb_agg(jsonb_build_object('kind', b.kind, 'reason', b.reason, 'since', b.since,
+			'expected_release', b.expected_release) ORDER BY b.since, b.kind)
+			FROM order_blocks b WHERE b.order_id = o.id),
+		` + lines + `
+	FROM orders o
+	JOIN customers c ON c.id = o.customer_id
+	LEFT JOIN people r ON r.id = o.rep_id
+	LEFT JOIN people a ON a.id = o.assistant_id`
+}
+
+type personRow struct {
+	ID            int64   `json:"id"`
+	Email         *string `json:"email"`
+	Name          string  `json:"name"`
+	Role          string  `json:"role"`
+	Code          string  `json:"code"`
+	SlackUserID   *string `json:"slack_user_id"`
+	DigestChannel string  `json:"digest_channel"`
+	Language      *string `json:"language"`
+	Placeholder   bool    `json:"placeholder"`
+}
+
+func (p personRow) person() orders.Person {
+	return orders.Person{
+		ID: p.ID, Email: deref(p.Email), Name: p.Name, Role: orders.Role(p.Role), Code: p.Code,
+		SlackUserID: deref(p.SlackUserID), DigestChannel: p.DigestChannel,
+		Language: orders.Language(deref(p.Language)), Placeholder: p.Placeholder,
+	}
+}
+
+type blockRow struct {
+	Kind            string    `json:"kind"`
+	Reason          string    `json:"reason"`
+	Since           time.Time `json:"since"`
+	ExpectedRelease *string   `json:"expected_release"`
+}
+
+type lineRow struct {
+	LineNo       int     `json:"line_no"`
+	Product      string  `json:"product"`
+	QtyOrdered   float64 `json:"qty_ordered"`
+	QtyAvailable float64 `json:"qty_available"`
+	RestockOn    *string `json:"restock_on"`
+}
+
+// scanOrder reads one row of orderSelect.
+func scanOrder(row pgx.Row) (orders.Order, error) {
+	var (
+		o         orders.Order
+		rep, asst *personRow
+		status    string
+		blocks    []blockRow
+		lines     []lineRow
+	)
+	err := row.Scan(&o.ID, &o.Number, &o.Customer.ID, &o.Customer.Code, &o.Customer.Name, &o.CustomerRef,
+		&rep, &asst,
+		&status, &o.BlockReason, &o.StatusSince, &o.ExpectedRelease, &o.AmountCents, &o.Currency,
+		&o.OrderedOn, &o.RequestedOn, &o.PromisedOn, &o.ClosedAt, &o.UpdatedAt,
+		&blocks, &lines)
+	if err != nil {
+		return o, err
+	}
+	o.Status = orders.Status(status)
+	if rep != nil {
+		p := rep.person()
+		o.Rep = &p
+	}
+	if asst != nil {
+		p := asst.person()
+		o.Assistant = &p
+	}
+	for _, b := range blocks {
+		rel, err := parseDate(b.ExpectedRelease)
+		if err != nil {
+			return o, err
+		}
+		o.Blocks = append(o.Blocks, orders.Block{Kind: orders.Status(b.Kind), Reason: b.Reason, Since: b.Since, ExpectedRelease: rel})
+	}
+	for _, l := range lines {
+		restock, err := parseDate(l.RestockOn)
+		if err != nil {
+			return o, err
+		}
+		o.Lines = append(o.Lines, orders.Line{Number: l.LineNo, Product: l.Product,
+			QtyOrdered: l.QtyOrdered, QtyAvailable: l.QtyAvailable, RestockOn: restock})
+	}
+	return o, nil
+}
+
+// collectOrders reads every row of an orderSelect query.
+func collectOrders(rows pgx.Rows) ([]orders.Order, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (orders.Order, error) { return scanOrder(r) })
+}
+
+func parseDate(s *string) (*time.Time, error) {
+	if s == nil {
+		return nil, nil
+	}
+	t, err := time.Parse(time.DateOnly, *s)
+	if err != nil {
+		return nil, fmt.Errorf("read date %q: %w", *s, err)
+	}
+	return &t, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
