@@ -195,3 +195,32 @@ func repoRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// Database returns the URL of the database name on the server, created and
+// migrated if it does not exist yet. Unlike NewDatabase, it outlives the test
+// binary (on a private cluster, until the cluster stops): it is for data too
+// costly to rebuild every run, such as the benchmarks' generated portfolio.
+func (s *Server) Database(ctx context.Context, name string) (string, error) {
+	conn, err := pgx.Connect(ctx, s.admin)
+	if err != nil {
+		return "", err
+	}
+	var exists bool
+	err = conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)`, name).Scan(&exists)
+	if err == nil && !exists {
+		_, err = conn.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize())
+	}
+	conn.Close(ctx)
+	if err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	st, err := postgres.Open(ctx, s.URL(name), 2)
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return "", err
+	}
+	return s.URL(name), nil
+}

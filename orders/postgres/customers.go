@@ -77,8 +77,11 @@ func (s *Store) CustomersByName(ctx context.Context, name string, limit int) ([]
 	return mergeMatches(open, all, limit), nil
 }
 
+// customerSearchSQL is customerSearch over the customers where selects.
+func customerSearchSQL(where string) string { return fmt.Sprintf(customerSearch, where) }
+
 func (s *Store) searchCustomers(ctx context.Context, where, name string, scan, limit int) ([]orders.CustomerMatch, error) {
-	rows, err := s.db.Query(ctx, fmt.Sprintf(customerSearch, where), name, scan, orders.MinMatchScore)
+	rows, err := s.db.Query(ctx, customerSearchSQL(where), name, scan, orders.MinMatchScore)
 	if err != nil {
 		return nil, fmt.Errorf("search customers by name: %w", err)
 	}

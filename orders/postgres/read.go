@@ -13,6 +13,11 @@ import (
 // DefaultListLimit is how many orders a list returns when the filter sets no limit.
 const DefaultListLimit = 50
 
+// orderByNumberSQL finds an order by number key ($1), preferring the ERP's
+// exact spelling ($2) and then open orders.
+var orderByNumberSQL = orderSelect(true) + `
+	WHERE o.number_key = $1 ORDER BY o.number = $2 DESC, o.closed_at IS NULL DESC, o.id DESC LIMIT 1`
+
 // OrderByNumber returns the order whose number is number, typed the way people
 // type it (see orders.NumberKey), with its customer, rep, assistant, active
 // blocks and lines. An exact match of the ERP's spelling wins over a match of
@@ -22,9 +27,7 @@ func (s *Store) OrderByNumber(ctx context.Context, number string) (orders.Order,
 	if key == "" {
 		return orders.Order{}, orders.Errorf(orders.EInvalid, "%q is not an order number", number)
 	}
-	row := s.db.QueryRow(ctx, orderSelect(true)+`
-		WHERE o.number_key = $1 ORDER BY o.number = $2 DESC, o.closed_at IS NULL DESC, o.id DESC LIMIT 1`,
-		key, strings.TrimSpace(number))
+	row := s.db.QueryRow(ctx, orderByNumberSQL, key, strings.TrimSpace(number))
 	o, err := scanOrder(row)
 	if err != nil {
 		return o, notFound(err, "no order numbered %q", number)
@@ -155,4 +158,13 @@ func (s *Store) History(ctx context.Context, orderID int64) ([]orders.StatusChan
 		c.From, c.To = orders.Status(from), orders.Status(to)
 		return c, err
 	})
+}
+
+// Empty reports whether the store holds no order at all.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var any bool
+	if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT FROM orders)`).Scan(&any); err != nil {
+		return false, fmt.Errorf("count orders: %w", err)
+	}
+	return !any, nil
 }

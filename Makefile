@@ -1,0 +1,29 @@
+# The two commands of the quick start are `make demo` and `make test`.
+GO ?= go
+ORDERBOT := $(GO) run ./cmd/orderbot
+
+.PHONY: demo test lint bench build
+
+## demo: run orderbot on its embedded sample portfolio (no Slack, no setup)
+demo:
+	$(ORDERBOT) demo
+
+## test: lint, then every test against a real PostgreSQL (a private throwaway
+## cluster, or the server ORDERBOT_TEST_DATABASE_URL names)
+test: lint
+	$(ORDERBOT) dev postgres -- $(GO) test -count=1 ./...
+
+## lint: formatting, go vet and staticcheck
+lint:
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+## bench: full-scale benchmarks over a generated 2,000,000-order store,
+## beside pgbench's figures for the same queries (several minutes)
+bench:
+	$(ORDERBOT) dev postgres -- $(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 60m ./orders/postgres/
+
+## build: the orderbot binary in bin/
+build:
+	$(GO) build -o bin/orderbot ./cmd/orderbot

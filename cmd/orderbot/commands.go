@@ -1,0 +1,71 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/orderbot/orderbot/config"
+)
+
+// rootCommand builds the command tree; every command closes over e.
+func rootCommand(e env) *cobra.Command {
+	var configPath string
+	root := &cobra.Command{
+		Use:   "orderbot",
+		Short: "orderbot answers \"where is my order?\" in Slack from the open-order portfolio",
+		// Errors are printed once, by main, as one line.
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.PersistentFlags().StringVar(&configPath, "config", "",
+		"configuration file (default: "+config.DefaultFile+" in the current folder, if present)")
+	load := func() (config.Config, error) { return config.Load(configPath, e.getenv) }
+
+	dev := &cobra.Command{Use: "dev", Short: "Tools for developing orderbot: sample data and throwaway databases"}
+	dev.AddCommand(genCommand(e, load), postgresCommand(e))
+	root.AddCommand(configCommand(e, load), migrateCommand(e, load), demoCommand(e, load), dev)
+	return root
+}
+
+func configCommand(e env, load func() (config.Config, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   "config",
+		Short: "Print the effective configuration, secrets redacted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load()
+			if err != nil {
+				return err
+			}
+			out, err := cfg.YAML()
+			if err != nil {
+				return err
+			}
+			_, err = e.stdout.Write(out)
+			return err
+		},
+	}
+}
+
+func migrateCommand(e env, load func() (config.Config, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Bring the database schema up to date",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load()
+			if err != nil {
+				return err
+			}
+			st, err := openStore(cmd.Context(), cfg, e, false)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := st.Migrate(cmd.Context()); err != nil {
+				return err
+			}
+			_, err = e.stdout.Write([]byte("database schema is up to date\n"))
+			return err
+		},
+	}
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/orderbot/orderbot/config"
+	"github.com/orderbot/orderbot/devdb"
+	"github.com/orderbot/orderbot/orders/postgres"
+)
+
+// errNoDatabase is the one line a command that needs a real database says
+// when none is configured.
+var errNoDatabase = errors.New("database.url is not set: set ORDERBOT_DATABASE_URL (or database.url in orderbot.yaml) to a PostgreSQL URL")
+
+// store is an open store and whatever must be stopped with it.
+type store struct {
+	*postgres.Store
+	cluster *devdb.Cluster
+}
+
+// Close closes the store and stops its private cluster, if any.
+func (s *store) Close() {
+	s.Store.Close()
+	if s.cluster != nil {
+		_ = s.cluster.Stop()
+	}
+}
+
+// openStore opens the configured database. With no database URL, a
+// development command (allowPrivate) gets a private throwaway cluster in
+// ./.devdb, gone when the store is closed; other commands get errNoDatabase.
+func openStore(ctx context.Context, cfg config.Config, e env, allowPrivate bool) (*store, error) {
+	url := cfg.Database.URL
+	var cluster *devdb.Cluster
+	if url == "" {
+		if !allowPrivate {
+			return nil, errNoDatabase
+		}
+		fmt.Fprintln(e.stderr, "no database.url: starting a private PostgreSQL cluster in .devdb (thrown away at exit)")
+		c, err := devdb.Start(ctx, filepath.Join(".", ".devdb"), io.Discard)
+		if err != nil {
+			return nil, err
+		}
+		cluster, url = c, c.URL("postgres")
+	}
+	st, err := postgres.Open(ctx, url, cfg.Database.MaxConns)
+	if err != nil {
+		if cluster != nil {
+			_ = cluster.Stop()
+		}
+		return nil, err
+	}
+	return &store{Store: st, cluster: cluster}, nil
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orderbot/orderbot/devdb"
+)
+
+// testDatabaseEnv names the server the tests create their databases on.
+const testDatabaseEnv = "ORDERBOT_TEST_DATABASE_URL"
+
+func postgresCommand(e env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "postgres -- COMMAND [ARGS...]",
+		Short: "Run a command with a private throwaway PostgreSQL cluster",
+		Long: `Starts a private PostgreSQL cluster in .devdb (from the PostgreSQL server
+binaries installed on this machine), runs COMMAND with ` + testDatabaseEnv + `
+and ORDERBOT_DATABASE_URL pointing at it, then stops and deletes it.
+When ` + testDatabaseEnv + ` is already set, COMMAND runs against that server
+and no cluster is started.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			child := exec.CommandContext(cmd.Context(), args[0], args[1:]...)
+			child.Stdin, child.Stdout, child.Stderr = e.stdin, e.stdout, e.stderr
+			child.Env = os.Environ()
+			if url := e.getenv(testDatabaseEnv); url == "" {
+				c, err := devdb.Start(cmd.Context(), filepath.Join(".", ".devdb"), io.Discard)
+				if err != nil {
+					return err
+				}
+				defer func() { _ = c.Stop() }()
+				child.Env = append(child.Env, testDatabaseEnv+"="+c.URL("postgres"), "ORDERBOT_DATABASE_URL="+c.URL("postgres"))
+			}
+			err := child.Run()
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				return fmt.Errorf("%s exited with status %d", args[0], exit.ExitCode())
+			}
+			return err
+		},
+	}
+}

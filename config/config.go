@@ -1,0 +1,201 @@
+// Package config loads, validates and prints orderbot's configuration.
+//
+// A setting comes, from lowest to highest precedence, from the built-in
+// default (see [Defaults]), from the YAML file (orderbot.yaml by default) and
+// from the environment variable ORDERBOT_<SECTION>_<KEY>, for example
+// ORDERBOT_SLACK_BOT_TOKEN for slack.bot_token. Secrets belong in the
+// environment; the file may hold them too, but every way of printing a
+// [Config] redacts them.
+//
+// Everything is checked once, by [Config.Validate], so that a wrong setting
+// stops the program at start-up with one line naming the key, instead of
+// surfacing as an odd failure later.
+package config
+
+import (
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Config is orderbot's whole configuration. The zero value is not usable:
+// start from [Defaults] or [Load].
+type Config struct {
+	// Database is the PostgreSQL store.
+	Database DatabaseConfig `mapstructure:"database" yaml:"database"`
+	// Slack is the Slack transport.
+	Slack SlackConfig `mapstructure:"slack" yaml:"slack"`
+	// LLM is the optional language model that helps understand questions.
+	LLM LLMConfig `mapstructure:"llm" yaml:"llm"`
+	// Bot is how the bot answers.
+	Bot BotConfig `mapstructure:"bot" yaml:"bot"`
+	// Log is the program's own logging.
+	Log LogConfig `mapstructure:"log" yaml:"log"`
+}
+
+// DatabaseConfig is the database section.
+type DatabaseConfig struct {
+	// URL (database.url) is a postgres:// URL or a key=value connection
+	// string. Empty means development: orderbot runs a private throwaway
+	// cluster. Its password is redacted when printed.
+	URL string `mapstructure:"url" yaml:"url"`
+	// MaxConns (database.max_conns) bounds the connection pool.
+	MaxConns int32 `mapstructure:"max_conns" yaml:"max_conns"`
+	// MigrateOnStart (database.migrate_on_start) applies pending schema
+	// migrations when the program starts.
+	MigrateOnStart bool `mapstructure:"migrate_on_start" yaml:"migrate_on_start"`
+}
+
+// SlackConfig is the slack section. The tokens may stay empty for commands
+// that do not talk to Slack; [Config.RequireSlack] checks them for those
+// that do.
+type SlackConfig struct {
+	// Mode (slack.mode) is "socket" (Socket Mode: no public URL needed) or
+	// "http" (Events API, slash commands and interactivity over HTTP).
+	Mode string `mapstructure:"mode" yaml:"mode"`
+	// BotToken (slack.bot_token) is the bot token, xoxb-... Secret.
+	BotToken string `mapstructure:"bot_token" yaml:"bot_token"`
+	// AppToken (slack.app_token) is the app-level token used by Socket Mode,
+	// xapp-... Secret.
+	AppToken string `mapstructure:"app_token" yaml:"app_token"`
+	// SigningSecret (slack.signing_secret) verifies requests in HTTP mode.
+	// Secret.
+	SigningSecret string `mapstructure:"signing_secret" yaml:"signing_secret"`
+	// APIURL (slack.api_url) is the Slack Web API base URL, ending in "/",
+	// so that tests and proxies can stand in for Slack.
+	APIURL string `mapstructure:"api_url" yaml:"api_url"`
+	// HTTPAddr (slack.http_addr) is the address the HTTP mode listens on.
+	HTTPAddr string `mapstructure:"http_addr" yaml:"http_addr"`
+	// SlashEphemeral (slack.slash_ephemeral) makes answers to slash commands
+	// visible only to the person who asked.
+	SlashEphemeral bool `mapstructure:"slash_ephemeral" yaml:"slash_ephemeral"`
+}
+
+// LLMConfig is the llm section: an OpenAI-compatible chat completions API.
+// An empty BaseURL switches the model off; the bot then understands
+// questions with its own rules only.
+type LLMConfig struct {
+	// BaseURL (llm.base_url) is the API base URL, e.g.
+	// https://api.openai.com/v1. Empty means no model.
+	BaseURL string `mapstructure:"base_url" yaml:"base_url"`
+	// APIKey (llm.api_key) is the API key. Secret.
+	APIKey string `mapstructure:"api_key" yaml:"api_key"`
+	// Model (llm.model) is the model name; required when BaseURL is set.
+	Model string `mapstructure:"model" yaml:"model"`
+	// Timeout (llm.timeout) bounds one call to the model.
+	Timeout time.Duration `mapstructure:"timeout" yaml:"timeout"`
+	// MaxTokens (llm.max_tokens) bounds the length of one completion.
+	MaxTokens int `mapstructure:"max_tokens" yaml:"max_tokens"`
+}
+
+// BotConfig is the bot section: how questions are understood and answered.
+type BotConfig struct {
+	// Language (bot.language) is "fr" or "en", used for people whose
+	// language is unknown.
+	Language string `mapstructure:"language" yaml:"language"`
+	// Access (bot.access) is "all" (sales reps and assistants see every open
+	// order) or "own" (they see only their own portfolio).
+	Access string `mapstructure:"access" yaml:"access"`
+	// Timezone (bot.timezone) is the IANA zone in which dates are shown and
+	// days begin, e.g. Europe/Paris.
+	Timezone string `mapstructure:"timezone" yaml:"timezone"`
+	// StaleAfter (bot.stale_after) is the age past which imported data is
+	// called stale in answers.
+	StaleAfter time.Duration `mapstructure:"stale_after" yaml:"stale_after"`
+	// OrderNumberPattern (bot.order_number_pattern) is the Go regular
+	// expression that recognises an order number in a question.
+	OrderNumberPattern string `mapstructure:"order_number_pattern" yaml:"order_number_pattern"`
+	// ListLimit (bot.list_limit) is the most orders listed in one answer,
+	// 1 to 100.
+	ListLimit int `mapstructure:"list_limit" yaml:"list_limit"`
+}
+
+// LogConfig is the log section.
+type LogConfig struct {
+	// Level (log.level) is debug, info, warn or error.
+	Level string `mapstructure:"level" yaml:"level"`
+	// Format (log.format) is json, text, or auto (text on a terminal, JSON
+	// otherwise).
+	Format string `mapstructure:"format" yaml:"format"`
+}
+
+// Defaults returns the configuration used when neither a file nor the
+// environment says otherwise: a development setup with a throwaway database,
+// no Slack tokens and no language model, enough for `orderbot demo`.
+func Defaults() Config {
+	return Config{
+		Database: DatabaseConfig{
+			MaxConns:       10,
+			MigrateOnStart: true,
+		},
+		Slack: SlackConfig{
+			Mode:           "socket",
+			APIURL:         "https://slack.com/api/",
+			HTTPAddr:       ":8080",
+			SlashEphemeral: true,
+		},
+		LLM: LLMConfig{
+			Timeout:   5 * time.Second,
+			MaxTokens: 512,
+		},
+		Bot: BotConfig{
+			Language:           "fr",
+			Access:             "all",
+			Timezone:           "Europe/Paris",
+			StaleAfter:         26 * time.Hour,
+			OrderNumberPattern: `[A-Za-z]{0,4}[-/ ]?\d{4,12}`,
+			ListLimit:          15,
+		},
+		Log: LogConfig{
+			Level:  "info",
+			Format: "auto",
+		},
+	}
+}
+
+// isSecret reports whether key's value must never be printed.
+func isSecret(key string) bool {
+	switch key {
+	case "slack.bot_token", "slack.app_token", "slack.signing_secret", "llm.api_key":
+		return true
+	}
+	return false
+}
+
+// field is one leaf setting of a Config, found by reflection so that the
+// struct is the only list of keys.
+type field struct {
+	key   string        // dotted key, e.g. "slack.bot_token"
+	value reflect.Value // the settable field inside the walked Config
+}
+
+// fields lists every leaf setting of c, in declaration order.
+func fields(c *Config) []field {
+	var out []field
+	root := reflect.ValueOf(c).Elem()
+	for i := range root.NumField() {
+		section := root.Field(i)
+		name := root.Type().Field(i).Tag.Get("mapstructure")
+		for j := range section.NumField() {
+			key := name + "." + section.Type().Field(j).Tag.Get("mapstructure")
+			out = append(out, field{key: key, value: section.Field(j)})
+		}
+	}
+	return out
+}
+
+// keys lists every key in declaration order.
+func keys() []string {
+	var c Config
+	fs := fields(&c)
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.key
+	}
+	return out
+}
+
+// envName is the environment variable that sets key.
+func envName(key string) string {
+	return "ORDERBOT_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}

@@ -1,0 +1,222 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// problem is one thing wrong with one key.
+type problem struct {
+	key string
+	msg string
+}
+
+// joinProblems makes one single-line error of ps, each naming its key and,
+// when origin knows it, where the value came from.
+func joinProblems(ps []problem, origin map[string]string) error {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.key + ": " + p.msg
+		if o := origin[p.key]; o != "" {
+			parts[i] += " (" + o + ")"
+		}
+	}
+	return errors.New("config: " + strings.Join(parts, "; "))
+}
+
+// Validate checks every key and reports all problems, in key order, in one
+// line such as
+//
+//	config: bot.language: "de" is not a supported language (fr, en)
+//
+// It does not require Slack tokens, which only serving needs: see
+// [Config.RequireSlack]. Secret values are never quoted in the message.
+func (c Config) Validate() error {
+	if ps := c.problems(); len(ps) > 0 {
+		return joinProblems(ps, nil)
+	}
+	return nil
+}
+
+// RequireSlack is Validate plus the Slack credentials that connecting to
+// Slack needs in the configured mode: the bot token always, the app token in
+// socket mode, the signing secret in http mode. Commands that work without
+// Slack (demo, ask, chat, import) skip it.
+func (c Config) RequireSlack() error {
+	ps := c.problems()
+	need := func(key, value, why string) {
+		if value == "" {
+			ps = append(ps, problem{key, fmt.Sprintf("required %s (set %s in the environment)", why, envName(key))})
+		}
+	}
+	need("slack.bot_token", c.Slack.BotToken, "to connect to Slack")
+	switch c.Slack.Mode {
+	case "socket":
+		need("slack.app_token", c.Slack.AppToken, "in socket mode")
+	case "http":
+		need("slack.signing_secret", c.Slack.SigningSecret, "in http mode")
+	}
+	if len(ps) > 0 {
+		return joinProblems(ps, nil)
+	}
+	return nil
+}
+
+// problems lists everything wrong with c, in key order.
+func (c Config) problems() []problem {
+	var ps []problem
+	add := func(key, format string, args ...any) {
+		ps = append(ps, problem{key, fmt.Sprintf(format, args...)})
+	}
+
+	if msg := checkDatabaseURL(c.Database.URL); msg != "" {
+		add("database.url", "%s", msg)
+	}
+	if c.Database.MaxConns < 1 {
+		add("database.max_conns", "%d is not a pool size (want 1 or more)", c.Database.MaxConns)
+	}
+
+	if c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
+		add("slack.mode", "%q is not a mode (socket, http)", c.Slack.Mode)
+	}
+	if msg := checkToken(c.Slack.BotToken, "xoxb-", "bot token", "xapp-", "an app-level token"); msg != "" {
+		add("slack.bot_token", "%s", msg)
+	}
+	if msg := checkToken(c.Slack.AppToken, "xapp-", "app-level token", "xoxb-", "a bot token"); msg != "" {
+		add("slack.app_token", "%s", msg)
+	}
+	if msg := checkHTTPURL(c.Slack.APIURL); msg != "" {
+		add("slack.api_url", "%s", msg)
+	} else if !strings.HasSuffix(c.Slack.APIURL, "/") {
+		add("slack.api_url", "%q must end with \"/\"", redactURL(c.Slack.APIURL))
+	}
+	if _, _, err := net.SplitHostPort(c.Slack.HTTPAddr); err != nil {
+		add("slack.http_addr", "%q is not a listen address (want host:port or :port)", c.Slack.HTTPAddr)
+	}
+
+	if c.LLM.BaseURL != "" {
+		if msg := checkHTTPURL(c.LLM.BaseURL); msg != "" {
+			add("llm.base_url", "%s", msg)
+		}
+		if c.LLM.Model == "" {
+			add("llm.model", "required when llm.base_url is set")
+		}
+	}
+	if c.LLM.Timeout <= 0 {
+		add("llm.timeout", "%s is not a positive duration", c.LLM.Timeout)
+	}
+	if c.LLM.MaxTokens < 1 {
+		add("llm.max_tokens", "%d is not a token budget (want 1 or more)", c.LLM.MaxTokens)
+	}
+
+	if c.Bot.Language != "fr" && c.Bot.Language != "en" {
+		add("bot.language", "%q is not a supported language (fr, en)", c.Bot.Language)
+	}
+	if c.Bot.Access != "own" && c.Bot.Access != "all" {
+		add("bot.access", "%q is not an access rule (own, all)", c.Bot.Access)
+	}
+	if c.Bot.Timezone == "" {
+		add("bot.timezone", "empty (want an IANA time zone such as Europe/Paris)")
+	} else if _, err := time.LoadLocation(c.Bot.Timezone); err != nil {
+		add("bot.timezone", "%q is not a known time zone (want an IANA name such as Europe/Paris)", c.Bot.Timezone)
+	}
+	if c.Bot.StaleAfter <= 0 {
+		add("bot.stale_after", "%s is not a positive duration", c.Bot.StaleAfter)
+	}
+	if msg := checkPattern(c.Bot.OrderNumberPattern); msg != "" {
+		add("bot.order_number_pattern", "%s", msg)
+	}
+	if c.Bot.ListLimit < 1 || c.Bot.ListLimit > 100 {
+		add("bot.list_limit", "%d is out of range (want 1 to 100)", c.Bot.ListLimit)
+	}
+
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log.level", "%q is not a level (debug, info, warn, error)", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "auto", "json", "text":
+	default:
+		add("log.format", "%q is not a format (auto, json, text)", c.Log.Format)
+	}
+	return ps
+}
+
+// checkDatabaseURL returns what is wrong with s as database.url, or "".
+// Empty is fine: it asks for a throwaway development cluster.
+func checkDatabaseURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	notURL := fmt.Sprintf("%q is not a PostgreSQL URL (want postgres://user@host:5432/db)", redactDatabaseURL(s))
+	scheme, _, isURL := strings.Cut(s, "://")
+	if isURL {
+		if scheme != "postgres" && scheme != "postgresql" {
+			return notURL
+		}
+		// Parsed here first, without quoting url's error, which would
+		// print the password.
+		u, err := url.Parse(s)
+		if err != nil || (u.Host == "" && u.Query().Get("host") == "") {
+			return notURL
+		}
+	} else if !strings.Contains(s, "=") {
+		return notURL
+	}
+	// pgx is the judge of what it will accept (ports, sslmode, ...). Its
+	// message quotes the connection string with the password masked; keep
+	// only the reason.
+	if _, err := pgconn.ParseConfig(s); err != nil {
+		reason := oneLine(err.Error())
+		if _, after, ok := strings.Cut(reason, "`: "); ok {
+			reason = after
+		}
+		return fmt.Sprintf("%q is not a valid PostgreSQL connection string: %s", redactDatabaseURL(s), reason)
+	}
+	return ""
+}
+
+// checkToken returns what is wrong with a Slack token that should start with
+// prefix, or "". The token itself is never quoted.
+func checkToken(token, prefix, kind, otherPrefix, other string) string {
+	switch {
+	case token == "" || strings.HasPrefix(token, prefix):
+		return ""
+	case strings.HasPrefix(token, otherPrefix):
+		return fmt.Sprintf("holds %s (%s...); want the %s, which starts with %s", other, otherPrefix, kind, prefix)
+	default:
+		return fmt.Sprintf("does not look like a Slack %s (want %s...)", kind, prefix)
+	}
+}
+
+// checkHTTPURL returns what is wrong with s as an http(s) URL, or "".
+func checkHTTPURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Sprintf("%q is not an http(s) URL", redactURL(s))
+	}
+	return ""
+}
+
+// checkPattern returns what is wrong with s as bot.order_number_pattern, or "".
+func checkPattern(s string) string {
+	if s == "" {
+		return "empty (want a Go regular expression)"
+	}
+	re, err := regexp.Compile(s)
+	if err != nil {
+		return fmt.Sprintf("%q is not a Go regular expression: %s", s, oneLine(err.Error()))
+	}
+	if re.MatchString("") {
+		return fmt.Sprintf("%q matches an empty string, so every message would hold an order number", s)
+	}
+	return ""
+}

@@ -1,0 +1,8 @@
+package postgres
+
+// The SQL the store runs, for the benchmarks that run the same SQL through
+// pgbench.
+var (
+	OrderByNumberSQL      = orderByNumberSQL
+	OpenCustomerSearchSQL = customerSearchSQL("open_orders > 0")
+)
