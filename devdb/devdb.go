@@ -97,13 +97,18 @@ func Start(ctx context.Context, parent string, logw io.Writer) (*Cluster, error)
 		}
 	}
 
+	pruneOrphans(parent, r)
 	dir, err := os.MkdirTemp(parent, "pg-*")
 	if err != nil {
 		return nil, fmt.Errorf("devdb: create cluster folder: %w", err)
 	}
 	c := &Cluster{dir: dir, socketDir: dir, run: r}
 	r.workDir = dir
-	if err := c.start(ctx, owner); err != nil {
+	err = writeOwner(dir)
+	if err == nil {
+		err = c.start(ctx, owner)
+	}
+	if err != nil {
 		if serr := c.Stop(); serr != nil {
 			err = errors.Join(err, serr)
 		}

@@ -7,3 +7,7 @@ package devdb
 func firstUnsearchable(dir string, uid int, gids []int) (string, error) {
 	return "", nil
 }
+
+// processAlive cannot tell elsewhere: every owner is taken as alive, so no
+// cluster is pruned.
+func processAlive(pid int) bool { return true }

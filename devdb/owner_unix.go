@@ -47,3 +47,9 @@ func firstUnsearchable(dir string, uid int, gids []int) (string, error) {
 	}
 	return "", nil
 }
+
+// processAlive reports whether a process with this PID exists.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
+}

@@ -157,8 +157,8 @@ func (o Order) Validate() error {
 		return Errorf(EInvalid, "order %s: %q is not an order status", o.Number, o.Status)
 	case o.Customer.ID == 0 && o.Customer.Code == "":
 		return Errorf(EInvalid, "order %s has no customer", o.Number)
-	case len(o.Currency) != 3:
-		return Errorf(EInvalid, "order %s: %q is not a currency code", o.Number, o.Currency)
+	case !isCurrencyCode(o.Currency):
+		return Errorf(EInvalid, "order %s: %q is not a currency code (three capital letters, like EUR)", o.Number, o.Currency)
 	}
 	seen := map[Status]bool{}
 	for _, b := range o.Blocks {
@@ -170,10 +170,29 @@ func (o Order) Validate() error {
 		}
 		seen[b.Kind] = true
 	}
-	if len(o.Blocks) > 0 && !o.Status.Blocked() && !o.Status.Closed() {
-		return Errorf(EInvalid, "order %s has active blocks but the status %q", o.Number, o.Status)
+	if len(o.Blocks) > 0 && !o.Status.Closed() && !seen[o.Status] {
+		return Errorf(EInvalid, "order %s has the status %q, which none of its blocks is", o.Number, o.Status)
+	}
+	lines := map[int]bool{}
+	for _, l := range o.Lines {
+		if lines[l.Number] {
+			return Errorf(EInvalid, "order %s has line %d twice", o.Number, l.Number)
+		}
+		lines[l.Number] = true
 	}
 	return nil
+}
+
+func isCurrencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // Validate checks a person before they are stored.

@@ -136,6 +136,12 @@ func TestValidate(t *testing.T) {
 			o.Blocks = []orders.Block{{Kind: orders.StatusAnomaly}, {Kind: orders.StatusAnomaly}}
 		},
 		"blocks on an open order": func(o *orders.Order) { o.Blocks = []orders.Block{{Kind: orders.StatusAnomaly}} },
+		"status none of the blocks is": func(o *orders.Order) {
+			o.Status = orders.StatusCreditLimit
+			o.Blocks = []orders.Block{{Kind: orders.StatusAnomaly}}
+		},
+		"lower-case currency": func(o *orders.Order) { o.Currency = "eur" },
+		"a line twice":        func(o *orders.Order) { o.Lines = []orders.Line{{Number: 1}, {Number: 1}} },
 	}
 	for name, mutate := range bad {
 		o := good

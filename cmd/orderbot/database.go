@@ -20,13 +20,16 @@ var errNoDatabase = errors.New("database.url is not set: set ORDERBOT_DATABASE_U
 type store struct {
 	*postgres.Store
 	cluster *devdb.Cluster
+	stderr  io.Writer
 }
 
 // Close closes the store and stops its private cluster, if any.
 func (s *store) Close() {
 	s.Store.Close()
 	if s.cluster != nil {
-		_ = s.cluster.Stop()
+		if err := s.cluster.Stop(); err != nil {
+			fmt.Fprintln(s.stderr, "orderbot:", err)
+		}
 	}
 }
 
@@ -54,5 +57,5 @@ func openStore(ctx context.Context, cfg config.Config, e env, allowPrivate bool)
 		}
 		return nil, err
 	}
-	return &store{Store: st, cluster: cluster}, nil
+	return &store{Store: st, cluster: cluster, stderr: e.stderr}, nil
 }

@@ -35,7 +35,11 @@ and no cluster is started.`,
 				if err != nil {
 					return err
 				}
-				defer func() { _ = c.Stop() }()
+				defer func() {
+					if err := c.Stop(); err != nil {
+						fmt.Fprintln(e.stderr, "orderbot:", err)
+					}
+				}()
 				child.Env = append(child.Env, testDatabaseEnv+"="+c.URL("postgres"), "ORDERBOT_DATABASE_URL="+c.URL("postgres"))
 			}
 			err := child.Run()

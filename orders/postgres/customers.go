@@ -28,31 +28,40 @@ func (s *Store) CustomerByCode(ctx context.Context, code string) (orders.Custome
 	return c, nil
 }
 
-// customerSearch is the nearest-first trigram search over one of the two name
-// indexes. Candidates are taken by word similarity (the query's words found
-// inside the name, typos allowed), then ranked: names holding every word
-// typed first, then by word similarity, with the similarity of the whole name
-// as tie-break so that "Dupré" ranks "Dupré SA" above "Boulangerie Dupré &
-// Fils".
-const customerSearch = `SELECT id, code, name, open_orders, score, exact FROM (
-	SELECT id, code, name, open_orders,
+// customerColumns are a search candidate's columns, over customers whose
+// query is $1: word similarity (the query's words found inside the name,
+// typos allowed), whether every word typed is a word of the name, and the
+// similarity of the whole name, the tie-break that ranks "Dupré SA" above
+// "Boulangerie Dupré & Fils" for "Dupré".
+const customerColumns = `id, code, name, open_orders,
 		word_similarity(orderbot_normalize($1), name_norm) AS score,
 		string_to_array(orderbot_normalize($1), ' ') <@ string_to_array(name_norm, ' ') AS exact,
-		similarity(orderbot_normalize($1), name_norm) AS whole
-	FROM customers
-	WHERE %s
-	ORDER BY name_norm <->> orderbot_normalize($1)
-	LIMIT $2
-) nearest
+		similarity(orderbot_normalize($1), name_norm) AS whole`
+
+// customerSearch ranks the candidates of the nearest-first trigram scans it
+// is given ($2 rows each), keeping those scoring at least $3.
+const customerSearch = `SELECT id, code, name, open_orders, score, exact FROM (%s) nearest
 WHERE score >= $3
 ORDER BY exact DESC, score DESC, whole DESC, name, id`
+
+// openCustomersScan reads the customers with open orders nearest the query
+// (through their own small index), and any customer without open orders whose
+// name is exactly the query, which a person typing it surely means too.
+const openCustomersScan = `(SELECT ` + customerColumns + ` FROM customers WHERE has_open
+		ORDER BY name_norm <->> orderbot_normalize($1) LIMIT $2)
+	UNION ALL
+	(SELECT ` + customerColumns + ` FROM customers WHERE NOT has_open AND name_norm = orderbot_normalize($1) LIMIT $2)`
+
+// allCustomersScan reads the customers nearest the query, all of them.
+const allCustomersScan = `SELECT ` + customerColumns + ` FROM customers
+	ORDER BY name_norm <->> orderbot_normalize($1) LIMIT $2`
 
 // CustomersByName returns the customers whose name best matches name, best
 // first, ignoring accents, case and punctuation and tolerating typos. Each
 // candidate's Score tells how well it matched; orders.ClearMatch decides
 // whether the first is clearly the one meant. Customers with open orders are
 // searched first, because they are what people ask about; all customers are
-// searched only when none of those matches clearly.
+// searched only when none of those matches well.
 func (s *Store) CustomersByName(ctx context.Context, name string, limit int) ([]orders.CustomerMatch, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, orders.Errorf(orders.EInvalid, "a customer name is needed")
@@ -63,25 +72,27 @@ func (s *Store) CustomersByName(ctx context.Context, name string, limit int) ([]
 	// The KNN scan reads a few more than asked, so that the re-ranking by
 	// whole-name similarity has ties to break.
 	scan := limit * 2
-	open, err := s.searchCustomers(ctx, "open_orders > 0", name, scan, limit)
+	open, err := s.searchCustomers(ctx, openCustomersScan, name, scan, limit)
 	if err != nil {
 		return nil, err
 	}
-	if _, clear := orders.ClearMatch(open); clear {
+	if len(open) > 0 && (open[0].ExactWords || open[0].Score >= orders.ClearMatchScore) {
+		// Good candidates among the customers people ask about, even several
+		// (the asker then chooses): no need to look further.
 		return open, nil
 	}
-	all, err := s.searchCustomers(ctx, "true", name, scan, limit)
+	all, err := s.searchCustomers(ctx, allCustomersScan, name, scan, limit)
 	if err != nil {
 		return nil, err
 	}
 	return mergeMatches(open, all, limit), nil
 }
 
-// customerSearchSQL is customerSearch over the customers where selects.
-func customerSearchSQL(where string) string { return fmt.Sprintf(customerSearch, where) }
+// customerSearchSQL is customerSearch over the candidates of scan.
+func customerSearchSQL(scan string) string { return fmt.Sprintf(customerSearch, scan) }
 
-func (s *Store) searchCustomers(ctx context.Context, where, name string, scan, limit int) ([]orders.CustomerMatch, error) {
-	rows, err := s.db.Query(ctx, customerSearchSQL(where), name, scan, orders.MinMatchScore)
+func (s *Store) searchCustomers(ctx context.Context, scan, name string, n, limit int) ([]orders.CustomerMatch, error) {
+	rows, err := s.db.Query(ctx, customerSearchSQL(scan), name, n, orders.MinMatchScore)
 	if err != nil {
 		return nil, fmt.Errorf("search customers by name: %w", err)
 	}

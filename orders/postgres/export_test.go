@@ -4,5 +4,5 @@ package postgres
 // pgbench.
 var (
 	OrderByNumberSQL      = orderByNumberSQL
-	OpenCustomerSearchSQL = customerSearchSQL("open_orders > 0")
+	OpenCustomerSearchSQL = customerSearchSQL(openCustomersScan)
 )

@@ -84,6 +84,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer p.Close()
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -96,6 +97,7 @@ func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	defer p.Close()
 	pending, err := p.HasPending(ctx)
 	if err != nil {
 		return false, fmt.Errorf("check migrations: %w", err)
@@ -112,9 +114,45 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Closing this *sql.DB (with the provider) leaves the pool open.
 	var db *sql.DB = stdlib.OpenDBFromPool(s.pool)
 	return goose.NewProvider(goose.DialectPostgres, db, fsys,
 		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+}
+
+// translate turns the database's refusals a user can cause into the
+// domain's errors: a duplicate is a conflict, a missing row not found.
+// Anything else is wrapped with what was being done.
+func translate(err error, format string, args ...any) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return orders.Errorf(orders.EConflict, "%s: %s already exists", fmt.Sprintf(format, args...), conflictSubject(pgErr))
+	}
+	return notFound(err, format, args...)
+}
+
+// conflictSubject names what a unique violation is about, from its constraint.
+func conflictSubject(e *pgconn.PgError) string {
+	switch e.ConstraintName {
+	case "people_email_key":
+		return "a person with that e-mail"
+	case "people_slack_user_id_key":
+		return "a person with that Slack user ID"
+	case "orders_number_key":
+		return "an order with that number"
+	case "customers_code_key":
+		return "a customer with that code"
+	case "order_lines_pkey":
+		return "a line with that number"
+	}
+	return "such a row"
+}
+
+// retryable reports whether err is a deadlock or serialization failure, which
+// the same transaction run again may not meet.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // notFound translates pgx's "no rows" into the domain's not-found error and

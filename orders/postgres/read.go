@@ -13,26 +13,36 @@ import (
 // DefaultListLimit is how many orders a list returns when the filter sets no limit.
 const DefaultListLimit = 50
 
-// orderByNumberSQL finds an order by number key ($1), preferring the ERP's
-// exact spelling ($2) and then open orders.
+// orderByNumberSQL finds the orders keyed $1, the ERP's exact spelling ($2)
+// first, then open ones; two rows at most, enough to tell an ambiguity.
 var orderByNumberSQL = orderSelect(true) + `
-	WHERE o.number_key = $1 ORDER BY o.number = $2 DESC, o.closed_at IS NULL DESC, o.id DESC LIMIT 1`
+	WHERE o.number_key = $1 ORDER BY o.number = $2 DESC, o.closed_at IS NULL DESC, o.id DESC LIMIT 2`
 
 // OrderByNumber returns the order whose number is number, typed the way people
 // type it (see orders.NumberKey), with its customer, rep, assistant, active
-// blocks and lines. An exact match of the ERP's spelling wins over a match of
-// the key alone.
+// blocks and lines. The ERP's exact spelling wins; when two different numbers
+// share the key and neither is spelled as typed, the error is a conflict
+// naming both, for the asker to choose.
 func (s *Store) OrderByNumber(ctx context.Context, number string) (orders.Order, error) {
 	key := orders.NumberKey(number)
 	if key == "" {
 		return orders.Order{}, orders.Errorf(orders.EInvalid, "%q is not an order number", number)
 	}
-	row := s.db.QueryRow(ctx, orderByNumberSQL, key, strings.TrimSpace(number))
-	o, err := scanOrder(row)
+	typed := strings.TrimSpace(number)
+	rows, err := s.db.Query(ctx, orderByNumberSQL, key, typed)
 	if err != nil {
-		return o, notFound(err, "no order numbered %q", number)
+		return orders.Order{}, fmt.Errorf("order %q: %w", number, err)
 	}
-	return o, nil
+	found, err := collectOrders(rows)
+	switch {
+	case err != nil:
+		return orders.Order{}, fmt.Errorf("order %q: %w", number, err)
+	case len(found) == 0:
+		return orders.Order{}, orders.Errorf(orders.ENotFound, "no order numbered %q", number)
+	case len(found) == 2 && found[0].Number != typed:
+		return orders.Order{}, orders.Errorf(orders.EConflict, "%q could be order %s or order %s", number, found[0].Number, found[1].Number)
+	}
+	return found[0], nil
 }
 
 // OrdersByCustomerRef returns the orders whose customer reference (the
@@ -44,7 +54,7 @@ func (s *Store) OrdersByCustomerRef(ctx context.Context, ref string, limit int) 
 		return nil, orders.Errorf(orders.EInvalid, "%q is not a customer reference", ref)
 	}
 	rows, err := s.db.Query(ctx, orderSelect(false)+`
-		WHERE o.customer_ref_key = $1
+		WHERE o.customer_ref_key = $1 AND o.customer_ref_key <> ''
 		ORDER BY o.closed_at IS NULL DESC, o.ordered_on DESC NULLS LAST, o.id DESC LIMIT $2`, key, listLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("orders by customer reference: %w", err)

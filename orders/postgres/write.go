@@ -23,26 +23,55 @@ type Change struct {
 }
 
 // UpsertPerson creates the person, or updates the one with the same e-mail
-// (whatever its case), and returns them with their ID. A real entry replaces
-// a placeholder of the same e-mail.
+// (whatever its case) and returns them with their ID. Without an e-mail, the
+// person is the one with the same ERP code, else the same name. A placeholder
+// never overwrites a real entry; a real entry replaces a placeholder.
 func (s *Store) UpsertPerson(ctx context.Context, p orders.Person) (orders.Person, error) {
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	var id int64
+	p.Email = strings.TrimSpace(p.Email)
+	if p.Email == "" {
+		return s.upsertPersonWithoutEmail(ctx, p)
+	}
 	err := s.db.QueryRow(ctx, `INSERT INTO people (email, name, role, code, slack_user_id, digest_channel, language, placeholder)
-		VALUES (nullif($1, ''), $2, $3, $4, nullif($5, ''), $6, nullif($7, ''), $8)
+		VALUES ($1, $2, $3, $4, nullif($5, ''), $6, nullif($7, ''), $8)
 		ON CONFLICT (lower(email)) WHERE email IS NOT NULL DO UPDATE SET
 			email = excluded.email, name = excluded.name, role = excluded.role, code = excluded.code,
 			slack_user_id = coalesce(excluded.slack_user_id, people.slack_user_id),
 			digest_channel = excluded.digest_channel, language = excluded.language,
 			placeholder = excluded.placeholder, updated_at = now()
+			WHERE people.placeholder OR NOT excluded.placeholder
 		RETURNING id`,
-		strings.TrimSpace(p.Email), p.Name, p.Role, p.Code, p.SlackUserID, p.DigestChannel, p.Language, p.Placeholder).Scan(&id)
-	if err != nil {
-		return p, fmt.Errorf("save person %q: %w", p.Email, err)
+		p.Email, p.Name, p.Role, p.Code, p.SlackUserID, p.DigestChannel, p.Language, p.Placeholder).Scan(&p.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// A placeholder for someone the directory already knows: keep them.
+		return s.PersonByEmail(ctx, p.Email)
 	}
-	p.ID = id
+	if err != nil {
+		return p, translate(err, "save person %s", p.Email)
+	}
+	return p, nil
+}
+
+func (s *Store) upsertPersonWithoutEmail(ctx context.Context, p orders.Person) (orders.Person, error) {
+	err := s.db.QueryRow(ctx, `SELECT id FROM people WHERE email IS NULL
+		AND CASE WHEN $1 <> '' THEN code = $1 ELSE lower(name) = lower($2) END
+		ORDER BY id LIMIT 1`, p.Code, p.Name).Scan(&p.ID)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		err = s.db.QueryRow(ctx, `INSERT INTO people (name, role, code, slack_user_id, digest_channel, language, placeholder)
+			VALUES ($1, $2, $3, nullif($4, ''), $5, nullif($6, ''), $7) RETURNING id`,
+			p.Name, p.Role, p.Code, p.SlackUserID, p.DigestChannel, p.Language, p.Placeholder).Scan(&p.ID)
+	case err == nil:
+		_, err = s.db.Exec(ctx, `UPDATE people SET name = $2, role = $3, code = $4,
+			slack_user_id = coalesce(nullif($5, ''), slack_user_id), digest_channel = $6, language = nullif($7, ''),
+			placeholder = $8, updated_at = now() WHERE id = $1 AND (placeholder OR NOT $8)`,
+			p.ID, p.Name, p.Role, p.Code, p.SlackUserID, p.DigestChannel, p.Language, p.Placeholder)
+	}
+	if err != nil {
+		return p, translate(err, "save person %s", p.Name)
+	}
 	return p, nil
 }
 
@@ -59,13 +88,12 @@ func (s *Store) UpsertCustomer(ctx context.Context, c orders.Customer) (orders.C
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, updated_at = now()
 			WHERE customers.name IS DISTINCT FROM excluded.name
 		RETURNING id`, c.Code, orders.NumberKey(c.Code), c.Name).Scan(&c.ID)
-	if err == nil {
-		return c, nil
+	if errors.Is(err, pgx.ErrNoRows) {
+		// The customer exists unchanged: the guarded update returned no row.
+		err = s.db.QueryRow(ctx, `SELECT id FROM customers WHERE code = $1`, c.Code).Scan(&c.ID)
 	}
-	// An unchanged customer returns no row from the guarded update.
-	err = s.db.QueryRow(ctx, `SELECT id FROM customers WHERE code = $1`, c.Code).Scan(&c.ID)
 	if err != nil {
-		return c, fmt.Errorf("save customer %q: %w", c.Code, err)
+		return c, translate(err, "save customer %s", c.Code)
 	}
 	return c, nil
 }
@@ -91,26 +119,45 @@ func (s *Store) SaveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 	if ch.At.IsZero() {
 		ch.At = time.Now()
 	}
-	err := s.InTx(ctx, func(tx *Store) error {
-		var err error
-		res, err = tx.saveOrder(ctx, o, ch)
-		return err
-	})
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = s.InTx(ctx, func(tx *Store) error {
+			var err error
+			res, err = tx.saveOrder(ctx, o, ch)
+			return err
+		})
+		if !retryable(err) {
+			break
+		}
+	}
 	return res, err
 }
 
 func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveResult, error) {
 	var res SaveResult
 	if o.Customer.ID == 0 {
-		c, err := s.CustomerByCode(ctx, o.Customer.Code)
+		// The exact code: the loose match of CustomerByCode is for people
+		// typing, never for deciding whose order this is.
+		err := s.db.QueryRow(ctx, `SELECT id FROM customers WHERE code = $1`, o.Customer.Code).Scan(&o.Customer.ID)
 		if err != nil {
-			return res, err
+			return res, notFound(err, "order %s: no customer with the code %q", o.Number, o.Customer.Code)
 		}
-		o.Customer.ID = c.ID
+	}
+	var err error
+	if o.Rep, err = s.resolvePerson(ctx, o.Number, o.Rep); err != nil {
+		return res, err
+	}
+	if o.Assistant, err = s.resolvePerson(ctx, o.Number, o.Assistant); err != nil {
+		return res, err
+	}
+	// Writers of the same number queue here, so that two creating it at
+	// once do not both try to insert it.
+	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, o.Number); err != nil {
+		return res, fmt.Errorf("save order %s: %w", o.Number, err)
 	}
 	var prevSince time.Time
 	var prevStatus string
-	err := s.db.QueryRow(ctx, `SELECT id, status, status_since FROM orders WHERE number = $1 FOR UPDATE`, o.Number).
+	err = s.db.QueryRow(ctx, `SELECT id, status, status_since FROM orders WHERE number = $1 FOR UPDATE`, o.Number).
 		Scan(&res.OrderID, &prevStatus, &prevSince)
 	switch {
 	case err == nil:
@@ -159,34 +206,30 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 			WHERE number = $1`, args...)
 	}
 	if err != nil {
-		return res, fmt.Errorf("save order %s: %w", o.Number, err)
+		return res, translate(err, "save order %s", o.Number)
 	}
 
 	// Blocks: those still active keep their start; the others are replaced.
-	if _, err := s.db.Exec(ctx, `DELETE FROM order_blocks WHERE order_id = $1 AND kind <> ALL($2)`,
-		res.OrderID, blockKinds(o.Blocks)); err != nil {
-		return res, fmt.Errorf("save blocks of order %s: %w", o.Number, err)
-	}
+	// Lines are replaced whole. One round trip for all of it.
+	batch := &pgx.Batch{}
+	batch.Queue(`DELETE FROM order_blocks WHERE order_id = $1 AND kind <> ALL($2)`, res.OrderID, blockKinds(o.Blocks))
 	for _, b := range o.Blocks {
 		bsince := b.Since
 		if bsince.IsZero() {
 			bsince = ch.At
 		}
-		if _, err := s.db.Exec(ctx, `INSERT INTO order_blocks (order_id, kind, reason, since, expected_release)
+		batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id, kind) DO UPDATE
 			SET reason = excluded.reason, expected_release = excluded.expected_release`,
-			res.OrderID, b.Kind, b.Reason, bsince, b.ExpectedRelease); err != nil {
-			return res, fmt.Errorf("save blocks of order %s: %w", o.Number, err)
-		}
+			res.OrderID, b.Kind, b.Reason, bsince, b.ExpectedRelease)
 	}
-	if _, err := s.db.Exec(ctx, `DELETE FROM order_lines WHERE order_id = $1`, res.OrderID); err != nil {
-		return res, fmt.Errorf("save lines of order %s: %w", o.Number, err)
-	}
+	batch.Queue(`DELETE FROM order_lines WHERE order_id = $1`, res.OrderID)
 	for _, l := range o.Lines {
-		if _, err := s.db.Exec(ctx, `INSERT INTO order_lines (order_id, line_no, product, qty_ordered, qty_available, restock_on)
-			VALUES ($1, $2, $3, $4, $5, $6)`, res.OrderID, l.Number, l.Product, l.QtyOrdered, l.QtyAvailable, l.RestockOn); err != nil {
-			return res, fmt.Errorf("save line %d of order %s: %w", l.Number, o.Number, err)
-		}
+		batch.Queue(`INSERT INTO order_lines (order_id, line_no, product, qty_ordered, qty_available, restock_on)
+			VALUES ($1, $2, $3, $4, $5, $6)`, res.OrderID, l.Number, l.Product, l.QtyOrdered, l.QtyAvailable, l.RestockOn)
+	}
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		return res, translate(err, "save the blocks and lines of order %s", o.Number)
 	}
 	if res.StatusChanged {
 		if _, err := s.db.Exec(ctx, `INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
@@ -196,6 +239,22 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 		}
 	}
 	return res, nil
+}
+
+// resolvePerson returns p with its ID, found by e-mail when only that is
+// known; an order naming someone the directory does not hold is refused.
+func (s *Store) resolvePerson(ctx context.Context, number string, p *orders.Person) (*orders.Person, error) {
+	if p == nil || p.ID != 0 {
+		return p, nil
+	}
+	if p.Email == "" {
+		return nil, orders.Errorf(orders.EInvalid, "order %s names %q, who has neither an ID nor an e-mail", number, p.Name)
+	}
+	found, err := s.PersonByEmail(ctx, p.Email)
+	if err != nil {
+		return nil, fmt.Errorf("order %s: %w", number, err)
+	}
+	return &found, nil
 }
 
 func blockKinds(bs []orders.Block) []string {

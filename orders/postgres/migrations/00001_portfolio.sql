@@ -50,14 +50,19 @@ CREATE TABLE customers (
     -- Kept exact by the triggers on orders below: the customers people ask
     -- about are those with open orders, far fewer than all customers.
     open_orders integer NOT NULL DEFAULT 0,
+    -- Changes only when open_orders crosses zero, so that counting an order
+    -- in or out leaves the name indexes alone (a HOT update).
+    has_open    boolean GENERATED ALWAYS AS (open_orders > 0) STORED,
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX customers_code_key_idx ON customers (code_key);
+-- A name typed exactly, among customers without open orders.
+CREATE INDEX customers_name_norm_idx ON customers (name_norm);
 -- Name search: trigram word similarity, nearest first (KNN), first among
 -- customers with open orders, then among all.
 CREATE INDEX customers_open_name_trgm_idx ON customers
-    USING gist (name_norm gist_trgm_ops (siglen = 256)) WHERE open_orders > 0;
+    USING gist (name_norm gist_trgm_ops (siglen = 256)) WHERE has_open;
 CREATE INDEX customers_name_trgm_idx ON customers
     USING gist (name_norm gist_trgm_ops (siglen = 256));
 
@@ -129,31 +134,73 @@ CREATE INDEX status_history_at_idx ON status_history (at);
 
 -- customers.open_orders follows every insert, update and delete of orders,
 -- one statement at a time (a COPY of millions of rows costs one update per
--- customer touched, not one per row).
+-- customer touched, not one per row). Only net changes are written, and the
+-- customers' rows are locked in id order so that concurrent writers queue
+-- instead of deadlocking.
 -- +goose StatementBegin
-CREATE FUNCTION orderbot_count_open_orders() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION orderbot_add_open_orders(ids bigint[], deltas integer[]) RETURNS void
+    LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE customers c SET open_orders = c.open_orders - d.n
-        FROM (SELECT customer_id, count(*) AS n FROM old_rows WHERE closed_at IS NULL GROUP BY customer_id) d
-        WHERE c.id = d.customer_id;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        UPDATE customers c SET open_orders = c.open_orders + d.n
-        FROM (SELECT customer_id, count(*) AS n FROM new_rows WHERE closed_at IS NULL GROUP BY customer_id) d
-        WHERE c.id = d.customer_id;
-    END IF;
+    PERFORM 1 FROM customers WHERE id = ANY (ids) ORDER BY id FOR NO KEY UPDATE;
+    UPDATE customers c SET open_orders = c.open_orders + d.n
+    FROM unnest(ids, deltas) AS d(id, n) WHERE c.id = d.id;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION orderbot_count_inserted_orders() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM orderbot_add_open_orders(array_agg(customer_id), array_agg(n))
+    FROM (SELECT customer_id, count(*)::integer AS n FROM new_rows WHERE closed_at IS NULL GROUP BY customer_id) d;
     RETURN NULL;
 END
 $$;
 -- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION orderbot_count_updated_orders() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM orderbot_add_open_orders(array_agg(customer_id), array_agg(n))
+    FROM (SELECT customer_id, sum(n)::integer AS n FROM (
+            SELECT customer_id, -1 AS n FROM old_rows WHERE closed_at IS NULL
+            UNION ALL
+            SELECT customer_id, 1 FROM new_rows WHERE closed_at IS NULL) x
+        GROUP BY customer_id HAVING sum(n) <> 0) d;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION orderbot_count_deleted_orders() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM orderbot_add_open_orders(array_agg(customer_id), array_agg(-n))
+    FROM (SELECT customer_id, count(*)::integer AS n FROM old_rows WHERE closed_at IS NULL GROUP BY customer_id) d;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION orderbot_reset_open_orders() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE customers SET open_orders = 0 WHERE open_orders <> 0;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
 CREATE TRIGGER orders_count_open_insert AFTER INSERT ON orders
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orderbot_count_open_orders();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orderbot_count_inserted_orders();
 CREATE TRIGGER orders_count_open_update AFTER UPDATE ON orders
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orderbot_count_open_orders();
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orderbot_count_updated_orders();
 CREATE TRIGGER orders_count_open_delete AFTER DELETE ON orders
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orderbot_count_open_orders();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION orderbot_count_deleted_orders();
+CREATE TRIGGER orders_count_open_truncate AFTER TRUNCATE ON orders
+    FOR EACH STATEMENT EXECUTE FUNCTION orderbot_reset_open_orders();
 
 -- +goose Down
 DROP TABLE status_history, order_lines, order_blocks, orders, customers, people;
-DROP FUNCTION orderbot_count_open_orders, orderbot_normalize, orderbot_unaccent;
+DROP FUNCTION orderbot_count_inserted_orders, orderbot_count_updated_orders, orderbot_count_deleted_orders,
+    orderbot_reset_open_orders, orderbot_add_open_orders, orderbot_normalize, orderbot_unaccent;
