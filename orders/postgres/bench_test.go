@@ -43,6 +43,7 @@ type benchData struct {
 	cfg     sample.GenConfig
 	numbers []string // order numbers as people type them
 	names   []string // customer names as people type them, of customers with open orders
+	meant   []string // the name each of names was typed from
 	asleep  []string // names of customers without open orders
 	reps    []orders.Person
 	err     error
@@ -132,7 +133,9 @@ func (d *benchData) queries(ctx context.Context) error {
 		return err
 	}
 	for range 1000 {
-		d.names = append(d.names, mangle(r, open[r.IntN(len(open))]))
+		meant := open[r.IntN(len(open))]
+		d.meant = append(d.meant, meant)
+		d.names = append(d.names, mangle(r, meant))
 		d.asleep = append(d.asleep, mangle(r, asleep[r.IntN(len(asleep))]))
 	}
 	rows, err := d.st.Pool().Query(ctx, `SELECT id FROM people WHERE role = 'rep' ORDER BY id`)
@@ -242,7 +245,28 @@ func BenchmarkCustomersByName(b *testing.B) {
 		_, err := d.st.CustomersByName(ctx, name, 8)
 		return err
 	}
-	b.Run("orderbot", func(b *testing.B) { measure(b, d.names, search) })
+	b.Run("orderbot", func(b *testing.B) {
+		measure(b, d.names, search)
+		// How often the customer meant is among the candidates, and first.
+		var among, first int
+		for i, typed := range d.names {
+			got, err := d.st.CustomersByName(ctx, typed, 8)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for j, m := range got {
+				if m.Name == d.meant[i] {
+					among++
+					if j == 0 || got[0].Name == m.Name {
+						first++
+					}
+					break
+				}
+			}
+		}
+		b.ReportMetric(100*float64(among)/float64(len(d.names)), "found-%")
+		b.ReportMetric(100*float64(first)/float64(len(d.names)), "first-%")
+	})
 	b.Run("orderbot-no-open-orders", func(b *testing.B) { measure(b, d.asleep, search) })
 	b.Run("pgbench", func(b *testing.B) {
 		ctx := context.Background()
@@ -254,7 +278,7 @@ func BenchmarkCustomersByName(b *testing.B) {
 			b.Fatal(err)
 		}
 		script := fmt.Sprintf("\\set i random(1, %d)\nSELECT name AS query FROM bench_names WHERE i = :i \\gset\n", len(d.names)) +
-			strings.NewReplacer("$1", ":query", "$2", "16", "$3", fmt.Sprint(orders.MinMatchScore)).Replace(postgres.OpenCustomerSearchSQL) + ";\n"
+			strings.NewReplacer("$1", ":query", "$2", fmt.Sprint(orders.MinMatchScore), "$3", "8").Replace(postgres.OpenCustomerSearchSQL) + ";\n"
 		pgbench(b, d.url, script)
 	})
 }

@@ -184,3 +184,16 @@ func describe(ms []orders.CustomerMatch) string {
 	}
 	return s + "]"
 }
+
+func TestNamesWithoutLatinLettersAreFoundWhenTypedExactly(t *testing.T) {
+	f := setup(t)
+	c := f.customer("C000900", "Москва Трейд")
+	f.order("RU-1", c, orders.StatusOpen, 100)
+	got, err := f.st.CustomersByName(f.ctx, "москва трейд", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != c.ID {
+		t.Errorf("candidates %s", describe(got))
+	}
+}

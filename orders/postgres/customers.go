@@ -28,40 +28,104 @@ func (s *Store) CustomerByCode(ctx context.Context, code string) (orders.Custome
 	return c, nil
 }
 
-// customerColumns are a search candidate's columns, over customers whose
-// query is $1: word similarity (the query's words found inside the name,
-// typos allowed), whether every word typed is a word of the name, and the
-// similarity of the whole name, the tie-break that ranks "Dupré SA" above
-// "Boulangerie Dupré & Fils" for "Dupré".
-const customerColumns = `id, code, name, open_orders,
-		word_similarity(orderbot_normalize($1), name_norm) AS score,
-		string_to_array(orderbot_normalize($1), ' ') <@ string_to_array(name_norm, ' ') AS exact,
-		similarity(orderbot_normalize($1), name_norm) AS whole`
+// customerSearch finds customers by name, in one statement. The query ($1)
+// is normalised and cut into words; each word of three letters or more is
+// matched against the dictionary of the words of all names, nearest first by
+// trigram distance, so that "boulangeire" finds "boulangerie" and "benrad"
+// "benard"; the customers holding a match of every such word (or of any, in
+// the loosest scope) come through a full-text index, and are ranked: names
+// holding every word as typed first, then by word similarity to the query,
+// then by similarity of the whole name, which ranks "Dupré SA" above
+// "Boulangerie Dupré & Fils" for "Dupré". A word typed as it is written in
+// some name is taken as meant; only a word no name holds is read as a typo.
+// The candidates holding the words are taken shortest name first (or, when
+// any of the words will do, those holding the most first), as many as
+// maxCandidates: for a word as common as "boulangerie" the list is for the
+// asker to choose from anyway. $2 is the lowest score kept, $3
+// how many candidates come back. The first %s selects the customers searched
+// and the way words combine, the second orders them for the cut, the third
+// adds other candidates.
+const customerSearch = `WITH query AS (
+	SELECT orderbot_normalize($1) AS q
+), near AS (
+	SELECT typed.i, array_agg(w.word ORDER BY w.d) AS words
+	FROM query, unnest(string_to_array(query.q, ' ')) WITH ORDINALITY AS typed(word, i)
+	JOIN LATERAL (
+		SELECT word, d FROM (
+			SELECT word, d, bool_or(word = typed.word) OVER () AS known FROM (
+				SELECT word, word <-> typed.word AS d FROM customer_words
+				ORDER BY word <-> typed.word LIMIT ` + nearWords + `
+			) k
+		) nearest
+		WHERE (word = typed.word OR NOT known) AND d <= ` + maxWordDistance + ` AND word ~ '^[a-z0-9]+$'
+	) w ON true
+	WHERE length(typed.word) >= 3 AND typed.word ~ '^[a-z0-9]+$'
+	GROUP BY typed.i
+), words AS (
+	SELECT string_agg('(' || array_to_string(words, ' | ') || ')', ' & ')::tsquery AS every_word,
+		string_agg(array_to_string(words, ' | '), ' | ')::tsquery AS any_word
+	FROM near
+), candidates AS (
+	(SELECT id, code, name, open_orders, name_norm FROM customers WHERE %s
+	ORDER BY %s LIMIT ` + maxCandidates + `)
+	%s
+)
+SELECT id, code, name, open_orders, score, exact FROM (
+	SELECT id, code, name, open_orders,
+		word_similarity(query.q, name_norm) AS score,
+		string_to_array(query.q, ' ') <@ string_to_array(name_norm, ' ') AS exact,
+		similarity(query.q, name_norm) AS whole
+	FROM candidates, query
+) ranked
+WHERE score >= $2
+ORDER BY exact DESC, score DESC, whole DESC, name, id
+LIMIT $3`
 
-// customerSearch ranks the candidates of the nearest-first trigram scans it
-// is given ($2 rows each), keeping those scoring at least $3.
-const customerSearch = `SELECT id, code, name, open_orders, score, exact FROM (%s) nearest
-WHERE score >= $3
-ORDER BY exact DESC, score DESC, whole DESC, name, id`
+// How loosely a typed word may match a word of the names: among its nearest
+// words, those within this trigram distance (1 - similarity). A transposed
+// pair of letters ("benrad") is about 0.73 from the right word.
+const (
+	nearWords       = "8"
+	maxWordDistance = "0.76"
+	maxCandidates   = "300"
+)
 
-// openCustomersScan reads the customers with open orders nearest the query
-// (through their own small index), and any customer without open orders whose
-// name is exactly the query, which a person typing it surely means too.
-const openCustomersScan = `(SELECT ` + customerColumns + ` FROM customers WHERE has_open
-		ORDER BY name_norm <->> orderbot_normalize($1) LIMIT $2)
-	UNION ALL
-	(SELECT ` + customerColumns + ` FROM customers WHERE NOT has_open AND name_norm = orderbot_normalize($1) LIMIT $2)`
+// searchScope is where one pass of the name search looks.
+type searchScope int
 
-// allCustomersScan reads the customers nearest the query, all of them.
-const allCustomersScan = `SELECT ` + customerColumns + ` FROM customers
-	ORDER BY name_norm <->> orderbot_normalize($1) LIMIT $2`
+const (
+	// openScope: customers with open orders holding every word, and any
+	// customer whose name is exactly what was typed (also the only way to
+	// find a name without a Latin letter or digit).
+	openScope searchScope = iota
+	// allScope: all customers holding every word.
+	allScope
+	// looseScope: all customers holding any of the words.
+	looseScope
+)
+
+// customerSearchSQL is customerSearch for scope.
+func customerSearchSQL(scope searchScope) string {
+	switch scope {
+	case openScope:
+		return fmt.Sprintf(customerSearch, `has_open AND name_tsv @@ (SELECT every_word FROM words)`, `length(name_norm)`,
+			`UNION SELECT id, code, name, open_orders, name_norm FROM customers, query
+	WHERE name_norm = query.q`)
+	case allScope:
+		return fmt.Sprintf(customerSearch, `name_tsv @@ (SELECT every_word FROM words)`, `length(name_norm)`, "")
+	}
+	// Holding more of the words comes first.
+	return fmt.Sprintf(customerSearch, `name_tsv @@ (SELECT any_word FROM words)`,
+		`ts_rank_cd(name_tsv, (SELECT any_word FROM words)) DESC, length(name_norm)`, "")
+}
 
 // CustomersByName returns the customers whose name best matches name, best
 // first, ignoring accents, case and punctuation and tolerating typos. Each
 // candidate's Score tells how well it matched; orders.ClearMatch decides
 // whether the first is clearly the one meant. Customers with open orders are
 // searched first, because they are what people ask about; all customers are
-// searched only when none of those matches well.
+// searched only when none of those matches well, and for any of the words
+// typed only when no customer holds them all.
 func (s *Store) CustomersByName(ctx context.Context, name string, limit int) ([]orders.CustomerMatch, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, orders.Errorf(orders.EInvalid, "a customer name is needed")
@@ -69,30 +133,25 @@ func (s *Store) CustomersByName(ctx context.Context, name string, limit int) ([]
 	if limit <= 0 {
 		limit = DefaultMatchLimit
 	}
-	// The KNN scan reads a few more than asked, so that the re-ranking by
-	// whole-name similarity has ties to break.
-	scan := limit * 2
-	open, err := s.searchCustomers(ctx, openCustomersScan, name, scan, limit)
-	if err != nil {
-		return nil, err
+	var found []orders.CustomerMatch
+	for _, scope := range []searchScope{openScope, allScope, looseScope} {
+		more, err := s.searchCustomers(ctx, scope, name, limit)
+		if err != nil {
+			return nil, err
+		}
+		found = mergeMatches(found, more, limit)
+		good := len(found) > 0 && (found[0].ExactWords || found[0].Score >= orders.ClearMatchScore)
+		if good || (scope == allScope && len(found) > 0) {
+			// Good candidates, even several (the asker then chooses), or
+			// customers holding every word typed: no need to look further.
+			break
+		}
 	}
-	if len(open) > 0 && (open[0].ExactWords || open[0].Score >= orders.ClearMatchScore) {
-		// Good candidates among the customers people ask about, even several
-		// (the asker then chooses): no need to look further.
-		return open, nil
-	}
-	all, err := s.searchCustomers(ctx, allCustomersScan, name, scan, limit)
-	if err != nil {
-		return nil, err
-	}
-	return mergeMatches(open, all, limit), nil
+	return found, nil
 }
 
-// customerSearchSQL is customerSearch over the candidates of scan.
-func customerSearchSQL(scan string) string { return fmt.Sprintf(customerSearch, scan) }
-
-func (s *Store) searchCustomers(ctx context.Context, scan, name string, n, limit int) ([]orders.CustomerMatch, error) {
-	rows, err := s.db.Query(ctx, customerSearchSQL(scan), name, n, orders.MinMatchScore)
+func (s *Store) searchCustomers(ctx context.Context, scope searchScope, name string, limit int) ([]orders.CustomerMatch, error) {
+	rows, err := s.db.Query(ctx, customerSearchSQL(scope), name, orders.MinMatchScore, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search customers by name: %w", err)
 	}
@@ -105,9 +164,6 @@ func (s *Store) searchCustomers(ctx context.Context, scan, name string, n, limit
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search customers by name: %w", err)
-	}
-	if len(matches) > limit {
-		matches = matches[:limit]
 	}
 	return matches, nil
 }

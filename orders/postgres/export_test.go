@@ -4,5 +4,5 @@ package postgres
 // pgbench.
 var (
 	OrderByNumberSQL      = orderByNumberSQL
-	OpenCustomerSearchSQL = customerSearchSQL(openCustomersScan)
+	OpenCustomerSearchSQL = customerSearchSQL(openScope)
 )
