@@ -70,7 +70,8 @@ type Cluster struct {
 // and server stay behind.
 //
 // When running as root, the postgres OS user must be able to enter parent
-// and every folder above it; Start says so if it cannot.
+// and every folder above it; when it cannot, the cluster goes to the folder
+// orderbot-devdb of the system's temporary folder instead, and logw says so.
 func Start(ctx context.Context, parent string, logw io.Writer) (*Cluster, error) {
 	if logw == nil {
 		logw = io.Discard
@@ -92,7 +93,21 @@ func Start(ctx context.Context, parent string, logw io.Writer) (*Cluster, error)
 	r := &runner{binDir: binDir, env: childEnv(os.Environ()), logw: logw}
 	var owner *user.User
 	if os.Geteuid() == 0 {
-		if owner, err = rootSetup(r, parent); err != nil {
+		owner, err = rootSetup(r, parent)
+		var unreachable *unreachableError
+		if errors.As(err, &unreachable) {
+			// A checkout under a private folder (a CI workspace made by
+			// mktemp, a home folder) is common: the system's temporary
+			// folder is open to every user.
+			fallback := filepath.Join(os.TempDir(), "orderbot-devdb")
+			fmt.Fprintf(logw, "devdb: %v; using %s instead\n", err, fallback)
+			if err := os.MkdirAll(fallback, 0o755); err != nil {
+				return nil, fmt.Errorf("devdb: create cluster folder: %w", err)
+			}
+			parent = fallback
+			owner, err = rootSetup(r, parent)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -148,10 +163,18 @@ func rootSetup(r *runner, parent string) (*user.User, error) {
 		return nil, fmt.Errorf("devdb: check access to %s: %w", parent, err)
 	}
 	if blocked != "" {
-		return nil, fmt.Errorf("devdb: running as root, PostgreSQL runs as the %q OS user, which cannot enter %s: choose a cluster folder it can reach or make it traversable (chmod o+x %s)", serverUser, blocked, blocked)
+		return nil, &unreachableError{dir: blocked}
 	}
 	r.runUser, r.osUser = runuser, u.Username
 	return u, nil
+}
+
+// unreachableError says that the postgres OS user cannot enter a folder on
+// the way to the cluster folder.
+type unreachableError struct{ dir string }
+
+func (e *unreachableError) Error() string {
+	return fmt.Sprintf("devdb: running as root, PostgreSQL runs as the %q OS user, which cannot enter %s: choose a cluster folder it can reach or make it traversable (chmod o+x %s)", serverUser, e.dir, e.dir)
 }
 
 // ids returns the numeric uid and group ids of u.
