@@ -43,7 +43,7 @@ func openStore(ctx context.Context, cfg config.Config, e env, allowPrivate bool)
 		if !allowPrivate {
 			return nil, errNoDatabase
 		}
-		fmt.Fprintln(e.stderr, "no database.url: starting a private PostgreSQL cluster in .devdb (thrown away at exit)")
+		fmt.Fprintln(e.stderr, "no database.url: starting a private throwaway PostgreSQL cluster, deleted at exit")
 		c, err := devdb.Start(ctx, filepath.Join(".", ".devdb"), io.Discard)
 		if err != nil {
 			return nil, err
