@@ -3,6 +3,7 @@ package orders
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes: what kind of failure an error is, so that callers can decide
@@ -53,4 +54,29 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// InputProblem is one thing wrong in an input, where it is.
+type InputProblem struct {
+	Line int    // the file's line (or sheet row), for ordering
+	Text string // one sentence: `FILE:LINE: column "X": "v" is not a number`
+}
+
+// InputErrors is every problem found in an input (up to a limit; More
+// counts the ones left out). Nothing of such an input is applied.
+type InputErrors struct {
+	Problems []InputProblem
+	More     int
+}
+
+// Error returns the problems, one a line, in the input's order.
+func (e *InputErrors) Error() string {
+	lines := make([]string, 0, len(e.Problems)+1)
+	for _, p := range e.Problems {
+		lines = append(lines, p.Text)
+	}
+	if e.More > 0 {
+		lines = append(lines, fmt.Sprintf("and %d more problems", e.More))
+	}
+	return strings.Join(lines, "\n")
 }

@@ -1,0 +1,306 @@
+package postgres_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/postgres"
+)
+
+// entries yields es then io.EOF, as an export reader does.
+func entries(es ...orders.Entry) func() (orders.Entry, error) {
+	i := 0
+	return func() (orders.Entry, error) {
+		if i == len(es) {
+			return orders.Entry{}, io.EOF
+		}
+		i++
+		e := es[i-1]
+		if e.Line == 0 {
+			e.Line = i + 1
+		}
+		if e.Currency == "" {
+			e.Currency = "EUR"
+		}
+		return e, nil
+	}
+}
+
+func entry(number, customer string, st orders.Status, blocks ...orders.Status) orders.Entry {
+	e := orders.Entry{Number: number, CustomerCode: customer, CustomerName: "Client " + customer, Status: st,
+		Rep: "claire.martin@example.fr", Assistant: "helene.lefevre@example.fr", AmountCents: 100000}
+	for _, b := range blocks {
+		e.Blocks = append(e.Blocks, orders.Block{Kind: b, Reason: "raison " + string(b)})
+	}
+	if len(blocks) > 0 {
+		e.BlockReason = "raison " + string(blocks[0])
+	}
+	return e
+}
+
+func (f *fixture) importOrders(req postgres.ImportRequest, es ...orders.Entry) (postgres.ImportReport, error) {
+	f.t.Helper()
+	if req.Source == "" {
+		req.Source = "export.csv"
+	}
+	if req.AsOf.IsZero() {
+		req.AsOf = f.now
+	}
+	if req.MaxCloseShare == 0 {
+		req.MaxCloseShare = 0.3
+	}
+	if req.PeopleBy == "" {
+		req.PeopleBy = orders.ByEmail
+	}
+	req.NumberColumn = "N° commande"
+	return f.st.ImportOrders(f.ctx, req, entries(es...))
+}
+
+func (f *fixture) count(sql string, args ...any) int {
+	f.t.Helper()
+	var n int
+	if err := f.st.Pool().QueryRow(f.ctx, sql, args...).Scan(&n); err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
+func portfolio(n int) []orders.Entry {
+	var es []orders.Entry
+	for i := range n {
+		es = append(es, entry(fmt.Sprintf("45%08d", i), fmt.Sprintf("C%03d", i%7), orders.StatusOpen))
+	}
+	return es
+}
+
+func TestImportFirstLoadThenChangesRecordHistoryAndAlertsOnce(t *testing.T) {
+	f := setup(t)
+	base := portfolio(10)
+	base[3] = entry(base[3].Number, "C003", orders.StatusCreditLimit, orders.StatusCreditLimit)
+	rep, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, base...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rows != 10 || rep.Created != 10 || rep.Updated != 0 || !rep.FirstLoad || rep.Alerts != 0 {
+		t.Errorf("first load: %+v", rep)
+	}
+	if n := f.count(`SELECT count(*) FROM status_history`); n != 10 {
+		t.Errorf("history after the first load: %d rows, want 10", n)
+	}
+
+	// A day later: two orders become blocked, one changes amount only, one
+	// gets a second block.
+	f.now = f.now.Add(24 * time.Hour)
+	next := append([]orders.Entry(nil), base...)
+	next[0] = entry(base[0].Number, "C000", orders.StatusDeliveryBlock, orders.StatusDeliveryBlock)
+	next[1] = entry(base[1].Number, "C001", orders.StatusFinancialBlock, orders.StatusFinancialBlock, orders.StatusCreditLimit)
+	next[2].AmountCents = 5
+	next[3] = entry(base[3].Number, "C003", orders.StatusCreditLimit, orders.StatusCreditLimit, orders.StatusDeliveryBlock)
+	rep, err = f.importOrders(postgres.ImportRequest{Snapshot: true}, next...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 0 || rep.Updated != 4 || rep.Unchanged != 6 || rep.Closed != 0 || rep.Alerts != 2 || rep.FirstLoad {
+		t.Errorf("second import: %+v", rep)
+	}
+	if rep.Transitions[orders.StatusDeliveryBlock] != 1 || rep.Transitions[orders.StatusFinancialBlock] != 1 {
+		t.Errorf("transitions %v", rep.Transitions)
+	}
+	// History: one row per order whose status or blocks changed (3), none
+	// for the amount-only change.
+	if n := f.count(`SELECT count(*) FROM status_history WHERE import_id = $1`, rep.RunID); n != 3 {
+		t.Errorf("history rows of the second import: %d, want 3", n)
+	}
+	if n := f.count(`SELECT count(*) FROM alert_events WHERE import_id = $1 AND state = 'pending'`, rep.RunID); n != 2 {
+		t.Errorf("alert events: %d, want 2", n)
+	}
+	o, err := f.st.OrderByNumber(f.ctx, base[3].Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Blocks) != 2 || !o.Blocks[0].Since.Equal(f.now.Add(-24*time.Hour)) || !o.Blocks[1].Since.Equal(f.now) {
+		t.Errorf("blocks %+v: the credit block keeps its start", o.Blocks)
+	}
+	if !o.StatusSince.Equal(f.now.Add(-24 * time.Hour)) {
+		t.Errorf("status since %v", o.StatusSince)
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, base[2].Number); o.AmountCents != 5 {
+		t.Errorf("amount %d", o.AmountCents)
+	}
+
+	// The same export again: nothing changes, no history, no alert.
+	again, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, next...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Updated != 0 || again.Created != 0 || again.Unchanged != 10 || again.Alerts != 0 {
+		t.Errorf("re-import: %+v", again)
+	}
+	if n := f.count(`SELECT count(*) FROM status_history WHERE import_id = $1`, again.RunID); n != 0 {
+		t.Errorf("re-import wrote %d history rows", n)
+	}
+	if n := f.count(`SELECT count(*) FROM alert_events`); n != 2 {
+		t.Errorf("alert events after the re-import: %d, want 2", n)
+	}
+}
+
+func TestImportSnapshotClosesAbsentOrdersWithinTheGuard(t *testing.T) {
+	f := setup(t)
+	base := portfolio(10)
+	base[0] = entry(base[0].Number, "C000", orders.StatusAnomaly, orders.StatusAnomaly)
+	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, base...); err != nil {
+		t.Fatal(err)
+	}
+	// Incremental never closes.
+	rep, err := f.importOrders(postgres.ImportRequest{}, base[5:]...)
+	if err != nil || rep.Closed != 0 || f.count(`SELECT count(*) FROM orders WHERE closed_at IS NULL`) != 10 {
+		t.Errorf("incremental: %+v, %v", rep, err)
+	}
+	// A truncated export would close half the portfolio: refused, nothing changes.
+	_, err = f.importOrders(postgres.ImportRequest{Snapshot: true}, base[5:]...)
+	wantCode(t, err, orders.EInvalid)
+	if msg := orders.ErrorMessage(err); !strings.Contains(msg, "would close 5 of the 10 open orders (50%)") || !strings.Contains(msg, "--force") {
+		t.Errorf("message %q", msg)
+	}
+	if n := f.count(`SELECT count(*) FROM orders WHERE closed_at IS NULL`); n != 10 {
+		t.Errorf("after the refused snapshot: %d open orders, want 10", n)
+	}
+	if n := f.count(`SELECT count(*) FROM import_runs`); n != 2 {
+		t.Errorf("the refused run was recorded: %d runs", n)
+	}
+	// Two absent orders are within the 30% guard.
+	rep, err = f.importOrders(postgres.ImportRequest{Snapshot: true}, base[2:]...)
+	if err != nil || rep.Closed != 2 {
+		t.Fatalf("snapshot: %+v, %v", rep, err)
+	}
+	o, err := f.st.OrderByNumber(f.ctx, base[0].Number)
+	if err != nil || o.Status != orders.StatusInvoiced || o.ClosedAt == nil || len(o.Blocks) != 0 {
+		t.Errorf("absent order: %+v, %v", o, err)
+	}
+	h, _ := f.st.History(f.ctx, o.ID)
+	if last := h[len(h)-1]; last.From != orders.StatusAnomaly || last.To != orders.StatusInvoiced {
+		t.Errorf("history %+v", h)
+	}
+	// --force closes past the guard; an order coming back reopens.
+	rep, err = f.importOrders(postgres.ImportRequest{Snapshot: true, Force: true}, base[:3]...)
+	if err != nil || rep.Closed != 7 {
+		t.Errorf("forced snapshot: %+v, %v", rep, err)
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, base[0].Number); o.ClosedAt != nil || o.Status != orders.StatusAnomaly {
+		t.Errorf("reopened order: %+v", o)
+	}
+	if n := f.openOrdersOf(orders.Customer{ID: int64(f.count(`SELECT id FROM customers WHERE code = 'C000'`)), Name: "Client C000"}); n != 1 {
+		t.Errorf("open orders of C000: %d, want 1", n)
+	}
+}
+
+func TestImportErrorsLeaveTheStoreAsItWas(t *testing.T) {
+	f := setup(t)
+	base := portfolio(4)
+	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, base...); err != nil {
+		t.Fatal(err)
+	}
+	before := f.count(`SELECT count(*) FROM status_history`) + 1000*f.count(`SELECT count(*) FROM orders`)
+
+	// Duplicate numbers, all reported, in the file's order.
+	dup := append(portfolio(4), base[1], base[1])
+	dup[0] = entry(base[0].Number, "C000", orders.StatusPicking)
+	_, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, dup...)
+	var bad *orders.InputErrors
+	if !errors.As(err, &bad) || len(bad.Problems) != 2 {
+		t.Fatalf("duplicates: %v", err)
+	}
+	want := `export.csv:6: column "N° commande": order 4500000001 appears twice (first on line 3)`
+	if bad.Problems[0].Text != want {
+		t.Errorf("problem %q, want %q", bad.Problems[0].Text, want)
+	}
+	// A reader's bad rows abort it too, merged with the duplicates.
+	n := 0
+	rows := entries(dup...)
+	next := func() (orders.Entry, error) {
+		e, err := rows()
+		if errors.Is(err, io.EOF) {
+			return e, &orders.InputErrors{Problems: []orders.InputProblem{{Line: 4, Text: `export.csv:4: column "Montant HT": "12,4,5" is not a number`}}}
+		}
+		n++
+		return e, err
+	}
+	_, err = f.st.ImportOrders(f.ctx, postgres.ImportRequest{Source: "export.csv", AsOf: f.now, MaxCloseShare: 1,
+		PeopleBy: orders.ByEmail, NumberColumn: "N° commande"}, next)
+	if !errors.As(err, &bad) || len(bad.Problems) != 3 || bad.Problems[0].Line != 4 {
+		t.Errorf("bad rows: %v", err)
+	}
+	if after := f.count(`SELECT count(*) FROM status_history`) + 1000*f.count(`SELECT count(*) FROM orders`); after != before {
+		t.Errorf("a failed import changed the store")
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, base[0].Number); o.Status != orders.StatusOpen {
+		t.Errorf("a failed import changed an order: %s", o.Status)
+	}
+	if n := f.count(`SELECT count(*) FROM import_runs`); n != 1 {
+		t.Errorf("failed runs recorded: %d runs", n)
+	}
+}
+
+func TestImportDryRunWritesNothing(t *testing.T) {
+	f := setup(t)
+	base := portfolio(5)
+	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, base...); err != nil {
+		t.Fatal(err)
+	}
+	changed := append([]orders.Entry(nil), base...)
+	changed[0] = entry(base[0].Number, "C000", orders.StatusOutOfStock, orders.StatusOutOfStock)
+	changed = append(changed, entry("4599999999", "C999", orders.StatusOpen))
+	rep, err := f.importOrders(postgres.ImportRequest{Snapshot: true, DryRun: true}, changed...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 1 || rep.Updated != 1 || rep.Unchanged != 4 || rep.Alerts != 1 || rep.Transitions[orders.StatusOutOfStock] != 1 {
+		t.Errorf("dry run report %+v", rep)
+	}
+	if n := f.count(`SELECT count(*) FROM orders`); n != 5 {
+		t.Errorf("dry run wrote orders: %d", n)
+	}
+	if n := f.count(`SELECT count(*) FROM alert_events`) + f.count(`SELECT count(*) FROM import_runs`); n != 1 {
+		t.Errorf("dry run wrote events or runs")
+	}
+}
+
+func TestImportCreatesPlaceholdersForUnknownPeople(t *testing.T) {
+	f := setup(t)
+	e := entry("4500000001", "C001", orders.StatusOpen)
+	e.Rep, e.Assistant = "nouveau.commercial@example.fr", "claire.martin@example.fr"
+	rep, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Placeholders) != 1 || rep.Placeholders[0] != "nouveau.commercial@example.fr" {
+		t.Errorf("placeholders %v", rep.Placeholders)
+	}
+	p, err := f.st.PersonByEmail(f.ctx, "nouveau.commercial@example.fr")
+	if err != nil || !p.Placeholder || p.Role != orders.RoleRep {
+		t.Errorf("placeholder %+v, %v", p, err)
+	}
+	o, _ := f.st.OrderByNumber(f.ctx, "4500000001")
+	if o.Rep == nil || o.Rep.ID != p.ID || o.Assistant == nil || o.Assistant.ID != f.rep.ID {
+		t.Errorf("order people: rep %+v assistant %+v", o.Rep, o.Assistant)
+	}
+	// By code and by name, too.
+	e.Number, e.Rep, e.Assistant = "4500000002", "REP77", ""
+	rep, err = f.importOrders(postgres.ImportRequest{PeopleBy: orders.ByCode}, e)
+	if err != nil || len(rep.Placeholders) != 1 || rep.Placeholders[0] != "REP77" {
+		t.Errorf("by code: %+v, %v", rep, err)
+	}
+	e.Number, e.Rep = "4500000003", "Hélène Lefèvre"
+	rep, err = f.importOrders(postgres.ImportRequest{PeopleBy: orders.ByName}, e)
+	if err != nil || len(rep.Placeholders) != 0 {
+		t.Errorf("by a known name: %+v, %v", rep, err)
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, "4500000003"); o.Rep == nil || o.Rep.ID != f.asst.ID {
+		t.Errorf("by name: rep %+v", o.Rep)
+	}
+}
