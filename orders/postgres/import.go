@@ -479,3 +479,13 @@ func (s *Store) importCounts(ctx context.Context, rep *ImportReport) error {
 	}
 	return rows.Err()
 }
+
+// ImportRun is a recorded import.
+type ImportRun struct {
+	ID         int64
+	Source     string
+	Profile    string
+	Mode       string
+	AsOf       time.Time
+	FinishedAt time.Time
+}
