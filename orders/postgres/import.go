@@ -159,7 +159,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if len(problems) > 0 {
 		return rep, &orders.InputErrors{Problems: problems}
 	}
-	if _, err := s.db.Exec(ctx, `CREATE UNIQUE INDEX ON import_rows (number); ANALYZE import_rows`); err != nil {
+	if _, err := s.db.Exec(ctx, `ANALYZE import_rows`); err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}
 
@@ -257,9 +257,9 @@ func (s *Store) duplicateNumbers(ctx context.Context, req ImportRequest) ([]orde
 func (s *Store) importCustomers(ctx context.Context) error {
 	_, err := s.db.Exec(ctx, `
 		CREATE TEMP TABLE import_customers ON COMMIT DROP AS
-		SELECT DISTINCT ON (customer_code) customer_code AS code, customer_code_key AS code_key,
-			coalesce(nullif(customer_name, ''), customer_code) AS name, customer_name <> '' AS named
-		FROM import_rows ORDER BY customer_code, line DESC;
+		SELECT customer_code AS code, min(customer_code_key) AS code_key,
+			coalesce(nullif(max(customer_name), ''), customer_code) AS name, max(customer_name) <> '' AS named
+		FROM import_rows GROUP BY customer_code;
 		INSERT INTO customers (code, code_key, name)
 		SELECT i.code, i.code_key, i.name FROM import_customers i
 		WHERE NOT EXISTS (SELECT FROM customers c WHERE c.code = i.code)
@@ -287,9 +287,9 @@ func (s *Store) importPeopleKeys(ctx context.Context, by orders.PeopleKey) ([]st
 	_, err := s.db.Exec(ctx, `
 		CREATE TEMP TABLE import_people ON COMMIT DROP AS
 		SELECT DISTINCT ON (key) key, role, NULL::bigint AS id FROM (
-			SELECT rep AS key, 'rep' AS role, 1 AS pref FROM import_rows WHERE rep <> ''
+			SELECT rep AS key, 'rep' AS role, 1 AS pref FROM import_rows WHERE rep <> '' GROUP BY rep
 			UNION ALL
-			SELECT assistant, 'assistant', 2 FROM import_rows WHERE assistant <> ''
+			SELECT assistant, 'assistant', 2 FROM import_rows WHERE assistant <> '' GROUP BY assistant
 		) k ORDER BY key, pref;
 		UPDATE import_people k SET id = (SELECT p.id FROM people p WHERE `+match+`
 			ORDER BY p.placeholder, p.id LIMIT 1)`)
