@@ -20,9 +20,11 @@ lint:
 	$(GO) tool staticcheck ./...
 
 ## bench: full-scale benchmarks over a generated 2,000,000-order store,
-## beside pgbench's figures for the same queries (several minutes)
+## beside pgbench's figures for the same queries, and a 1,000,000-row
+## snapshot import beside PostgreSQL's own COPY (several minutes)
 bench:
-	$(ORDERBOT) dev postgres -- $(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 60m ./orders/postgres/
+	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -timeout 60m ./orders/postgres/ && \
+		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 2x -timeout 60m ./cmd/orderbot/'
 
 ## build: the orderbot binary in bin/
 build:

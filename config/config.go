@@ -5,7 +5,9 @@
 // from the environment variable ORDERBOT_<SECTION>_<KEY>, for example
 // ORDERBOT_SLACK_BOT_TOKEN for slack.bot_token. Secrets belong in the
 // environment; the file may hold them too, but every way of printing a
-// [Config] redacts them.
+// [Config] redacts them. The import profiles (import.profiles) are the one
+// exception: they are structured data, read from the file only, with no
+// variable.
 //
 // Everything is checked once, by [Config.Validate], so that a wrong setting
 // stops the program at start-up with one line naming the key, instead of
@@ -16,6 +18,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/orderbot/orderbot/ingest"
 )
 
 // Config is orderbot's whole configuration. The zero value is not usable:
@@ -29,6 +33,8 @@ type Config struct {
 	LLM LLMConfig `mapstructure:"llm" yaml:"llm"`
 	// Bot is how the bot answers.
 	Bot BotConfig `mapstructure:"bot" yaml:"bot"`
+	// Import is how the ERP's exports are read.
+	Import ImportConfig `mapstructure:"import" yaml:"import"`
 	// Log is the program's own logging.
 	Log LogConfig `mapstructure:"log" yaml:"log"`
 }
@@ -110,6 +116,24 @@ type BotConfig struct {
 	ListLimit int `mapstructure:"list_limit" yaml:"list_limit"`
 }
 
+// ImportConfig is the import section: the guards of `orderbot import
+// orders` and the profiles that say how each ERP export reads.
+type ImportConfig struct {
+	// MaxCloseShare (import.max_close_share) is the largest share of the
+	// open portfolio that a snapshot import may close without --force, in
+	// (0, 1]: a truncated export must not wipe the portfolio.
+	MaxCloseShare float64 `mapstructure:"max_close_share" yaml:"max_close_share"`
+	// MaxErrors (import.max_errors) is how many bad rows an import reports
+	// before it stops reading, 1 or more.
+	MaxErrors int `mapstructure:"max_errors" yaml:"max_errors"`
+	// Profiles (import.profiles) are the ERP exports orderbot can read, by
+	// name (letters, digits, _ and -). They come from the file only: a
+	// profile is structured data that no environment variable could hold.
+	// Their map keys (header texts, the ERP's words) are kept exactly as
+	// written, case, spaces, dots and accents included.
+	Profiles map[string]ingest.Profile `mapstructure:"profiles" yaml:"profiles"`
+}
+
 // LogConfig is the log section.
 type LogConfig struct {
 	// Level (log.level) is debug, info, warn or error.
@@ -146,6 +170,10 @@ func Defaults() Config {
 			OrderNumberPattern: `[A-Za-z]{0,4}[-/ ]?\d{4,12}`,
 			ListLimit:          15,
 		},
+		Import: ImportConfig{
+			MaxCloseShare: 0.3,
+			MaxErrors:     100,
+		},
 		Log: LogConfig{
 			Level:  "info",
 			Format: "auto",
@@ -162,14 +190,17 @@ func isSecret(key string) bool {
 	return false
 }
 
-// field is one leaf setting of a Config, found by reflection so that the
-// struct is the only list of keys.
+// field is one single-valued setting of a Config, found by reflection so
+// that the struct is the only list of keys.
 type field struct {
 	key   string        // dotted key, e.g. "slack.bot_token"
 	value reflect.Value // the settable field inside the walked Config
 }
 
-// fields lists every leaf setting of c, in declaration order.
+// fields lists every single-valued setting of c, in declaration order: the
+// settings that have a default, a variable, and go through viper. A map
+// (import.profiles) is not one of them: it is read from the file only, by
+// readProfiles, so that its keys keep their case and dots.
 func fields(c *Config) []field {
 	var out []field
 	root := reflect.ValueOf(c).Elem()
@@ -177,6 +208,9 @@ func fields(c *Config) []field {
 		section := root.Field(i)
 		name := root.Type().Field(i).Tag.Get("mapstructure")
 		for j := range section.NumField() {
+			if section.Field(j).Kind() == reflect.Map {
+				continue
+			}
 			key := name + "." + section.Type().Field(j).Tag.Get("mapstructure")
 			out = append(out, field{key: key, value: section.Field(j)})
 		}
@@ -184,7 +218,10 @@ func fields(c *Config) []field {
 	return out
 }
 
-// keys lists every key in declaration order.
+// profilesKey is the one setting that fields leaves out.
+const profilesKey = "import.profiles"
+
+// keys lists every single-valued key in declaration order.
 func keys() []string {
 	var c Config
 	fs := fields(&c)

@@ -6,14 +6,18 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/orderbot/orderbot/ingest"
 )
 
 // env returns a getenv that sees only vars.
@@ -29,6 +33,12 @@ func writeFile(t *testing.T, name, content string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// same reports whether a and b hold the same settings; Config holds a map,
+// so == does not apply.
+func same(a, b Config) bool {
+	return reflect.DeepEqual(a, b)
 }
 
 // assertOneLine fails unless err is a single-line error holding every want.
@@ -67,7 +77,7 @@ func TestLoadWithoutFileGivesDefaults(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Load: %v", err)
 		}
-		if got != Defaults() {
+		if !same(got, Defaults()) {
 			t.Errorf("Load(\"\") =\n%s\nwant the defaults\n%s", got, Defaults())
 		}
 	}
@@ -118,6 +128,9 @@ bot:
   stale_after: 48h
   order_number_pattern: 'CMD\d{6}'
   list_limit: 100
+import:
+  max_close_share: 0.5
+  max_errors: 20
 log:
   level: debug
   format: json
@@ -127,16 +140,18 @@ log:
 				c.Slack.Mode, c.Slack.HTTPAddr, c.Slack.SlashEphemeral = "http", "127.0.0.1:9000", false
 				c.LLM = LLMConfig{BaseURL: "http://localhost:11434/v1", Model: "llama3", Timeout: 2 * time.Second, MaxTokens: 256}
 				c.Bot = BotConfig{Language: "en", Access: "own", Timezone: "America/Montreal", StaleAfter: 48 * time.Hour, OrderNumberPattern: `CMD\d{6}`, ListLimit: 100}
+				c.Import = ImportConfig{MaxCloseShare: 0.5, MaxErrors: 20}
 				c.Log = LogConfig{Level: "debug", Format: "json"}
 			},
 		},
 		{
 			name: "environment overrides file",
-			file: "bot:\n  language: en\n  stale_after: 48h\ndatabase:\n  max_conns: 20\n",
-			env:  map[string]string{"ORDERBOT_BOT_LANGUAGE": "fr", "ORDERBOT_BOT_STALE_AFTER": "1h30m", "ORDERBOT_DATABASE_MAX_CONNS": "4"},
+			file: "bot:\n  language: en\n  stale_after: 48h\ndatabase:\n  max_conns: 20\nimport:\n  max_close_share: 0.5\n",
+			env:  map[string]string{"ORDERBOT_BOT_LANGUAGE": "fr", "ORDERBOT_BOT_STALE_AFTER": "1h30m", "ORDERBOT_DATABASE_MAX_CONNS": "4", "ORDERBOT_IMPORT_MAX_CLOSE_SHARE": "0.75"},
 			want: func(c *Config) {
 				c.Bot.StaleAfter = 90 * time.Minute
 				c.Database.MaxConns = 4
+				c.Import.MaxCloseShare = 0.75
 			},
 		},
 		{
@@ -167,12 +182,15 @@ log:
 		},
 		{
 			name: "environment without a file",
-			env:  map[string]string{"ORDERBOT_BOT_LIST_LIMIT": "30", "ORDERBOT_LOG_FORMAT": "text"},
-			want: func(c *Config) { c.Bot.ListLimit, c.Log.Format = 30, "text" },
+			env:  map[string]string{"ORDERBOT_BOT_LIST_LIMIT": "30", "ORDERBOT_LOG_FORMAT": "text", "ORDERBOT_IMPORT_MAX_CLOSE_SHARE": "1", "ORDERBOT_IMPORT_MAX_ERRORS": "5"},
+			want: func(c *Config) {
+				c.Bot.ListLimit, c.Log.Format = 30, "text"
+				c.Import.MaxCloseShare, c.Import.MaxErrors = 1, 5
+			},
 		},
 		{
 			name: "empty sections and values keep the defaults",
-			file: "database:\nslack:\n  mode:\nllm:\n  # model: x\nbot:\n  language: en\n",
+			file: "database:\nslack:\n  mode:\nllm:\n  # model: x\nbot:\n  language: en\nimport:\n  max_errors:\n  profiles:\n",
 			want: func(c *Config) { c.Bot.Language = "en" },
 		},
 		{
@@ -194,7 +212,7 @@ log:
 			}
 			want := Defaults()
 			tt.want(&want)
-			if got != want {
+			if !same(got, want) {
 				t.Errorf("got\n%#v\nwant\n%#v", got, want)
 				// The YAML hides secrets; compare them separately.
 				if got.Slack != want.Slack || got.LLM.APIKey != want.LLM.APIKey || got.Database.URL != want.Database.URL {
@@ -251,6 +269,17 @@ func TestLoadErrors(t *testing.T) {
 		{name: "section given a value", file: "slack: socket\n", want: []string{"slack in ", "want the keys of the section"}},
 		{name: "not a mapping", file: "- database\n", want: []string{"orderbot.yaml line 1", "top level"}},
 		{name: "yaml syntax error", file: "bot:\n  language: [en\n", want: []string{"cannot parse ", "orderbot.yaml"}},
+		{name: "max_close_share zero", file: "import:\n  max_close_share: 0\n", want: []string{"import.max_close_share: 0 is out of range", "orderbot.yaml line 2"}},
+		{name: "max_close_share above one", file: "import:\n  max_close_share: 1.5\n", want: []string{"import.max_close_share: 1.5 is out of range"}},
+		{name: "max_close_share above one from env", env: map[string]string{"ORDERBOT_IMPORT_MAX_CLOSE_SHARE": "1.5"}, want: []string{"import.max_close_share: 1.5 is out of range", "ORDERBOT_IMPORT_MAX_CLOSE_SHARE"}},
+		{name: "max_close_share negative", env: map[string]string{"ORDERBOT_IMPORT_MAX_CLOSE_SHARE": "-0.1"}, want: []string{"import.max_close_share"}},
+		{name: "max_close_share NaN", env: map[string]string{"ORDERBOT_IMPORT_MAX_CLOSE_SHARE": "NaN"}, want: []string{"import.max_close_share: NaN is out of range"}},
+		{name: "max_close_share a percentage", file: "import:\n  max_close_share: 30%\n", want: []string{"import.max_close_share", `"30%" is not a number`}},
+		{name: "max_close_share a bool", file: "import:\n  max_close_share: true\n", want: []string{"import.max_close_share", "not a number"}},
+		{name: "max_errors zero", env: map[string]string{"ORDERBOT_IMPORT_MAX_ERRORS": "0"}, want: []string{"import.max_errors: 0 is out of range (want 1 or more)", "ORDERBOT_IMPORT_MAX_ERRORS"}},
+		{name: "max_errors not whole", file: "import:\n  max_errors: 2.5\n", want: []string{"import.max_errors", "2.5 is not a whole number"}},
+		{name: "profiles given a value", file: "import:\n  profiles: sage\n", want: []string{"import.profiles in ", "line 2", "want one profile per name"}},
+		{name: "profiles key misspelt", file: "import:\n  profile:\n    sage: {}\n", want: []string{"unknown key import.profile in ", "did you mean import.profiles?"}},
 		{name: "several problems in key order", file: "bot:\n  language: de\nlog:\n  level: loud\n", env: map[string]string{"ORDERBOT_SLACK_MODE": "x"}, want: []string{"slack.mode: ", "; bot.language: ", "; log.level: "}},
 	}
 	for _, tt := range tests {
@@ -284,7 +313,7 @@ func TestValidateReportsEveryKeyInOrder(t *testing.T) {
 	assertOneLine(t, err)
 	msg := err.Error()
 	last := -1
-	for _, key := range []string{"database.max_conns", "slack.mode", "slack.api_url", "slack.http_addr", "llm.timeout", "llm.max_tokens", "bot.language", "bot.access", "bot.timezone", "bot.stale_after", "bot.order_number_pattern", "bot.list_limit", "log.level", "log.format"} {
+	for _, key := range []string{"database.max_conns", "slack.mode", "slack.api_url", "slack.http_addr", "llm.timeout", "llm.max_tokens", "bot.language", "bot.access", "bot.timezone", "bot.stale_after", "bot.order_number_pattern", "bot.list_limit", "import.max_close_share", "import.max_errors", "log.level", "log.format"} {
 		i := strings.Index(msg, key+": ")
 		if i < 0 {
 			t.Errorf("%q does not report %s", msg, key)
@@ -379,7 +408,7 @@ func TestRedaction(t *testing.T) {
 			orig := c
 
 			r := c.Redacted()
-			if c != orig {
+			if !same(c, orig) {
 				t.Error("Redacted changed its receiver")
 			}
 			if r.Database.URL != tt.wantURL {
@@ -429,29 +458,48 @@ func TestRedaction(t *testing.T) {
 
 func TestRedactedKeepsEmptySecretsEmpty(t *testing.T) {
 	r := Defaults().Redacted()
-	if r != Defaults() {
+	if !same(r, Defaults()) {
 		t.Errorf("Redacted changed a configuration without secrets:\n%s", r)
 	}
 }
 
 func TestYAMLLoadsBack(t *testing.T) {
+	// No profiles: written as an empty mapping, read back as none.
+	y, err := Defaults().YAML()
+	if err != nil {
+		t.Fatalf("YAML: %v", err)
+	}
+	if got, err := Load(writeFile(t, "defaults.yaml", string(y)), env(nil)); err != nil || !same(got, Defaults()) {
+		t.Errorf("the defaults' YAML() does not load back: %v\n%s\ngot\n%s", err, y, got)
+	}
+
 	c := Defaults()
 	c.Bot.StaleAfter = 36*time.Hour + 30*time.Minute
 	c.LLM.Timeout = 1500 * time.Millisecond
 	c.Bot.Language = "en"
 	c.Database.URL = "postgres://orderbot@db.example.com/orders"
-	y, err := c.YAML()
+	c.Import.MaxCloseShare, c.Import.MaxErrors = 0.25, 7
+	tricky := testProfile()
+	tricky.Separator = "\t"
+	tricky.Statuses = map[string]string{
+		"Bloquée Crédit": "credit_limit", "Statut.": "open", "01": "picking", "yes": "invoiced",
+		"Réf: X": "anomaly", " # x": "cancelled", "N° commande": "out_of_stock",
+	}
+	c.Import.Profiles = map[string]ingest.Profile{"sage_fr": testProfile(), "Tricky-2": tricky}
+	y, err = c.YAML()
 	if err != nil {
 		t.Fatalf("YAML: %v", err)
 	}
-	if !strings.Contains(string(y), "stale_after: 36h30m0s") {
-		t.Errorf("durations are not written with a unit:\n%s", y)
+	for _, want := range []string{"stale_after: 36h30m0s", "\n  profiles:\n", "\n    sage_fr:\n", "Bloquée Crédit"} {
+		if !strings.Contains(string(y), want) {
+			t.Errorf("YAML() does not show %q:\n%s", want, y)
+		}
 	}
 	got, err := Load(writeFile(t, "effective.yaml", string(y)), env(nil))
 	if err != nil {
 		t.Fatalf("loading YAML() output: %v\n%s", err, y)
 	}
-	if got != c {
+	if !same(got, c) {
 		t.Errorf("YAML() does not load back:\n%s\ngot\n%s", y, got)
 	}
 }
@@ -462,6 +510,7 @@ func TestKeys(t *testing.T) {
 		"slack.mode", "slack.bot_token", "slack.app_token", "slack.signing_secret", "slack.api_url", "slack.http_addr", "slack.slash_ephemeral",
 		"llm.base_url", "llm.api_key", "llm.model", "llm.timeout", "llm.max_tokens",
 		"bot.language", "bot.access", "bot.timezone", "bot.stale_after", "bot.order_number_pattern", "bot.list_limit",
+		"import.max_close_share", "import.max_errors",
 		"log.level", "log.format",
 	}
 	if got := keys(); !slices.Equal(got, want) {
@@ -476,15 +525,17 @@ func TestKeys(t *testing.T) {
 		}
 	}
 	for key, name := range map[string]string{
-		"database.url":         "ORDERBOT_DATABASE_URL",
-		"slack.bot_token":      "ORDERBOT_SLACK_BOT_TOKEN",
-		"slack.app_token":      "ORDERBOT_SLACK_APP_TOKEN",
-		"slack.signing_secret": "ORDERBOT_SLACK_SIGNING_SECRET",
-		"slack.api_url":        "ORDERBOT_SLACK_API_URL",
-		"llm.base_url":         "ORDERBOT_LLM_BASE_URL",
-		"llm.api_key":          "ORDERBOT_LLM_API_KEY",
-		"llm.model":            "ORDERBOT_LLM_MODEL",
-		"bot.stale_after":      "ORDERBOT_BOT_STALE_AFTER",
+		"database.url":           "ORDERBOT_DATABASE_URL",
+		"slack.bot_token":        "ORDERBOT_SLACK_BOT_TOKEN",
+		"slack.app_token":        "ORDERBOT_SLACK_APP_TOKEN",
+		"slack.signing_secret":   "ORDERBOT_SLACK_SIGNING_SECRET",
+		"slack.api_url":          "ORDERBOT_SLACK_API_URL",
+		"llm.base_url":           "ORDERBOT_LLM_BASE_URL",
+		"llm.api_key":            "ORDERBOT_LLM_API_KEY",
+		"llm.model":              "ORDERBOT_LLM_MODEL",
+		"bot.stale_after":        "ORDERBOT_BOT_STALE_AFTER",
+		"import.max_close_share": "ORDERBOT_IMPORT_MAX_CLOSE_SHARE",
+		"import.max_errors":      "ORDERBOT_IMPORT_MAX_ERRORS",
 	} {
 		if got := envName(key); got != name {
 			t.Errorf("envName(%q) = %q, want %q", key, got, name)
@@ -500,9 +551,12 @@ func TestExampleFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load(%s): %v", path, err)
 	}
-	if got != Defaults() {
+	profiles := got.Import.Profiles
+	got.Import.Profiles = nil
+	if !same(got, Defaults()) {
 		t.Errorf("%s does not show the defaults:\ngot\n%s\nwant\n%s", path, got, Defaults())
 	}
+	checkExampleProfile(t, profiles["sage_fr"])
 
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -545,7 +599,227 @@ func TestExampleFile(t *testing.T) {
 		}
 		delete(comments, key)
 	}
+	if comment := comments[profilesKey]; !strings.Contains(comment, "no variable") || !strings.Contains(comment, "Default: none") {
+		t.Errorf("%s: the comment above %s does not say that profiles have no variable and no default: %q", path, profilesKey, comment)
+	}
+	delete(comments, profilesKey)
 	for key := range comments {
 		t.Errorf("%s shows %s, which Config does not know", path, key)
+	}
+}
+
+// checkExampleProfile checks the example file's profile sage_fr, which the
+// README shows too.
+func checkExampleProfile(t *testing.T, p ingest.Profile) {
+	t.Helper()
+	if err := p.Validate(); err != nil {
+		t.Fatalf("the example profile sage_fr does not validate: %v", err)
+	}
+	if p.Format != "csv" || p.Separator != ";" || p.Encoding != "windows-1252" || p.Decimal != "," || p.DateFormat != "dd/mm/yyyy" || p.PeopleBy != "email" {
+		t.Errorf("sage_fr: format %q, separator %q, encoding %q, decimal %q, date_format %q, people_by %q; want csv ; windows-1252 , dd/mm/yyyy email",
+			p.Format, p.Separator, p.Encoding, p.Decimal, p.DateFormat, p.PeopleBy)
+	}
+	wantColumns := map[string]string{
+		"number": "N° commande", "customer_code": "Code client", "customer_name": "Raison sociale",
+		"customer_ref": "Réf. client", "rep": "Commercial", "assistant": "ADV", "status": "Statut",
+		"block_reason": "Motif blocage", "amount": "Montant HT", "ordered_on": "Date commande",
+		"requested_on": "Date livraison souhaitée", "promised_on": "Date livraison confirmée",
+	}
+	if !maps.Equal(p.Columns, wantColumns) {
+		t.Errorf("sage_fr columns =\n%q\nwant\n%q", p.Columns, wantColumns)
+	}
+	wantStatuses := map[string]string{
+		"En cours": "open", "En préparation": "picking", "Rupture": "out_of_stock",
+		"Anomalie": "anomaly", "Facturée": "invoiced", "Annulée": "cancelled",
+	}
+	if !maps.Equal(p.Statuses, wantStatuses) {
+		t.Errorf("sage_fr statuses =\n%q\nwant\n%q", p.Statuses, wantStatuses)
+	}
+	if want := map[string]string{"currency": "EUR"}; !maps.Equal(p.Constants, want) {
+		t.Errorf("sage_fr constants = %q, want %q", p.Constants, want)
+	}
+	wantBlocks := []ingest.BlockColumn{
+		{Column: "Blocage crédit", Values: map[string]string{"Bloquée crédit": "credit_limit", "Impayés": "financial_block"}},
+		{Column: "Blocage livraison", Values: map[string]string{"Z1": "delivery_block", "Z2": "delivery_block"}},
+	}
+	if !reflect.DeepEqual(p.Blocks, wantBlocks) {
+		t.Errorf("sage_fr blocks =\n%+v\nwant\n%+v", p.Blocks, wantBlocks)
+	}
+	if len(p.Priority) == 0 {
+		t.Error("sage_fr shows no priority")
+	}
+}
+
+// testProfile returns a valid profile, as testProfileYAML writes it.
+func testProfile() ingest.Profile {
+	return ingest.Profile{
+		Format:     "csv",
+		Separator:  ";",
+		Encoding:   "windows-1252",
+		Decimal:    ",",
+		DateFormat: "dd/mm/yyyy",
+		PeopleBy:   "email",
+		Columns: map[string]string{
+			"number": "N° commande", "customer_code": "Code.Client", "status": "Statut.",
+			"amount": "Montant HT", "rep": "Commercial",
+		},
+		Statuses: map[string]string{
+			"En cours": "open", "Bloquée Crédit": "credit_limit", "Statut.": "anomaly",
+			"Réf: X": "out_of_stock", "01": "picking", "yes": "invoiced",
+		},
+		Blocks: []ingest.BlockColumn{{
+			Column: "Blocage livraison",
+			Values: map[string]string{"Z1": "delivery_block", "z.2": "delivery_block"},
+		}},
+		Priority:  []string{"credit_limit", "delivery_block"},
+		Constants: map[string]string{"currency": "EUR"},
+	}
+}
+
+// testProfileYAML is testProfile as it sits in a file, under import.profiles
+// and the name NAME; EXTRA, a line at the profile's level, and BLOCKEXTRA,
+// a line inside its first block, are for tests to fill.
+const testProfileYAML = `import:
+  profiles:
+    NAME:
+      format: csv
+      separator: ";"
+      encoding: windows-1252
+      decimal: ","
+      date_format: dd/mm/yyyy
+      people_by: email
+      columns:
+        number: N° commande
+        customer_code: Code.Client
+        status: Statut.
+        amount: Montant HT
+        rep: Commercial
+      statuses:
+        En cours: open
+        Bloquée Crédit: credit_limit
+        Statut.: anomaly
+        "Réf: X": out_of_stock
+        01: picking
+        yes: invoiced
+      blocks:
+        - column: Blocage livraison
+          values:
+            Z1: delivery_block
+            z.2: delivery_block
+          BLOCKEXTRA
+      priority: [credit_limit, delivery_block]
+      constants:
+        currency: EUR
+      EXTRA
+`
+
+// profileFile returns testProfileYAML named name, with extra and
+// blockExtra in their places.
+func profileFile(name, extra, blockExtra string) string {
+	return strings.NewReplacer("NAME", name, "BLOCKEXTRA", blockExtra, "EXTRA", extra).Replace(testProfileYAML)
+}
+
+func TestProfileKeysKeptExactly(t *testing.T) {
+	path := writeFile(t, "orderbot.yaml", profileFile("Sage-FR_2", "", ""))
+	got, err := Load(path, env(map[string]string{"ORDERBOT_IMPORT_PROFILES": "ignored: there is no such variable"}))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want := map[string]ingest.Profile{"Sage-FR_2": testProfile()}
+	if !reflect.DeepEqual(got.Import.Profiles, want) {
+		t.Errorf("profiles =\n%+v\nwant\n%+v", got.Import.Profiles, want)
+	}
+	got.Import.Profiles = nil
+	if !same(got, Defaults()) {
+		t.Errorf("a profile changed other settings:\n%s", got)
+	}
+}
+
+func TestProfileMergeKeys(t *testing.T) {
+	file := strings.Replace(profileFile("sage_fr", "", ""), "    sage_fr:\n", "    sage_fr: &fr\n", 1) +
+		"    sage_be:\n      <<: *fr\n      separator: \",\"\n      decimal: \".\"\n"
+	got, err := Load(writeFile(t, "orderbot.yaml", file), env(nil))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	be := testProfile()
+	be.Separator, be.Decimal = ",", "."
+	want := map[string]ingest.Profile{"sage_fr": testProfile(), "sage_be": be}
+	if !reflect.DeepEqual(got.Import.Profiles, want) {
+		t.Errorf("profiles =\n%+v\nwant\n%+v", got.Import.Profiles, want)
+	}
+}
+
+func TestProfileErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		want []string
+	}{
+		{name: "unknown key in a profile", file: profileFile("sage", "colums:\n        number: No", ""),
+			want: []string{"unknown key import.profiles.sage.colums in ", "orderbot.yaml line 32", "(did you mean import.profiles.sage.columns?)"}},
+		{name: "unknown key in a block", file: profileFile("sage", "", "valeus: {Z3: delivery_block}"),
+			want: []string{"unknown key import.profiles.sage.blocks[0].valeus in ", "orderbot.yaml line 28", "(did you mean import.profiles.sage.blocks[0].values?)"}},
+		{name: "key case-insensitive but set twice", file: profileFile("sage", "Decimal: \".\"", ""),
+			want: []string{"import.profiles.sage.decimal in ", "line 32", "already set at line 7"}},
+		{name: "map key set twice", file: strings.Replace(profileFile("sage", "", ""), "        yes: invoiced\n", "        yes: invoiced\n        En cours: picking\n", 1),
+			want: []string{`import.profiles.sage.statuses["En cours"] in `, "already set at line 17"}},
+		{name: "invalid status", file: strings.Replace(profileFile("sage", "", ""), "01: picking", "01: pickin", 1),
+			want: []string{`import.profiles.sage.statuses["01"]: "pickin" is not an order status`, "orderbot.yaml line 21"}},
+		{name: "invalid block status", file: strings.Replace(profileFile("sage", "", ""), "Z1: delivery_block", "Z1: delivery", 1),
+			want: []string{`import.profiles.sage.blocks[0].values["Z1"]: "delivery" is not a blocked status`, "orderbot.yaml line 26"}},
+		{name: "status word with a dot and a colon", file: strings.Replace(profileFile("sage", "", ""), `"Réf: X": out_of_stock`, `"Réf: X.": stock`, 1),
+			want: []string{`import.profiles.sage.statuses["Réf: X."]: "stock" is not an order status`, "orderbot.yaml line 20"}},
+		{name: "unknown field in columns", file: strings.Replace(profileFile("sage", "", ""), "        rep: Commercial\n", "        rep: Commercial\n        représentant: Commercial 2\n", 1),
+			want: []string{`import.profiles.sage.columns["représentant"]: not an order field`, "orderbot.yaml line 16"}},
+		{name: "bad column header in a plain key", file: strings.Replace(profileFile("sage", "", ""), "        rep: Commercial\n", "        rep: \" \"\n", 1),
+			want: []string{"import.profiles.sage.columns.rep: ", "orderbot.yaml line 15"}},
+		{name: "required column missing", file: strings.Replace(profileFile("sage", "", ""), "        number: N° commande\n", "", 1),
+			want: []string{"import.profiles.sage.columns.number: required", "orderbot.yaml line 10"}},
+		{name: "profile name with a space", file: profileFile(`"sage fr"`, "", ""),
+			want: []string{`import.profiles: "sage fr" is not a profile name`}},
+		{name: "empty profile name", file: profileFile(`""`, "", ""),
+			want: []string{`import.profiles: "" is not a profile name`}},
+		{name: "profile name with a dot", file: profileFile("sage.fr", "", ""),
+			want: []string{`import.profiles: "sage.fr" is not a profile name`}},
+		{name: "profile not a mapping", file: "import:\n  profiles:\n    sage: csv\n",
+			want: []string{"import.profiles.sage in ", "line 3", "want a mapping"}},
+		{name: "empty profile", file: "import:\n  profiles:\n    sage:\n",
+			want: []string{"import.profiles.sage"}},
+		{name: "profile defined twice", file: profileFile("sage", "", "") + "    sage: {}\n",
+			want: []string{"import.profiles.sage in ", "line 33", "profile already defined at line 3"}},
+		{name: "columns a list", file: "import:\n  profiles:\n    sage:\n      columns: [number, status]\n",
+			want: []string{"import.profiles.sage.columns in ", "line 4", "want a mapping, not a list"}},
+		{name: "status word given a list", file: strings.Replace(profileFile("sage", "", ""), "En cours: open", "En cours: [open]", 1),
+			want: []string{`import.profiles.sage.statuses["En cours"] in `, "line 17", "want a single value, not a list"}},
+		{name: "blocks a mapping", file: "import:\n  profiles:\n    sage:\n      blocks: {column: x}\n",
+			want: []string{"import.profiles.sage.blocks in ", "want a list, not a mapping"}},
+		{name: "block a value", file: "import:\n  profiles:\n    sage:\n      blocks: [Z1]\n",
+			want: []string{"import.profiles.sage.blocks[0] in ", "want a mapping with keys such as column and values"}},
+		{name: "separator a list", file: "import:\n  profiles:\n    sage:\n      separator: [\";\"]\n",
+			want: []string{"import.profiles.sage.separator in ", "want a single value"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, "orderbot.yaml", tt.file), env(nil))
+			assertOneLine(t, err, tt.want...)
+		})
+	}
+}
+
+func TestValidateProfiles(t *testing.T) {
+	c := Defaults()
+	bad := testProfile()
+	bad.Statuses = map[string]string{"Rupture": "out_of_stok"}
+	c.Import.Profiles = map[string]ingest.Profile{"good": testProfile(), "bad": bad, "Bad name": testProfile()}
+	err := c.Validate()
+	assertOneLine(t, err, `import.profiles: "Bad name" is not a profile name`, `import.profiles.bad.statuses["Rupture"]: "out_of_stok" is not an order status`)
+	if strings.Contains(err.Error(), "import.profiles.good") {
+		t.Errorf("%v reports the valid profile", err)
+	}
+
+	c.Import.Profiles = map[string]ingest.Profile{"good": testProfile()}
+	if err := c.Validate(); err != nil {
+		t.Errorf("Validate() = %v for a valid profile", err)
 	}
 }

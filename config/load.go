@@ -15,6 +15,8 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/orderbot/orderbot/ingest"
 )
 
 // DefaultFile is the file Load reads when no path is given and it exists in
@@ -55,11 +57,13 @@ func Load(path string, getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("config: cannot read %s: %w", DefaultFile, err)
 		}
 	}
+	var profiles map[string]ingest.Profile
 	if path != "" {
-		settings, lines, err := readFile(path)
+		settings, lines, ps, err := readFile(path)
 		if err != nil {
 			return Config{}, err
 		}
+		profiles = ps
 		if err := v.MergeConfigMap(settings); err != nil {
 			return Config{}, fmt.Errorf("config: %s: %s", path, oneLine(err.Error()))
 		}
@@ -86,6 +90,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, decodeError(err, origin)
 	}
+	c.Import.Profiles = profiles
 	if ps := c.problems(); len(ps) > 0 {
 		return Config{}, joinProblems(ps, origin)
 	}
@@ -93,22 +98,24 @@ func Load(path string, getenv func(string) string) (Config, error) {
 }
 
 // readFile parses the YAML file at path into the nested map viper takes,
-// keeping only known keys with non-null values, and the line of each key.
-// It reads the YAML itself rather than through viper so that it can name
-// the line of an unknown key and treat an emptied section as absent (viper
-// would let a null section hide the defaults under it).
-func readFile(path string) (map[string]any, map[string]int, error) {
+// keeping only known keys with non-null values, the line of each key, and
+// the import profiles. It reads the YAML itself rather than through viper so
+// that it can name the line of an unknown key and treat an emptied section
+// as absent (viper would let a null section hide the defaults under it). The
+// profiles never reach viper, which would lower-case their map keys and
+// split them at dots.
+func readFile(path string) (map[string]any, map[string]int, map[string]ingest.Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, nil, fmt.Errorf("config: cannot read %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("config: cannot read %s: %w", path, err)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("config: cannot parse %s: %s", path, oneLine(err.Error()))
+		return nil, nil, nil, fmt.Errorf("config: cannot parse %s: %s", path, oneLine(err.Error()))
 	}
 	r := fileReader{path: path, settings: map[string]any{}, lines: map[string]int{}}
 	if len(doc.Content) > 0 {
@@ -122,9 +129,9 @@ func readFile(path string) (map[string]any, map[string]int, error) {
 		}
 	}
 	if len(r.errs) > 0 {
-		return nil, nil, errors.New("config: " + strings.Join(r.errs, "; "))
+		return nil, nil, nil, errors.New("config: " + strings.Join(r.errs, "; "))
 	}
-	return r.settings, r.lines, nil
+	return r.settings, r.lines, r.profiles, nil
 }
 
 // fileReader collects the settings of one file.
@@ -132,6 +139,7 @@ type fileReader struct {
 	path     string
 	settings map[string]any // section → key → value
 	lines    map[string]int // dotted key → line
+	profiles map[string]ingest.Profile
 	errs     []string
 }
 
@@ -161,6 +169,9 @@ func (r *fileReader) walk(n *yaml.Node, section string) {
 				r.settings[name] = map[string]any{}
 			}
 			r.walk(val, name)
+		case section != "" && key == profilesKey:
+			r.lines[key] = k.Line
+			r.readProfiles(val)
 		case section != "" && slices.Contains(keys(), key):
 			if isNull(val) {
 				continue
@@ -234,14 +245,15 @@ func suggest(unknown string) string {
 	if leaf == "" {
 		leaf = unknown
 	}
+	known := append(keys(), profilesKey)
 	// The right key in the wrong section, or at the top level.
-	for _, k := range keys() {
+	for _, k := range known {
 		if _, l, _ := strings.Cut(k, "."); l == leaf {
 			return k
 		}
 	}
 	best, bestDist := "", max(2, len(unknown)/4)+1
-	for _, k := range keys() {
+	for _, k := range known {
 		if d := distance(unknown, k); d < bestDist {
 			best, bestDist = k, d
 		}
@@ -271,9 +283,9 @@ func distance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// scalarHook decodes durations, whole numbers and booleans strictly.
-// viper decodes weakly, which environment strings need ("20", "false"), but
-// weak decoding would also turn 1.5 into 1, true into 1, 5 into true, a
+// scalarHook decodes durations, numbers and booleans strictly. viper
+// decodes weakly, which environment strings need ("20", "false", "0.5"),
+// but weak decoding would also turn 1.5 into 1, true into 1, 5 into true, a
 // bare 5 into five nanoseconds and 99999999999 into a wrapped-around
 // int32; here those are errors.
 func scalarHook(_ reflect.Type, to reflect.Type, data any) (any, error) {
@@ -287,8 +299,32 @@ func scalarHook(_ reflect.Type, to reflect.Type, data any) (any, error) {
 		return toBool(data)
 	case to.Kind() >= reflect.Int && to.Kind() <= reflect.Int64:
 		return toInt(data, to)
+	case to.Kind() == reflect.Float64:
+		return toFloat(data)
 	}
 	return data, nil
+}
+
+// toFloat accepts a number, written as a number or a string, but not a
+// boolean.
+func toFloat(data any) (any, error) {
+	v := reflect.ValueOf(data)
+	switch {
+	case v.Kind() >= reflect.Int && v.Kind() <= reflect.Int64:
+		return float64(v.Int()), nil
+	case v.Kind() >= reflect.Uint && v.Kind() <= reflect.Uint64:
+		return float64(v.Uint()), nil
+	case v.Kind() == reflect.Float32 || v.Kind() == reflect.Float64:
+		return v.Float(), nil
+	case v.Kind() == reflect.String:
+		f, err := strconv.ParseFloat(strings.TrimSpace(v.String()), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", data)
+		}
+		return f, nil
+	default:
+		return nil, fmt.Errorf("%v is not a number", data)
+	}
 }
 
 // toDuration accepts a time.Duration or a string such as "5s".
@@ -414,6 +450,8 @@ func kindName(t reflect.Type) string {
 		return "true or false"
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
 		return "a whole number"
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return "a number"
 	default:
 		return "a " + t.String()
 	}

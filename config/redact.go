@@ -3,8 +3,10 @@ package config
 import (
 	"bytes"
 	"log/slog"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -20,7 +22,8 @@ const passwordMask = "xxxxx"
 // Redacted returns a copy of c that is safe to print: every secret that is set
 // becomes [Redaction], and the password inside database.url becomes xxxxx
 // while the rest of the URL stays readable. Empty secrets stay empty, so
-// the copy still shows which are missing.
+// the copy still shows which are missing. The import profiles hold nothing
+// secret; the copy shares them with c.
 func (c Config) Redacted() Config {
 	mask := func(s *string) {
 		if *s != "" {
@@ -53,13 +56,18 @@ func (c Config) GoString() string {
 }
 
 // LogValue logs the redacted configuration as one group per section, so that
-// slog (text or JSON) never shows a secret.
+// slog (text or JSON) never shows a secret. Of the import profiles, which
+// can be long, it logs the names; `orderbot config` shows them whole.
 func (c Config) LogValue() slog.Value {
 	r := c.Redacted()
 	var sections []slog.Attr
 	var section string
 	var attrs []slog.Attr
+	profilesSection, profilesLeaf, _ := strings.Cut(profilesKey, ".")
 	flush := func() {
+		if section == profilesSection {
+			attrs = append(attrs, slog.Any(profilesLeaf, slices.Sorted(maps.Keys(r.Import.Profiles))))
+		}
 		if section != "" {
 			sections = append(sections, slog.Attr{Key: section, Value: slog.GroupValue(attrs...)})
 		}

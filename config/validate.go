@@ -24,11 +24,29 @@ func joinProblems(ps []problem, origin map[string]string) error {
 	parts := make([]string, len(ps))
 	for i, p := range ps {
 		parts[i] = p.key + ": " + p.msg
-		if o := origin[p.key]; o != "" {
+		if o := originOf(origin, p.key); o != "" {
 			parts[i] += " (" + o + ")"
 		}
 	}
 	return errors.New("config: " + strings.Join(parts, "; "))
+}
+
+// originOf returns where key, or the nearest enclosing key that origin
+// knows, was set: a problem deep inside a profile
+// (import.profiles.sage_fr.blocks[1].values["Z1"]) points at the line of
+// the value or, failing that, of what holds it.
+func originOf(origin map[string]string, key string) string {
+	for key != "" {
+		if o, ok := origin[key]; ok {
+			return o
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return ""
 }
 
 // Validate checks every key and reports all problems, in key order, in one
@@ -136,6 +154,15 @@ func (c Config) problems() []problem {
 	if c.Bot.ListLimit < 1 || c.Bot.ListLimit > 100 {
 		add("bot.list_limit", "%d is out of range (want 1 to 100)", c.Bot.ListLimit)
 	}
+
+	// Written so that NaN fails too.
+	if !(c.Import.MaxCloseShare > 0 && c.Import.MaxCloseShare <= 1) {
+		add("import.max_close_share", "%v is out of range (want a share above 0 and at most 1, such as 0.3 for 30%%)", c.Import.MaxCloseShare)
+	}
+	if c.Import.MaxErrors < 1 {
+		add("import.max_errors", "%d is out of range (want 1 or more)", c.Import.MaxErrors)
+	}
+	ps = append(ps, profileProblems(c.Import.Profiles)...)
 
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

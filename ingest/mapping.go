@@ -1,0 +1,229 @@
+package ingest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// entry maps one row to an entry, or says what is wrong with the row: the
+// first problem found, field by field.
+func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
+	bad := func(f field, value, format string, args ...any) (orders.Entry, error) {
+		return orders.Entry{}, &RowError{File: r.name, Line: line, Column: r.columnName(f), Value: value,
+			Problem: fmt.Sprintf(format, args...)}
+	}
+	var e orders.Entry
+	e.Line = line
+
+	e.Number, _ = r.value(cells, fNumber)
+	switch {
+	case e.Number == "":
+		return bad(fNumber, "", "the order number is missing")
+	case !hasDigit(e.Number) && orders.NumberKey(e.Number) == "":
+		return bad(fNumber, e.Number, "%q is not an order number (it has no letter or digit)", clip(e.Number))
+	}
+	e.CustomerCode, _ = r.value(cells, fCustomerCode)
+	if e.CustomerCode == "" {
+		return bad(fCustomerCode, "", "the customer code is missing")
+	}
+	e.CustomerName, _ = r.value(cells, fCustomerName)
+	e.CustomerRef, _ = r.value(cells, fCustomerRef)
+	e.Rep, _ = r.value(cells, fRep)
+	e.Assistant, _ = r.value(cells, fAssistant)
+	if r.c.peopleBy == orders.ByEmail {
+		e.Rep, e.Assistant = strings.ToLower(e.Rep), strings.ToLower(e.Assistant)
+	}
+	reason, _ := r.value(cells, fBlockReason)
+
+	// The status column's word, then each block column.
+	var status orders.Status
+	var blocks []orders.Block
+	addBlock := func(kind orders.Status, why string) {
+		for i := range blocks {
+			if blocks[i].Kind == kind {
+				if blocks[i].Reason == "" {
+					blocks[i].Reason = why
+				}
+				return
+			}
+		}
+		blocks = append(blocks, orders.Block{Kind: kind, Reason: why})
+	}
+	// A blank status cell takes the default too; with neither, the block
+	// columns must say.
+	word, _ := r.value(cells, fStatus)
+	status = r.c.defaultStatus
+	if word != "" {
+		switch hit := r.lookupStatus(word); {
+		case hit.ok:
+			status = hit.status
+		case r.c.defaultStatus == "":
+			return bad(fStatus, word, "%q is not a known status (add it to statuses, or set default_status)", clip(word))
+		}
+	}
+	if status.Blocked() {
+		addBlock(status, reason)
+	}
+	for i := range r.blocks {
+		b := &r.blocks[i]
+		v := cell(cells, b.col)
+		if v == "" {
+			continue
+		}
+		hit := b.lookup(v)
+		if !hit.ok {
+			return orders.Entry{}, &RowError{File: r.name, Line: line, Column: r.header[b.col], Value: v,
+				Problem: fmt.Sprintf("%q is not a known block (add it to %s.values, or set %s.default)", clip(v), b.key, b.key)}
+		}
+		if hit.kind == "" {
+			continue
+		}
+		why := reason
+		if b.reason >= 0 {
+			why = cell(cells, b.reason)
+		}
+		addBlock(hit.kind, why)
+	}
+	switch {
+	case status.Closed():
+		// A closed order is held by nothing, whatever the block columns say.
+		blocks = nil
+	case status == "" && len(blocks) == 0:
+		return bad(fStatus, "", "the status is missing (set default_status to accept blank cells)")
+	}
+	if len(blocks) > 0 {
+		prio := r.c.priority
+		slices.SortStableFunc(blocks, func(a, b orders.Block) int {
+			switch {
+			case prio.Less(a.Kind, b.Kind):
+				return -1
+			case prio.Less(b.Kind, a.Kind):
+				return 1
+			}
+			return 0
+		})
+		status = prio.StatusOf(blocks, status)
+		if reason == "" {
+			reason = blocks[0].Reason
+		}
+	}
+	e.Status, e.Blocks, e.BlockReason = status, blocks, reason
+
+	if v, fromCell := r.value(cells, fAmount); v != "" {
+		var err error
+		if fromCell && r.xlsx {
+			e.AmountCents, err = parseSheetAmount(v, r.c.decimal)
+		} else {
+			e.AmountCents, err = ParseAmount(v, r.c.decimal)
+		}
+		if err != nil {
+			return bad(fAmount, v, "%s", orders.ErrorMessage(err))
+		}
+	}
+	e.Currency = "EUR"
+	if v, _ := r.value(cells, fCurrency); v != "" {
+		code, ok := currencyCode(v)
+		if !ok {
+			return bad(fCurrency, v, "%q is not a currency code (three letters, like EUR)", clip(v))
+		}
+		e.Currency = code
+	}
+	for _, d := range []struct {
+		f  field
+		to **time.Time
+	}{{fOrderedOn, &e.OrderedOn}, {fRequestedOn, &e.RequestedOn}, {fPromisedOn, &e.PromisedOn}, {fExpectedRelease, &e.ExpectedRelease}} {
+		v, _ := r.value(cells, d.f)
+		if v == "" {
+			continue
+		}
+		t, err := ParseDate(v, r.c.dateFormat)
+		if err != nil {
+			return bad(d.f, v, "%s", orders.ErrorMessage(err))
+		}
+		if !t.IsZero() {
+			*d.to = &t
+		}
+	}
+
+	// The entry passes orders.Order.Validate by construction: a number with
+	// a letter or digit, a customer, a valid status, a currency code, blocks
+	// of blocked kinds each once, the status one of them unless closed. The
+	// fuzz test checks it on every entry; per row it would cost allocations.
+	return e, nil
+}
+
+// hasDigit reports whether s holds an ASCII digit, which makes its
+// orders.NumberKey non-empty.
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// cell returns the cleaned text of cells[i], "" when the row is shorter.
+func cell(cells []string, i int) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return clean(cells[i])
+}
+
+// value returns what feeds f in this row: the cell, or the profile's
+// constant when there is no column or the cell is blank. fromCell tells
+// which.
+func (r *Reader) value(cells []string, f field) (v string, fromCell bool) {
+	if v := cell(cells, r.col[f]); v != "" {
+		return v, true
+	}
+	return r.c.constants[f], false
+}
+
+// columnName names the column feeding f in messages: its header text, or
+// the constant's key.
+func (r *Reader) columnName(f field) string {
+	if i := r.col[f]; i >= 0 {
+		return r.header[i]
+	}
+	return "constants." + f.String()
+}
+
+// lookupStatus maps a status column's word to a status.
+func (r *Reader) lookupStatus(word string) statusHit {
+	if hit, ok := r.statusCache[word]; ok {
+		return hit
+	}
+	s, ok := r.c.statuses[fold(word)]
+	hit := statusHit{status: s, ok: ok}
+	if len(r.statusCache) < maxCache {
+		r.statusCache[word] = hit
+	}
+	return hit
+}
+
+// lookup maps a block column's word to a block kind ("" for none).
+func (b *blockIndex) lookup(word string) blockHit {
+	if hit, ok := b.cache[word]; ok {
+		return hit
+	}
+	kind, ok := b.values[fold(word)]
+	var hit blockHit
+	switch {
+	case ok:
+		hit = blockHit{kind: kind, ok: true}
+	case b.defNone:
+		hit = blockHit{ok: true}
+	case b.def != "":
+		hit = blockHit{kind: b.def, ok: true}
+	}
+	if len(b.cache) < maxCache {
+		b.cache[word] = hit
+	}
+	return hit
+}

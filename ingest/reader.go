@@ -1,0 +1,389 @@
+package ingest
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// sniffSize is how much of a file decides what it is, its encoding and its
+// separator.
+const sniffSize = 64 << 10
+
+// rowSource is a table read row by row: a CSV file or an XLSX sheet.
+type rowSource interface {
+	// next returns the next row's cells and the line (or sheet row) it
+	// starts on; io.EOF at the end; a *RowError for a row that cannot be
+	// read, after which reading goes on; any other error is final.
+	next() (cells []string, line int, err error)
+	// progress returns how far reading is, in units of the source's own.
+	progress() (done, total int64)
+	close() error
+}
+
+// Reader reads an export's rows one at a time and maps each to an
+// orders.Entry through a Profile. It holds one row at a time, whatever the
+// size of the file (an XLSX workbook is opened whole by excelize, which
+// streams large sheets through temporary files). A Reader is not safe for
+// concurrent use, except Progress.
+type Reader struct {
+	name   string
+	c      *compiled
+	src    rowSource
+	xlsx   bool
+	header []string // the header row's texts, trimmed
+	// width is the number of header cells up to the last non-blank one.
+	width  int
+	col    [numFields]int // the column feeding each field, or -1
+	blocks []blockIndex
+	// Lookups of the ERP's words, by the raw cell: exports repeat a handful
+	// of values a million times.
+	statusCache map[string]statusHit
+	err         error // final: every later Next returns it
+	closed      bool
+}
+
+// blockIndex is where a block column and its reason sit in the row.
+type blockIndex struct {
+	compiledBlock
+	col, reason int // reason is -1 without a reason column
+	cache       map[string]blockHit
+}
+
+// statusHit is a status column value looked up.
+type statusHit struct {
+	status orders.Status
+	ok     bool
+}
+
+// blockHit is a block column value looked up.
+type blockHit struct {
+	kind orders.Status // "" for no block
+	ok   bool
+}
+
+// maxCache bounds the lookup caches: a column of free text must not grow
+// them without end.
+const maxCache = 4096
+
+// Open opens the export at path and reads its header, so that a file that
+// is not a table, is empty, or lacks a column the profile maps is refused at
+// once with one line naming it. Whether it is CSV or XLSX is decided by its
+// content (the profile's format, when set, must agree). Messages name the
+// file as path is written.
+func Open(path string, p Profile) (*Reader, error) {
+	c, ps := p.compile()
+	if len(ps) > 0 {
+		return nil, fileError(path, "the profile is not valid: %v", &ProfileError{Problems: ps})
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fileError(path, "%v", pe.Err)
+		}
+		return nil, fileError(path, "%v", err)
+	}
+	st, err := f.Stat()
+	if err == nil && st.IsDir() {
+		_ = f.Close()
+		return nil, fileError(path, "a folder, not a file")
+	}
+	size := int64(-1)
+	if err == nil {
+		size = st.Size()
+	}
+	r, err := newReader(path, f, f, size, path, c)
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// NewReader reads an export from r, named name in messages, as Open does. A
+// stream holding an XLSX workbook is read into memory whole (excelize needs
+// random access); use Open for large workbooks. Progress knows the total
+// when r has a Size method (bytes.Reader, strings.Reader) or is a file.
+func NewReader(name string, r io.Reader, p Profile) (*Reader, error) {
+	c, ps := p.compile()
+	if len(ps) > 0 {
+		return nil, fileError(name, "the profile is not valid: %v", &ProfileError{Problems: ps})
+	}
+	size := int64(-1)
+	switch s := r.(type) {
+	case interface{ Size() int64 }:
+		size = s.Size()
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if st, err := s.Stat(); err == nil {
+			size = st.Size()
+		}
+	}
+	return newReader(name, r, nil, size, "", c)
+}
+
+// newReader sniffs raw, opens the right kind of source and reads the
+// header. closer, if any, is closed with the Reader; path, if any, lets
+// excelize read the workbook from disk rather than from memory.
+func newReader(name string, raw io.Reader, closer io.Closer, size int64, path string, c *compiled) (*Reader, error) {
+	var done atomic.Int64
+	br := bufio.NewReaderSize(&countingReader{r: raw, n: &done}, sniffSize)
+	head, err := br.Peek(sniffSize)
+	full := err != nil
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fileError(name, "cannot be read: %v", err)
+	}
+	kind := sniff(head, c.encoding == "utf-16")
+	switch kind {
+	case contentEmpty:
+		return nil, fileError(name, "the file is empty")
+	case contentOLE:
+		return nil, fileError(name, "an old Excel file (.xls) or a password-protected workbook, not a CSV or XLSX file: save it as .xlsx or .csv")
+	case contentBinary:
+		return nil, fileError(name, "not a CSV or XLSX file")
+	}
+	got := "csv"
+	if kind == contentZip {
+		got = "xlsx"
+	}
+	if c.format != "" && c.format != got {
+		what := "a CSV file"
+		if got == "xlsx" {
+			what = "an XLSX file"
+		}
+		return nil, fileError(name, "%s, but the profile's format is %s", what, c.format)
+	}
+	r := &Reader{name: name, c: c, statusCache: map[string]statusHit{}}
+	if got == "xlsx" {
+		r.xlsx = true
+		if closer != nil {
+			_ = closer.Close() // excelize opens the path itself
+		}
+		r.src, err = openXLSX(name, path, br, c.sheet)
+	} else {
+		r.src, err = openCSV(name, br, head, full, c, closer, &done, size)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := r.readHeader(); err != nil {
+		_ = r.src.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// plural writes n things.
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// countingReader counts the bytes read through it, for Progress.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+// Read implements io.Reader.
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// blank reports whether every cell is blank.
+func blank(cells []string) bool {
+	for _, v := range cells {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// readHeader takes the first non-blank row as the header and finds in it
+// every column the profile maps.
+func (r *Reader) readHeader() error {
+	var cells []string
+	for {
+		row, _, err := r.src.next()
+		var bad *RowError
+		switch {
+		case err == io.EOF:
+			if x, ok := r.src.(*xlsxSource); ok {
+				return fileError(r.name, "the sheet %q is empty", x.sheet)
+			}
+			return fileError(r.name, "the file is empty")
+		case errors.As(err, &bad):
+			return orders.Errorf(orders.EInvalid, "%s", bad.Error())
+		case err != nil:
+			return err
+		}
+		if !blank(row) {
+			cells = row
+			break
+		}
+	}
+	r.header = make([]string, len(cells))
+	index := map[string]int{}
+	twice := map[string]bool{}
+	for i, h := range cells {
+		r.header[i] = clean(h)
+		if r.header[i] != "" {
+			r.width = i + 1
+		}
+		k := fold(r.header[i])
+		if _, ok := index[k]; ok {
+			twice[k] = true
+			continue
+		}
+		index[k] = i
+	}
+	var missing []string
+	find := func(name string) int {
+		k := fold(name)
+		i, ok := index[k]
+		if !ok || k == "" {
+			missing = append(missing, fmt.Sprintf("%q", name))
+			return -1
+		}
+		return i
+	}
+	var doubled []string
+	check := func(name string) {
+		if twice[fold(name)] {
+			doubled = append(doubled, fmt.Sprintf("%q", name))
+		}
+	}
+	for f := range numFields {
+		r.col[f] = -1
+		if h := r.c.columns[f]; h != "" {
+			r.col[f] = find(h)
+			check(h)
+		}
+	}
+	for _, b := range r.c.blocks {
+		bi := blockIndex{compiledBlock: b, col: find(b.column), reason: -1, cache: map[string]blockHit{}}
+		check(b.column)
+		if b.reasonColumn != "" {
+			bi.reason = find(b.reasonColumn)
+			check(b.reasonColumn)
+		}
+		r.blocks = append(r.blocks, bi)
+	}
+	if len(missing) > 0 {
+		what := "no column " + missing[0]
+		if len(missing) > 1 {
+			what = "no columns " + strings.Join(missing, ", ")
+		}
+		if c, ok := r.src.(*csvSource); ok && c.hint != "" {
+			what = c.hint + ": " + what
+		}
+		return fileError(r.name, "%s (columns are: %s)", what, r.columnList())
+	}
+	if len(doubled) > 0 {
+		return fileError(r.name, "the header has the column %s twice, so which one to read is unclear", strings.Join(doubled, ", "))
+	}
+	return nil
+}
+
+// columnList lists the header's texts for a message.
+func (r *Reader) columnList() string {
+	const most = 40
+	var names []string
+	for _, h := range r.header {
+		if h != "" {
+			names = append(names, clip(h))
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	if len(names) > most {
+		names = append(names[:most], "…")
+	}
+	return strings.Join(names, ", ")
+}
+
+// Next returns the next row's entry. At the end it returns io.EOF. A bad row
+// gives a *RowError, and the next call goes on with the row after it, so
+// that a caller can collect every bad row; any other error (the file cannot
+// be read any further) is final and returned again by later calls.
+func (r *Reader) Next() (orders.Entry, error) {
+	if r.closed {
+		return orders.Entry{}, fileError(r.name, "the reader is closed")
+	}
+	if r.err != nil {
+		return orders.Entry{}, r.err
+	}
+	for {
+		cells, line, err := r.src.next()
+		if err != nil {
+			var bad *RowError
+			if !errors.As(err, &bad) {
+				r.err = err
+			}
+			return orders.Entry{}, err
+		}
+		if blank(cells) {
+			continue
+		}
+		if !r.xlsx && (len(cells) < r.width || (len(cells) > len(r.header) && !blank(cells[len(r.header):]))) {
+			problem := fmt.Sprintf("the row has %s, but the header has %d", plural(len(cells), "field"), len(r.header))
+			if len(cells) < r.width && slices.ContainsFunc(cells, func(v string) bool { return strings.Contains(v, "\n") }) {
+				problem += ` (a quote (") opened on this line may not be closed)`
+			}
+			return orders.Entry{}, &RowError{File: r.name, Line: line, Problem: problem}
+		}
+		return r.entry(cells, line)
+	}
+}
+
+// Progress says how far reading is: bytes read and the file's size for a
+// CSV file, rows read and the sheet's last row for an XLSX sheet. total is
+// 0 when unknown. Only the ratio is meant for display (a progress bar); it
+// is safe to call while another goroutine calls Next.
+func (r *Reader) Progress() (done, total int64) {
+	return r.src.progress()
+}
+
+// Close releases the file (and excelize's temporary files).
+func (r *Reader) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	return r.src.close()
+}
+
+// Name returns the file's name as messages write it.
+func (r *Reader) Name() string { return r.name }
+
+// Header returns the header row's texts, trimmed.
+func (r *Reader) Header() []string { return append([]string(nil), r.header...) }
+
+// Column returns the header text, as the file writes it, of the column
+// feeding an order field (one of Fields), or "" when no column does.
+func (r *Reader) Column(field string) string {
+	f, ok := fieldByName(field)
+	if !ok || r.col[f] < 0 {
+		return ""
+	}
+	return r.header[r.col[f]]
+}
+
+// Seen returns a Seen naming this file and its order number column.
+func (r *Reader) Seen() *Seen {
+	return &Seen{File: r.name, Column: r.Column("number")}
+}

@@ -1,0 +1,178 @@
+package ingest
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold is the form under which header texts and the ERP's status words are
+// compared: case, accents and runs of spaces do not count, because the same
+// export reaches us re-saved by Excel, re-encoded, or typed by hand in the
+// profile ("N° Commande", "n° commande ", "N° COMMANDE").
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			// Accents go, and so do invisible format characters (a stray
+			// byte order mark, a zero-width space).
+			t := transform.Chain(norm.NFD, runes.Remove(runes.Predicate(func(r rune) bool {
+				return unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Cf, r)
+			})), norm.NFC)
+			if r, _, err := transform.String(t, s); err == nil {
+				s = r
+			}
+			break
+		}
+	}
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+}
+
+// clean makes a cell's text fit for the store and for one-line display:
+// control characters (a line break inside a quoted field, a stray NUL)
+// become spaces and surrounding spaces go. Cells are valid UTF-8 already:
+// the CSV decoders replace what is not, and XML holds nothing else.
+func clean(s string) string {
+	dirty := false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			dirty = true
+			break
+		}
+	}
+	if dirty {
+		s = strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	return strings.TrimFunc(s, unicode.IsSpace)
+}
+
+// clip shortens a value quoted in an error message so that the message
+// stays one readable line whatever the cell holds.
+func clip(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// What the first bytes of a file say it is.
+type content int
+
+const (
+	contentEmpty  content = iota // no bytes at all
+	contentText                  // something a CSV reader can try
+	contentZip                   // a ZIP archive: XLSX, if anything
+	contentOLE                   // an OLE compound file: .xls, or an encrypted .xlsx
+	contentBinary                // anything else: PDF, image, executable...
+)
+
+// sniff classifies a file by its first bytes (up to 64 KiB); utf16 says
+// the profile announces UTF-16 text, whose NUL bytes are no sign of binary.
+func sniff(b []byte, utf16 bool) content {
+	switch {
+	case len(b) == 0:
+		return contentEmpty
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")), bytes.HasPrefix(b, []byte("PK\x05\x06")):
+		return contentZip
+	case bytes.HasPrefix(b, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
+		return contentOLE
+	case bytes.HasPrefix(b, []byte("\xFF\xFE")), bytes.HasPrefix(b, []byte("\xFE\xFF")):
+		return contentText // UTF-16 with its BOM, as Excel's "Unicode text" writes it
+	}
+	for _, magic := range []string{"%PDF", "\x89PNG", "GIF8", "\xFF\xD8\xFF", "\x1F\x8B", "BZh", "\x7FELF", "MZ", "Rar!", "7z\xBC\xAF"} {
+		if bytes.HasPrefix(b, []byte(magic)) {
+			return contentBinary
+		}
+	}
+	if utf16 {
+		return contentText
+	}
+	controls := 0
+	for _, c := range b {
+		switch {
+		case c == 0:
+			return contentBinary
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1a:
+			controls++
+		}
+	}
+	if controls > len(b)/100 {
+		return contentBinary
+	}
+	return contentText
+}
+
+// validUTF8Prefix reports whether b, the first bytes of a longer stream
+// when full is false, is valid UTF-8, ignoring a rune cut at its end.
+func validUTF8Prefix(b []byte, full bool) bool {
+	if !full {
+		for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+			if utf8.RuneStart(b[i]) {
+				if !utf8.FullRune(b[i:]) {
+					b = b[:i]
+				}
+				break
+			}
+		}
+	}
+	return utf8.Valid(b)
+}
+
+// utf8Or1252 decodes text that looked like UTF-8 at its start: valid UTF-8
+// passes through, and any byte that is not (a file that switches to
+// Windows-1252 further down, as concatenated exports do) is read as
+// Windows-1252 rather than turned into garbage.
+type utf8Or1252 struct{ transform.NopResetter }
+
+// Transform implements transform.Transformer.
+func (utf8Or1252) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	for nSrc < len(src) {
+		c := src[nSrc]
+		if c < utf8.RuneSelf {
+			if nDst >= len(dst) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			dst[nDst] = c
+			nDst++
+			nSrc++
+			continue
+		}
+		r, size := utf8.DecodeRune(src[nSrc:])
+		if r == utf8.RuneError && size == 1 {
+			if !atEOF && !utf8.FullRune(src[nSrc:]) {
+				return nDst, nSrc, transform.ErrShortSrc
+			}
+			r = charmap.Windows1252.DecodeByte(c)
+			if nDst+utf8.RuneLen(r) > len(dst) {
+				return nDst, nSrc, transform.ErrShortDst
+			}
+			nDst += utf8.EncodeRune(dst[nDst:], r)
+			nSrc++
+			continue
+		}
+		if nDst+size > len(dst) {
+			return nDst, nSrc, transform.ErrShortDst
+		}
+		nDst += copy(dst[nDst:], src[nSrc:nSrc+size])
+		nSrc += size
+	}
+	return nDst, nSrc, nil
+}
