@@ -22,8 +22,8 @@ type Error struct {
 	Message string
 }
 
-// Error returns the message, prefixed by the code for logs.
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+// Error returns the message: the sentence a user may read.
+func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {

@@ -86,7 +86,7 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	}
 	r, err := ingest.Open(path, profile)
 	if err != nil {
-		return err
+		return importError(err)
 	}
 	defer r.Close()
 
@@ -131,7 +131,7 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	}
 	start := time.Now()
 	rep, err := st.ImportOrders(ctx, postgres.ImportRequest{
-		Source: filepath.Base(path), SHA256: sum, Profile: opt.profile, Snapshot: opt.mode == "snapshot",
+		Source: path, SHA256: sum, Profile: opt.profile, Snapshot: opt.mode == "snapshot",
 		AsOf: asOf, MaxCloseShare: cfg.Import.MaxCloseShare, Force: opt.force, DryRun: opt.dryRun,
 		PeopleBy: profile.PeopleBy, NumberColumn: profile.Columns["number"], MaxProblems: cfg.Import.MaxErrors,
 	}, next)
