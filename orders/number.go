@@ -13,6 +13,9 @@ import (
 // numbers that people do not ("SO-000123", "so 123" and "#SO123" share a key).
 // It returns "" when s holds no letter or digit.
 func NumberKey(s string) string {
+	if k, ok := asciiNumberKey(s); ok {
+		return k
+	}
 	s = strings.TrimSpace(strings.ToUpper(s))
 	s = trimNumberPrefix(s)
 	var b strings.Builder
@@ -66,4 +69,30 @@ func trimNumberPrefix(s string) string {
 		}
 	}
 	return s
+}
+
+// asciiNumberKey is NumberKey for the common case, a number of ASCII letters
+// and digits only with no padding zero, without allocating more than the
+// key; ok is false when s needs the general rules.
+func asciiNumberKey(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	lower := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '0' && (i == 0 || s[i-1] < '0' || s[i-1] > '9'):
+			return "", false // a leading zero of a run of digits
+		case c >= '0' && c <= '9', c >= 'A' && c <= 'Z':
+		case c >= 'a' && c <= 'z':
+			lower = true
+		default:
+			return "", false
+		}
+	}
+	if !lower {
+		return s, true
+	}
+	return strings.ToUpper(s), true
 }

@@ -5,6 +5,7 @@
 package orders
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -219,4 +220,29 @@ func (p Person) Validate() error {
 type TrackedOrder struct {
 	Order   Order
 	History []StatusChange
+}
+
+// BlockKeys returns what tells two sets of blocks apart, in a form a store
+// compares cheaply: kinds lists the kinds, sorted and comma-separated (a
+// change there is a change of status for the history); all adds each
+// block's reason and expected release. Blocks' start times do not count.
+func BlockKeys(blocks []Block) (kinds, all string) {
+	sorted := append([]Block(nil), blocks...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Kind < sorted[j].Kind })
+	var k, a strings.Builder
+	for i, b := range sorted {
+		if i > 0 {
+			k.WriteByte(',')
+			a.WriteByte('\x1e')
+		}
+		k.WriteString(string(b.Kind))
+		a.WriteString(string(b.Kind))
+		a.WriteByte('\x1f')
+		a.WriteString(b.Reason)
+		a.WriteByte('\x1f')
+		if b.ExpectedRelease != nil {
+			a.WriteString(b.ExpectedRelease.Format(time.DateOnly))
+		}
+	}
+	return k.String(), a.String()
 }

@@ -36,6 +36,7 @@ type importOptions struct {
 	dryRun  bool
 	asOf    string
 	force   bool
+	verbose bool
 }
 
 func importOrdersCommand(e env, load func() (config.Config, error)) *cobra.Command {
@@ -64,6 +65,7 @@ incremental mode orders are only added and updated.`,
 	f.BoolVar(&opt.dryRun, "dry-run", false, "show what would change, write nothing")
 	f.StringVar(&opt.asOf, "as-of", "", "when the ERP extracted the data (RFC 3339, or YYYY-MM-DD HH:MM in bot.timezone); default now")
 	f.BoolVar(&opt.force, "force", false, "apply a snapshot even if it closes more than import.max_close_share of the open orders")
+	f.BoolVarP(&opt.verbose, "verbose", "v", false, "also show how long each step took")
 	_ = cmd.MarkFlagRequired("profile")
 	return cmd
 }
@@ -177,6 +179,13 @@ func printImportReport(w io.Writer, rep postgres.ImportReport, opt importOptions
 		fmt.Fprintln(w, "First load of the portfolio: no alert for orders already blocked.")
 	case rep.Alerts > 0:
 		fmt.Fprintf(w, "Alerts queued: %d.\n", rep.Alerts)
+	}
+	if opt.verbose {
+		var parts []string
+		for _, p := range rep.Phases {
+			parts = append(parts, fmt.Sprintf("%s %s", p.Name, p.Took.Round(time.Millisecond)))
+		}
+		fmt.Fprintf(w, "Steps: %s.\n", strings.Join(parts, ", "))
 	}
 	if n := len(rep.Placeholders); n > 0 {
 		shown := rep.Placeholders[:min(n, 10)]

@@ -81,11 +81,16 @@ func (s *Store) CopyOrders(ctx context.Context, batch []orders.TrackedOrder) err
 		if o.Assistant != nil {
 			asst = o.Assistant.ID
 		}
+		blocks := o.Blocks
+		if o.Status.Closed() {
+			blocks = nil
+		}
+		kinds, blocksKey := orders.BlockKeys(blocks)
 		orderRows = append(orderRows, []any{id, o.Number, orders.NumberKey(o.Number), o.Customer.ID, o.CustomerRef,
 			orders.NumberKey(o.CustomerRef), rep, asst, string(o.Status), o.BlockReason, o.StatusSince,
 			o.ExpectedRelease, centsToNumeric(o.AmountCents), o.Currency, o.OrderedOn, o.RequestedOn, o.PromisedOn,
-			o.ClosedAt})
-		for _, b := range o.Blocks {
+			o.ClosedAt, kinds, blocksKey})
+		for _, b := range blocks {
 			blockRows = append(blockRows, []any{id, string(b.Kind), b.Reason, b.Since, b.ExpectedRelease})
 		}
 		for _, l := range o.Lines {
@@ -103,7 +108,7 @@ func (s *Store) CopyOrders(ctx context.Context, batch []orders.TrackedOrder) err
 	}{
 		{"orders", []string{"id", "number", "number_key", "customer_id", "customer_ref", "customer_ref_key",
 			"rep_id", "assistant_id", "status", "block_reason", "status_since", "expected_release", "amount",
-			"currency", "ordered_on", "requested_on", "promised_on", "closed_at"}, orderRows},
+			"currency", "ordered_on", "requested_on", "promised_on", "closed_at", "block_kinds", "blocks_key"}, orderRows},
 		{"order_blocks", []string{"order_id", "kind", "reason", "since", "expected_release"}, blockRows},
 		{"order_lines", []string{"order_id", "line_no", "product", "qty_ordered", "qty_available", "restock_on"}, lineRows},
 		{"status_history", []string{"order_id", "from_status", "to_status", "reason", "at", "source", "import_id"}, historyRows},

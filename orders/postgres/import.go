@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"time"
 
@@ -55,6 +54,15 @@ type ImportReport struct {
 	// FirstLoad tells that the portfolio was empty before: no alert is
 	// queued for orders that were blocked before orderbot knew them.
 	FirstLoad bool
+	// Phases are the steps of the import and how long each took, for
+	// operators tuning imports of large exports.
+	Phases []Phase
+}
+
+// Phase is one timed step of an import.
+type Phase struct {
+	Name string
+	Took time.Duration
 }
 
 // ImportOrders applies an ERP export to the portfolio in one transaction:
@@ -93,20 +101,23 @@ func (s *Store) ImportOrders(ctx context.Context, req ImportRequest, next func()
 // errDryRun rolls a dry run back.
 var errDryRun = errors.New("dry run")
 
-// importColumns are the staging table's columns, in COPY order.
-var importColumns = []string{"line", "number", "number_key", "customer_code", "customer_code_key", "customer_name", "customer_ref",
-	"customer_ref_key", "rep", "assistant", "status", "block_kinds", "block_reasons", "block_releases", "block_reason",
-	"amount", "currency", "ordered_on", "requested_on", "promised_on", "expected_release"}
-
 func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func() (orders.Entry, error)) (ImportReport, error) {
 	rep := ImportReport{Transitions: map[orders.Status]int{}}
+	last := time.Now()
+	phase := func(name string) {
+		now := time.Now()
+		rep.Phases = append(rep.Phases, Phase{Name: name, Took: now.Sub(last)})
+		last = now
+	}
 	mode := "incremental"
 	if req.Snapshot {
 		mode = "snapshot"
 	}
 	// Imports of orders queue one behind the other: two at once would each
-	// see the other's orders as absent.
-	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot import orders', 0))`); err != nil {
+	// see the other's orders as absent. Joins and sorts over the whole
+	// export get the memory to run in one pass.
+	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot import orders', 0));
+		SET LOCAL work_mem = '256MB'; SET LOCAL jit = off`); err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}
 	if err := s.db.QueryRow(ctx, `INSERT INTO import_runs (kind, source, sha256, profile, mode, as_of)
@@ -114,35 +125,32 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		Scan(&rep.RunID); err != nil {
 		return rep, fmt.Errorf("import: record the run: %w", err)
 	}
+	// Staging is text, as COPY's text format carries it: casting costs
+	// nothing for the rows that did not change, and they are most.
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_rows (
-			line integer, number text, number_key text, customer_code text, customer_code_key text, customer_name text,
-			customer_ref text, customer_ref_key text, rep text, assistant text, status text,
-			block_kinds text[], block_reasons text[], block_releases date[], block_reason text,
-			amount numeric(15, 2), currency text, ordered_on date, requested_on date, promised_on date,
-			expected_release date
+			line integer, row_key text, number text, number_key text, customer_code text, customer_code_key text,
+			customer_name text, customer_ref text, customer_ref_key text, rep text, assistant text, status text,
+			bk_kinds text, bk_reasons text, bk_releases text, block_kinds text, blocks_key text, block_reason text,
+			amount text, currency text, ordered_on text, requested_on text, promised_on text, expected_release text
 		) ON COMMIT DROP`); err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}
 
 	// Stream the export into the staging table.
-	var readErr error
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		e, err := next()
-		if err != nil {
-			readErr = err
-			return nil, nil
+	rows, readErr, err := s.copyEntries(ctx, "import_rows", next)
+	rep.Rows = rows
+	if err != nil {
+		if readErr != nil {
+			return rep, readErr
 		}
-		rep.Rows++
-		return entryRow(e), nil
-	})
-	if _, err := s.db.CopyFrom(ctx, pgx.Identifier{"import_rows"}, importColumns, src); err != nil {
-		return rep, fmt.Errorf("import: load the export: %w", err)
+		return rep, err
 	}
+	phase("load")
 	problems, err := s.duplicateNumbers(ctx, req)
 	if err != nil {
 		return rep, err
 	}
-	if readErr != nil && !errors.Is(readErr, io.EOF) {
+	if readErr != nil {
 		var bad *orders.InputErrors
 		if !errors.As(readErr, &bad) {
 			return rep, readErr
@@ -159,32 +167,36 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if len(problems) > 0 {
 		return rep, &orders.InputErrors{Problems: problems}
 	}
+	var open int
 	if _, err := s.db.Exec(ctx, `ANALYZE import_rows`); err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}
-
-	var open int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM orders WHERE closed_at IS NULL`).Scan(&open); err != nil {
+	// The customers' counts of open orders, kept exact by triggers, add up
+	// to the open portfolio without reading it.
+	if err := s.db.QueryRow(ctx, `SELECT coalesce(sum(open_orders), 0) FROM customers`).Scan(&open); err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}
-	empty, err := s.Empty(ctx)
-	if err != nil {
+	if rep.FirstLoad, err = s.Empty(ctx); err != nil {
 		return rep, err
 	}
-	rep.FirstLoad = empty
-
+	phase("check")
+	if err := s.diffRows(ctx, req.Snapshot); err != nil {
+		return rep, err
+	}
+	phase("compare")
 	if err := s.importCustomers(ctx); err != nil {
 		return rep, err
 	}
 	if rep.Placeholders, err = s.importPeopleKeys(ctx, req.PeopleBy); err != nil {
 		return rep, err
 	}
-	if err := s.findChanges(ctx, req); err != nil {
+	if err := s.findChanges(ctx); err != nil {
 		return rep, err
 	}
+	phase("changes")
 	if req.Snapshot {
-		if rep.Closed, err = s.countAbsent(ctx); err != nil {
-			return rep, err
+		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM import_diff WHERE absent`).Scan(&rep.Closed); err != nil {
+			return rep, fmt.Errorf("import: %w", err)
 		}
 		if open > 0 && !req.Force && float64(rep.Closed) > req.MaxCloseShare*float64(open) {
 			return rep, orders.Errorf(orders.EInvalid,
@@ -192,21 +204,12 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 				req.Source, rep.Closed, open, 100*float64(rep.Closed)/float64(open), 100*req.MaxCloseShare)
 		}
 	}
-	if err := s.applyChanges(ctx, req, rep.RunID); err != nil {
+	if err := s.applyChanges(ctx, req, rep.RunID, !rep.FirstLoad); err != nil {
 		return rep, err
 	}
+	phase("apply")
 	if err := s.importCounts(ctx, &rep); err != nil {
 		return rep, err
-	}
-	if !rep.FirstLoad {
-		tag, err := s.db.Exec(ctx, `INSERT INTO alert_events (order_id, import_id, from_status, to_status, reason, at)
-			SELECT order_id, import_id, from_status, to_status, reason, at FROM status_history
-			WHERE import_id = $1 AND to_status = ANY($2) AND from_status IS DISTINCT FROM to_status`,
-			rep.RunID, statusStrings(orders.BlockedStatuses()))
-		if err != nil {
-			return rep, fmt.Errorf("import: queue alerts: %w", err)
-		}
-		rep.Alerts = int(tag.RowsAffected())
 	}
 	_, err = s.db.Exec(ctx, `UPDATE import_runs SET finished_at = clock_timestamp(), rows_read = $2, created = $3,
 		updated = $4, unchanged = $5, closed = $6, placeholders = $7, alerts = $8 WHERE id = $1`,
@@ -214,30 +217,19 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if err != nil {
 		return rep, fmt.Errorf("import: record the run: %w", err)
 	}
+	phase("report")
 	return rep, nil
 }
 
-// entryRow is e as a row of the staging table. Blocks are sorted by kind, as
-// the change detection compares them.
-func entryRow(e orders.Entry) []any {
-	blocks := append([]orders.Block(nil), e.Blocks...)
-	sort.Slice(blocks, func(i, j int) bool { return blocks[i].Kind < blocks[j].Kind })
-	kinds := make([]string, len(blocks))
-	reasons := make([]string, len(blocks))
-	releases := make([]*time.Time, len(blocks))
-	for i, b := range blocks {
-		kinds[i], reasons[i], releases[i] = string(b.Kind), b.Reason, b.ExpectedRelease
-	}
-	return []any{e.Line, e.Number, orders.NumberKey(e.Number), e.CustomerCode, orders.NumberKey(e.CustomerCode), e.CustomerName, e.CustomerRef,
-		orders.NumberKey(e.CustomerRef), e.Rep, e.Assistant, string(e.Status), kinds, reasons, releases, e.BlockReason,
-		centsToNumeric(e.AmountCents), e.Currency, e.OrderedOn, e.RequestedOn, e.PromisedOn, e.ExpectedRelease}
-}
-
-// duplicateNumbers reports the order numbers the export holds twice.
+// duplicateNumbers reports the order numbers the export holds twice. The
+// numbers come first from a hash aggregate over the export, cheap when
+// there are none; their lines only then.
 func (s *Store) duplicateNumbers(ctx context.Context, req ImportRequest) ([]orders.InputProblem, error) {
-	rows, err := s.db.Query(ctx, `SELECT number, lines[1], unnest(lines[2:]) FROM (
-			SELECT number, array_agg(line ORDER BY line) AS lines FROM import_rows
-			GROUP BY number HAVING count(*) > 1) d
+	rows, err := s.db.Query(ctx, `WITH twice AS (
+			SELECT number FROM import_rows GROUP BY number HAVING count(*) > 1 LIMIT $1)
+		SELECT number, lines[1], unnest(lines[2:]) FROM (
+			SELECT r.number, array_agg(r.line ORDER BY r.line) AS lines
+			FROM import_rows r JOIN twice USING (number) GROUP BY r.number) d
 		ORDER BY 3 LIMIT $1`, req.MaxProblems)
 	if err != nil {
 		return nil, fmt.Errorf("import: look for duplicates: %w", err)
@@ -251,6 +243,26 @@ func (s *Store) duplicateNumbers(ctx context.Context, req ImportRequest) ([]orde
 	})
 }
 
+// diffRows keeps, in import_diff, the rows of the export whose digest
+// differs from the one their order was last imported with (or that are new
+// orders), and for a snapshot the open orders the export lacks: one pass
+// over the export and the orders, comparing two short strings a row.
+func (s *Store) diffRows(ctx context.Context, snapshot bool) error {
+	join, absent := "LEFT JOIN", "false"
+	if snapshot {
+		join, absent = "FULL JOIN", "r.number IS NULL AND o.closed_at IS NULL"
+	}
+	_, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_diff ON COMMIT DROP AS
+		SELECT r.*, o.id AS order_id, o.status AS old_status, r.number IS NULL AS absent
+		FROM import_rows r `+join+` (SELECT id, number, import_key, status, closed_at FROM orders) o ON o.number = r.number
+		WHERE (r.number IS NOT NULL AND (o.id IS NULL OR o.import_key <> r.row_key)) OR (`+absent+`);
+		ANALYZE import_diff`)
+	if err != nil {
+		return fmt.Errorf("import: compare with the store: %w", err)
+	}
+	return nil
+}
+
 // importCustomers creates the customers the export names that the store
 // does not hold, and renames those whose name changed. Only changes are
 // written.
@@ -258,14 +270,17 @@ func (s *Store) importCustomers(ctx context.Context) error {
 	_, err := s.db.Exec(ctx, `
 		CREATE TEMP TABLE import_customers ON COMMIT DROP AS
 		SELECT customer_code AS code, min(customer_code_key) AS code_key,
-			coalesce(nullif(max(customer_name), ''), customer_code) AS name, max(customer_name) <> '' AS named
-		FROM import_rows GROUP BY customer_code;
+			coalesce(nullif(max(customer_name), ''), customer_code) AS name, max(customer_name) <> '' AS named,
+			NULL::bigint AS id
+		FROM import_diff WHERE NOT absent GROUP BY customer_code;
 		INSERT INTO customers (code, code_key, name)
 		SELECT i.code, i.code_key, i.name FROM import_customers i
 		WHERE NOT EXISTS (SELECT FROM customers c WHERE c.code = i.code)
 		ORDER BY i.code;
 		UPDATE customers c SET name = i.name, updated_at = now()
-		FROM import_customers i WHERE c.code = i.code AND i.named AND c.name <> i.name`)
+		FROM import_customers i WHERE c.code = i.code AND i.named AND c.name <> i.name;
+		UPDATE import_customers i SET id = c.id FROM customers c WHERE c.code = i.code;
+		ANALYZE import_customers`)
 	if err != nil {
 		return fmt.Errorf("import: customers: %w", err)
 	}
@@ -287,10 +302,10 @@ func (s *Store) importPeopleKeys(ctx context.Context, by orders.PeopleKey) ([]st
 	_, err := s.db.Exec(ctx, `
 		CREATE TEMP TABLE import_people ON COMMIT DROP AS
 		SELECT DISTINCT ON (key) key, role, NULL::bigint AS id FROM (
-			SELECT rep AS key, 'rep' AS role, 1 AS pref FROM import_rows WHERE rep <> '' GROUP BY rep
-			UNION ALL
-			SELECT assistant, 'assistant', 2 FROM import_rows WHERE assistant <> '' GROUP BY assistant
-		) k ORDER BY key, pref;
+			SELECT unnest(ARRAY[rep, assistant]) AS key, unnest(ARRAY['rep', 'assistant']) AS role,
+				unnest(ARRAY[1, 2]) AS pref
+			FROM (SELECT rep, assistant FROM import_diff WHERE NOT absent GROUP BY rep, assistant) pairs
+		) k WHERE key <> '' ORDER BY key, pref;
 		UPDATE import_people k SET id = (SELECT p.id FROM people p WHERE `+match+`
 			ORDER BY p.placeholder, p.id LIMIT 1)`)
 	if err != nil {
@@ -345,56 +360,46 @@ func personKeyExpr(by orders.PeopleKey) string {
 	return "name"
 }
 
-// findChanges writes into import_changes the rows of the export that are new
-// orders or differ from the stored ones, with what they resolve to.
-func (s *Store) findChanges(ctx context.Context, req ImportRequest) error {
-	_, err := s.db.Exec(ctx, `
-		CREATE TEMP TABLE import_blocks ON COMMIT DROP AS
-		SELECT b.order_id, array_agg(b.kind ORDER BY b.kind) AS kinds,
-			array_agg(b.reason ORDER BY b.kind) AS reasons,
-			array_agg(b.expected_release ORDER BY b.kind) AS releases
-		FROM order_blocks b GROUP BY b.order_id;
-		CREATE UNIQUE INDEX ON import_blocks (order_id);
+// findChanges resolves the differing rows (import_diff) into
+// import_changes: each with its customer and people, typed, and whether it
+// really changes its order (a row may differ from the last import in the
+// export alone, e.g. a renamed customer; its order then only takes the new
+// digest).
+func (s *Store) findChanges(ctx context.Context) error {
+	_, err := s.db.Exec(ctx, `ANALYZE import_people;
 		CREATE TEMP TABLE import_changes ON COMMIT DROP AS
-		SELECT r.*, c.id AS customer_id, rp.id AS rep_id, ap.id AS assistant_id,
-			o.id AS order_id, o.status AS old_status,
-			(o.id IS NULL) AS is_new,
-			(o.id IS NULL OR o.status <> r.status OR coalesce(ob.kinds, '{}') <> r.block_kinds) AS status_changed
-		FROM import_rows r
-		JOIN customers c ON c.code = r.customer_code
-		LEFT JOIN import_people rp ON rp.key = r.rep AND r.rep <> ''
-		LEFT JOIN import_people ap ON ap.key = r.assistant AND r.assistant <> ''
-		LEFT JOIN orders o ON o.number = r.number
-		LEFT JOIN import_blocks ob ON ob.order_id = o.id
-		WHERE o.id IS NULL
-			OR (o.customer_id, o.customer_ref, o.rep_id, o.assistant_id, o.status, o.block_reason, o.amount,
-				o.currency, o.ordered_on, o.requested_on, o.promised_on, o.expected_release)
+		SELECT r.line, r.row_key, r.number, r.number_key, r.customer_ref, r.customer_ref_key, r.status,
+			r.bk_kinds::text[] AS bk_kinds, r.bk_reasons::text[] AS bk_reasons, r.bk_releases::date[] AS bk_releases,
+			r.block_kinds, r.blocks_key, r.block_reason, r.amount::numeric(15, 2) AS amount, r.currency,
+			r.ordered_on::date AS ordered_on, r.requested_on::date AS requested_on, r.promised_on::date AS promised_on,
+			r.expected_release::date AS expected_release,
+			cu.id AS customer_id, rp.id AS rep_id, ap.id AS assistant_id,
+			r.order_id, r.old_status, (r.order_id IS NULL) AS is_new,
+			(r.order_id IS NULL OR o.status <> r.status OR o.block_kinds <> r.block_kinds) AS status_changed,
+			(r.order_id IS NULL OR (o.customer_id, o.customer_ref, o.rep_id, o.assistant_id, o.status, o.block_reason,
+				o.amount, o.currency, o.ordered_on, o.requested_on, o.promised_on, o.expected_release, o.blocks_key)
 			IS DISTINCT FROM
-				(c.id, r.customer_ref, rp.id, ap.id, r.status, r.block_reason, r.amount,
-				r.currency, r.ordered_on, r.requested_on, r.promised_on, r.expected_release)
-			OR (coalesce(ob.kinds, '{}'), coalesce(ob.reasons, '{}'), coalesce(ob.releases, '{}'))
-				IS DISTINCT FROM (r.block_kinds, r.block_reasons, r.block_releases)`)
+				(cu.id, r.customer_ref, rp.id, ap.id, r.status, r.block_reason, r.amount::numeric(15, 2),
+				r.currency, r.ordered_on::date, r.requested_on::date, r.promised_on::date, r.expected_release::date,
+				r.blocks_key)) AS changed
+		FROM import_diff r
+		JOIN import_customers cu ON cu.code = r.customer_code
+		LEFT JOIN import_people rp ON rp.key = r.rep
+		LEFT JOIN import_people ap ON ap.key = r.assistant
+		LEFT JOIN orders o ON o.id = r.order_id
+		WHERE NOT r.absent;
+		ANALYZE import_changes`)
 	if err != nil {
 		return fmt.Errorf("import: find changes: %w", err)
 	}
 	return nil
 }
 
-// countAbsent counts the open orders a snapshot does not hold.
-func (s *Store) countAbsent(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.QueryRow(ctx, `SELECT count(*) FROM orders o WHERE o.closed_at IS NULL
-		AND NOT EXISTS (SELECT FROM import_rows r WHERE r.number = o.number)`).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("import: count absent orders: %w", err)
-	}
-	return n, nil
-}
-
 // applyChanges writes the new and changed orders, their blocks, the closing
-// of absent ones (snapshots), and the history of every change of status or
-// blocks.
-func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64) error {
+// of absent ones (snapshots), the history of every change of status or
+// blocks, and (unless alerts is false) an alert event for every transition
+// into a blocked status.
+func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64, alerts bool) error {
 	closed := statusStrings(orders.ClosedStatuses())
 	source := "import"
 	if req.Profile != "" {
@@ -405,10 +410,10 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 	batch.Queue(`WITH created AS (
 			INSERT INTO orders (number, number_key, customer_id, customer_ref, customer_ref_key, rep_id, assistant_id,
 				status, block_reason, status_since, expected_release, amount, currency, ordered_on, requested_on,
-				promised_on, closed_at)
+				promised_on, closed_at, block_kinds, blocks_key, import_key)
 			SELECT number, number_key, customer_id, customer_ref, customer_ref_key, rep_id, assistant_id,
 				status, block_reason, $1, expected_release, amount, currency, ordered_on, requested_on, promised_on,
-				CASE WHEN status = ANY($2) THEN $1::timestamptz END
+				CASE WHEN status = ANY($2) THEN $1::timestamptz END, block_kinds, blocks_key, row_key
 			FROM import_changes WHERE is_new ORDER BY line
 			RETURNING id, number)
 		UPDATE import_changes c SET order_id = created.id FROM created WHERE c.number = created.number`,
@@ -420,33 +425,39 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 			status_since = CASE WHEN o.status <> c.status THEN $1 ELSE o.status_since END,
 			expected_release = c.expected_release, amount = c.amount, currency = c.currency,
 			ordered_on = c.ordered_on, requested_on = c.requested_on, promised_on = c.promised_on,
-			closed_at = CASE WHEN c.status = ANY($2) THEN coalesce(o.closed_at, $1) END, updated_at = now()
-		FROM import_changes c WHERE NOT c.is_new AND o.id = c.order_id`, req.AsOf, closed)
-	// Blocks of new and changed orders: those still active keep their start.
+			closed_at = CASE WHEN c.status = ANY($2) THEN coalesce(o.closed_at, $1) END,
+			block_kinds = c.block_kinds, blocks_key = c.blocks_key, import_key = c.row_key, updated_at = now()
+		FROM import_changes c WHERE c.changed AND NOT c.is_new AND o.id = c.order_id`, req.AsOf, closed)
+	// Orders the export states as before: only their digest.
+	batch.Queue(`UPDATE orders o SET import_key = c.row_key FROM import_changes c
+		WHERE NOT c.changed AND o.id = c.order_id`)
+	// Blocks of changed orders: those still active keep their start.
 	batch.Queue(`DELETE FROM order_blocks b USING import_changes c
-		WHERE b.order_id = c.order_id AND NOT (b.kind = ANY(c.block_kinds) AND NOT c.status = ANY($1))`, closed)
+		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND NOT (b.kind = ANY(c.bk_kinds))`)
 	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release)
 		SELECT c.order_id, k.kind, k.reason, $1, k.release
-		FROM import_changes c, unnest(c.block_kinds, c.block_reasons, c.block_releases) AS k(kind, reason, release)
-		WHERE NOT c.status = ANY($2)
+		FROM import_changes c, unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+		WHERE c.changed
 		ON CONFLICT (order_id, kind) DO UPDATE SET reason = excluded.reason, expected_release = excluded.expected_release
 		WHERE (order_blocks.reason, order_blocks.expected_release) IS DISTINCT FROM (excluded.reason, excluded.expected_release)`,
-		req.AsOf, closed)
+		req.AsOf)
 	// History of new and changed orders whose status or blocks changed.
 	batch.Queue(`INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
 		SELECT order_id, old_status, status, block_reason, $1, $2, $3
-		FROM import_changes WHERE status_changed ORDER BY line`, req.AsOf, source, runID)
+		FROM import_changes WHERE changed AND status_changed ORDER BY line`, req.AsOf, source, runID)
+	if alerts {
+		batch.Queue(`INSERT INTO alert_events (order_id, import_id, from_status, to_status, reason, at)
+			SELECT order_id, $3, old_status, status, block_reason, $1 FROM import_changes
+			WHERE changed AND status = ANY($2) AND old_status IS DISTINCT FROM status ORDER BY line`,
+			req.AsOf, statusStrings(orders.BlockedStatuses()), runID)
+	}
 	if req.Snapshot {
-		batch.Queue(`WITH absent AS (
-				SELECT o.id, o.status FROM orders o
-				WHERE o.closed_at IS NULL AND NOT EXISTS (SELECT FROM import_rows r WHERE r.number = o.number)
-				FOR UPDATE),
-			gone AS (
-				UPDATE orders o SET status = 'invoiced', status_since = $1, closed_at = $1, updated_at = now()
-				FROM absent a WHERE o.id = a.id RETURNING o.id, a.status AS old_status),
-			unblocked AS (DELETE FROM order_blocks b USING gone WHERE b.order_id = gone.id)
-			INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
-			SELECT id, old_status, 'invoiced', '', $1, $2, $3 FROM gone ORDER BY id`, req.AsOf, source, runID)
+		batch.Queue(`UPDATE orders o SET status = 'invoiced', status_since = $1, closed_at = $1, block_kinds = '',
+			blocks_key = '', import_key = '', updated_at = now() FROM import_diff a WHERE a.absent AND o.id = a.order_id`, req.AsOf)
+		batch.Queue(`DELETE FROM order_blocks b USING import_diff a WHERE a.absent AND b.order_id = a.order_id`)
+		batch.Queue(`INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
+			SELECT order_id, old_status, 'invoiced', '', $1, $2, $3 FROM import_diff WHERE absent ORDER BY order_id`,
+			req.AsOf, source, runID)
 	}
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("import: apply changes: %w", err)
@@ -456,28 +467,38 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 
 // importCounts fills the report's counts from the changes found.
 func (s *Store) importCounts(ctx context.Context, rep *ImportReport) error {
-	var created, changed int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new)
-		FROM import_changes`).Scan(&created, &changed); err != nil {
-		return fmt.Errorf("import: count changes: %w", err)
-	}
-	rep.Created, rep.Updated = created, changed
-	rep.Unchanged = rep.Rows - created - changed
-	rows, err := s.db.Query(ctx, `SELECT to_status, count(*) FROM status_history
-		WHERE import_id = $1 AND from_status IS DISTINCT FROM to_status GROUP BY to_status`, rep.RunID)
+	rows, err := s.db.Query(ctx, `SELECT status, count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new),
+			count(*) FILTER (WHERE old_status IS DISTINCT FROM status)
+		FROM import_changes WHERE changed GROUP BY status`)
 	if err != nil {
-		return fmt.Errorf("import: count transitions: %w", err)
+		return fmt.Errorf("import: count changes: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
+		var created, changed, moved int
+		if err := rows.Scan(&st, &created, &changed, &moved); err != nil {
 			return err
 		}
-		rep.Transitions[orders.Status(st)] = n
+		rep.Created += created
+		rep.Updated += changed
+		if moved > 0 {
+			rep.Transitions[orders.Status(st)] += moved
+		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rep.Unchanged = rep.Rows - rep.Created - rep.Updated
+	if rep.Closed > 0 {
+		rep.Transitions[orders.StatusInvoiced] += rep.Closed
+	}
+	if !rep.FirstLoad {
+		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM alert_events WHERE import_id = $1`, rep.RunID).Scan(&rep.Alerts); err != nil {
+			return fmt.Errorf("import: count alerts: %w", err)
+		}
+	}
+	return nil
 }
 
 // ImportRun is a recorded import.

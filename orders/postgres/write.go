@@ -189,20 +189,26 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 		}
 		return &p.ID
 	}
+	blocks := o.Blocks
+	if o.Status.Closed() {
+		blocks = nil
+	}
+	kinds, blocksKey := orders.BlockKeys(blocks)
 	args := []any{o.Number, orders.NumberKey(o.Number), o.Customer.ID, o.CustomerRef, orders.NumberKey(o.CustomerRef),
 		personID(o.Rep), personID(o.Assistant), o.Status, o.BlockReason, since, o.ExpectedRelease,
-		centsToNumeric(o.AmountCents), o.Currency, o.OrderedOn, o.RequestedOn, o.PromisedOn, closedAt}
+		centsToNumeric(o.AmountCents), o.Currency, o.OrderedOn, o.RequestedOn, o.PromisedOn, closedAt, kinds, blocksKey}
 	if res.Created {
 		err = s.db.QueryRow(ctx, `INSERT INTO orders (number, number_key, customer_id, customer_ref, customer_ref_key,
 			rep_id, assistant_id, status, block_reason, status_since, expected_release, amount, currency,
-			ordered_on, requested_on, promised_on, closed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`, args...).
+			ordered_on, requested_on, promised_on, closed_at, block_kinds, blocks_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`, args...).
 			Scan(&res.OrderID)
 	} else {
 		_, err = s.db.Exec(ctx, `UPDATE orders SET number_key = $2, customer_id = $3, customer_ref = $4,
 			customer_ref_key = $5, rep_id = $6, assistant_id = $7, status = $8, block_reason = $9,
 			status_since = $10, expected_release = $11, amount = $12, currency = $13, ordered_on = $14,
-			requested_on = $15, promised_on = $16, closed_at = $17, updated_at = now()
+			requested_on = $15, promised_on = $16, closed_at = $17, block_kinds = $18, blocks_key = $19,
+			import_key = '', updated_at = now()
 			WHERE number = $1`, args...)
 	}
 	if err != nil {
@@ -212,8 +218,8 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 	// Blocks: those still active keep their start; the others are replaced.
 	// Lines are replaced whole. One round trip for all of it.
 	batch := &pgx.Batch{}
-	batch.Queue(`DELETE FROM order_blocks WHERE order_id = $1 AND kind <> ALL($2)`, res.OrderID, blockKinds(o.Blocks))
-	for _, b := range o.Blocks {
+	batch.Queue(`DELETE FROM order_blocks WHERE order_id = $1 AND kind <> ALL($2)`, res.OrderID, blockKinds(blocks))
+	for _, b := range blocks {
 		bsince := b.Since
 		if bsince.IsZero() {
 			bsince = ch.At

@@ -110,13 +110,20 @@ CREATE TABLE orders (
     promised_on      date,
     -- NULL while the order is open; the time it was invoiced or cancelled.
     closed_at        timestamptz,
+    -- orders.BlockKeys of the active blocks, so that an import tells
+    -- changed blocks without reading order_blocks.
+    block_kinds      text NOT NULL DEFAULT '',
+    blocks_key       text NOT NULL DEFAULT '',
+    -- A digest of the export row that last wrote the order: an import skips
+    -- the rows whose digest has not changed without comparing them field by
+    -- field. Empty when the order was last written otherwise.
+    import_key       text NOT NULL DEFAULT '',
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now(),
     CHECK ((closed_at IS NULL) = (status NOT IN ('invoiced', 'cancelled')))
-);
+) WITH (fillfactor = 90);
 CREATE INDEX orders_number_key_idx ON orders (number_key);
 CREATE INDEX orders_customer_ref_key_idx ON orders (customer_ref_key) WHERE customer_ref_key <> '';
-CREATE INDEX orders_customer_idx ON orders (customer_id);
 CREATE INDEX orders_open_rep_idx ON orders (rep_id) WHERE closed_at IS NULL;
 CREATE INDEX orders_open_assistant_idx ON orders (assistant_id) WHERE closed_at IS NULL;
 CREATE INDEX orders_open_status_idx ON orders (status) WHERE closed_at IS NULL;
