@@ -24,7 +24,7 @@ lint:
 ## snapshot import beside PostgreSQL's own COPY (several minutes)
 bench:
 	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -timeout 60m ./orders/postgres/ && \
-		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 2x -timeout 60m ./cmd/orderbot/'
+		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 60m ./cmd/orderbot/'
 
 ## build: the orderbot binary in bin/
 build:

@@ -28,19 +28,22 @@ const stagingColumns = `line, row_key, number, number_key, customer_code, custom
 // COPY's text format: PostgreSQL parses text faster than pgx encodes values
 // one by one, and the entries are read and written by one goroutine while
 // the server loads them on another core. It returns how many entries it
-// loaded, and the error next ended with other than io.EOF, if any.
-func (s *Store) copyEntries(ctx context.Context, table string, next func() (orders.Entry, error)) (int, error, error) {
+// loaded, the order numbers that may appear twice (a Bloom filter's
+// suspects, for the database to check), and the error next ended with
+// other than io.EOF, if any.
+func (s *Store) copyEntries(ctx context.Context, table string, next func() (orders.Entry, error)) (int, []string, error, error) {
 	tx, ok := s.db.(pgx.Tx)
 	if !ok {
-		return 0, nil, errors.New("import: the staging table is loaded inside a transaction")
+		return 0, nil, nil, errors.New("import: the staging table is loaded inside a transaction")
 	}
 	pr, pw := io.Pipe()
 	var (
-		rows    int
-		readErr error
-		done    = make(chan struct{})
-		batches = make(chan []orders.Entry, 8)
-		stop    = make(chan struct{})
+		rows     int
+		suspects []string
+		readErr  error
+		done     = make(chan struct{})
+		batches  = make(chan []orders.Entry, 8)
+		stop     = make(chan struct{})
 	)
 	// One goroutine reads the export, another writes COPY's lines: parsing
 	// and encoding each take a core's share while the server loads.
@@ -77,9 +80,13 @@ func (s *Store) copyEntries(ctx context.Context, table string, next func() (orde
 		w := bufio.NewWriterSize(pw, 256<<10)
 		var line, out, sum []byte
 		h := fnv.New128a()
+		seen := newBloom()
 		for batch := range batches {
 			for _, e := range batch {
 				rows++
+				if seen.add(e.Number) && len(suspects) < maxSuspects {
+					suspects = append(suspects, e.Number)
+				}
 				line = appendEntry(line[:0], e)
 				// The row's digest covers everything but its line number.
 				h.Reset()
@@ -106,10 +113,14 @@ func (s *Store) copyEntries(ctx context.Context, table string, next func() (orde
 	_ = pr.Close() // unblocks the writer if the server gave up
 	<-done
 	if err != nil {
-		return rows, readErr, fmt.Errorf("import: load the export: %w", err)
+		return rows, suspects, readErr, fmt.Errorf("import: load the export: %w", err)
 	}
-	return rows, readErr, nil
+	return rows, suspects, readErr, nil
 }
+
+// maxSuspects bounds the numbers the Bloom filter suspects of appearing
+// twice; past it, the database checks every number.
+const maxSuspects = 100_000
 
 // appendEntry appends e as one line of COPY's text format.
 func appendEntry(b []byte, e orders.Entry) []byte {

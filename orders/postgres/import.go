@@ -137,7 +137,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	}
 
 	// Stream the export into the staging table.
-	rows, readErr, err := s.copyEntries(ctx, "import_rows", next)
+	rows, suspects, readErr, err := s.copyEntries(ctx, "import_rows", next)
 	rep.Rows = rows
 	if err != nil {
 		if readErr != nil {
@@ -146,9 +146,14 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, err
 	}
 	phase("load")
-	problems, err := s.duplicateNumbers(ctx, req)
-	if err != nil {
-		return rep, err
+	var problems []orders.InputProblem
+	if len(suspects) > 0 {
+		if len(suspects) == maxSuspects {
+			suspects = nil // too many to list: check every number
+		}
+		if problems, err = s.duplicateNumbers(ctx, req, suspects); err != nil {
+			return rep, err
+		}
 	}
 	if readErr != nil {
 		var bad *orders.InputErrors
@@ -168,7 +173,8 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, &orders.InputErrors{Problems: problems}
 	}
 	var open int
-	if _, err := s.db.Exec(ctx, `ANALYZE import_rows`); err != nil {
+	// A small sample is enough for the planner to see the export's size.
+	if _, err := s.db.Exec(ctx, `SET LOCAL default_statistics_target = 10; ANALYZE import_rows`); err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}
 	// The customers' counts of open orders, kept exact by triggers, add up
@@ -221,16 +227,14 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	return rep, nil
 }
 
-// duplicateNumbers reports the order numbers the export holds twice. The
-// numbers come first from a hash aggregate over the export, cheap when
-// there are none; their lines only then.
-func (s *Store) duplicateNumbers(ctx context.Context, req ImportRequest) ([]orders.InputProblem, error) {
-	rows, err := s.db.Query(ctx, `WITH twice AS (
-			SELECT number FROM import_rows GROUP BY number HAVING count(*) > 1 LIMIT $1)
-		SELECT number, lines[1], unnest(lines[2:]) FROM (
-			SELECT r.number, array_agg(r.line ORDER BY r.line) AS lines
-			FROM import_rows r JOIN twice USING (number) GROUP BY r.number) d
-		ORDER BY 3 LIMIT $1`, req.MaxProblems)
+// duplicateNumbers reports the order numbers the export holds twice, among
+// suspects (all numbers when suspects is nil).
+func (s *Store) duplicateNumbers(ctx context.Context, req ImportRequest, suspects []string) ([]orders.InputProblem, error) {
+	rows, err := s.db.Query(ctx, `SELECT number, lines[1], unnest(lines[2:]) FROM (
+			SELECT number, array_agg(line ORDER BY line) AS lines FROM import_rows
+			WHERE $2::text[] IS NULL OR number = ANY($2)
+			GROUP BY number HAVING count(*) > 1) d
+		ORDER BY 3 LIMIT $1`, req.MaxProblems, suspects)
 	if err != nil {
 		return nil, fmt.Errorf("import: look for duplicates: %w", err)
 	}
@@ -253,8 +257,15 @@ func (s *Store) diffRows(ctx context.Context, snapshot bool) error {
 		join, absent = "FULL JOIN", "r.number IS NULL AND o.closed_at IS NULL"
 	}
 	_, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_diff ON COMMIT DROP AS
-		SELECT r.*, o.id AS order_id, o.status AS old_status, r.number IS NULL AS absent
-		FROM import_rows r `+join+` (SELECT id, number, import_key, status, closed_at FROM orders) o ON o.number = r.number
+		SELECT r.*, o.id AS order_id, o.status AS old_status, r.number IS NULL AS absent,
+			o.customer_id AS o_customer_id, o.customer_ref AS o_customer_ref, o.rep_id AS o_rep_id,
+			o.assistant_id AS o_assistant_id, o.block_reason AS o_block_reason, o.amount AS o_amount,
+			o.currency AS o_currency, o.ordered_on AS o_ordered_on, o.requested_on AS o_requested_on,
+			o.promised_on AS o_promised_on, o.expected_release AS o_expected_release,
+			o.block_kinds AS o_block_kinds, o.blocks_key AS o_blocks_key
+		FROM import_rows r `+join+` (SELECT id, number, import_key, status, closed_at, customer_id, customer_ref, rep_id,
+				assistant_id, block_reason, amount, currency, ordered_on, requested_on, promised_on, expected_release,
+				block_kinds, blocks_key FROM orders) o ON o.number = r.number
 		WHERE (r.number IS NOT NULL AND (o.id IS NULL OR o.import_key <> r.row_key)) OR (`+absent+`);
 		ANALYZE import_diff`)
 	if err != nil {
@@ -375,9 +386,10 @@ func (s *Store) findChanges(ctx context.Context) error {
 			r.expected_release::date AS expected_release,
 			cu.id AS customer_id, rp.id AS rep_id, ap.id AS assistant_id,
 			r.order_id, r.old_status, (r.order_id IS NULL) AS is_new,
-			(r.order_id IS NULL OR o.status <> r.status OR o.block_kinds <> r.block_kinds) AS status_changed,
-			(r.order_id IS NULL OR (o.customer_id, o.customer_ref, o.rep_id, o.assistant_id, o.status, o.block_reason,
-				o.amount, o.currency, o.ordered_on, o.requested_on, o.promised_on, o.expected_release, o.blocks_key)
+			(r.order_id IS NULL OR r.old_status <> r.status OR r.o_block_kinds <> r.block_kinds) AS status_changed,
+			(r.order_id IS NULL OR (r.o_customer_id, r.o_customer_ref, r.o_rep_id, r.o_assistant_id, r.old_status,
+				r.o_block_reason, r.o_amount, r.o_currency, r.o_ordered_on, r.o_requested_on, r.o_promised_on,
+				r.o_expected_release, r.o_blocks_key)
 			IS DISTINCT FROM
 				(cu.id, r.customer_ref, rp.id, ap.id, r.status, r.block_reason, r.amount::numeric(15, 2),
 				r.currency, r.ordered_on::date, r.requested_on::date, r.promised_on::date, r.expected_release::date,
@@ -386,7 +398,6 @@ func (s *Store) findChanges(ctx context.Context) error {
 		JOIN import_customers cu ON cu.code = r.customer_code
 		LEFT JOIN import_people rp ON rp.key = r.rep
 		LEFT JOIN import_people ap ON ap.key = r.assistant
-		LEFT JOIN orders o ON o.id = r.order_id
 		WHERE NOT r.absent;
 		ANALYZE import_changes`)
 	if err != nil {
