@@ -60,7 +60,7 @@ func BenchmarkImportSnapshot(b *testing.B) {
 	}
 	run := func(file string) (time.Duration, int64) {
 		b.Helper()
-		cmd := exec.Command(bin, "--config", cfgFile, "import", "orders", file, "--profile", "bench", "--force")
+		cmd := exec.Command(bin, "--config", cfgFile, "import", "orders", file, "--profile", "bench", "--force", "-v")
 		cmd.Env = append(os.Environ(), "ORDERBOT_DATABASE_URL="+url)
 		start := time.Now()
 		out, err := cmd.CombinedOutput()
