@@ -37,6 +37,9 @@ const excelMaxSerial = 2958465
 // zeros ("00.00.0000", as SAP writes "no date"), is no date: the zero Time
 // and no error.
 func ParseDate(s, format string) (time.Time, error) {
+	if d, ok := fastDMY(s, format); ok {
+		return d, nil
+	}
 	t := strings.TrimSpace(s)
 	if t == "" || strings.Trim(t, "0./-: T") == "" {
 		return time.Time{}, nil
@@ -155,4 +158,34 @@ func ymd(ys, ms, ds string, bad func() (time.Time, error)) (time.Time, error) {
 		return bad()
 	}
 	return t, nil
+}
+
+// fastDMY reads the commonest date of French exports, dd/mm/yyyy or
+// dd.mm.yyyy, without allocating; ok is false when s is anything else (or
+// not a real day), for ParseDate's general rules to decide.
+func fastDMY(s, format string) (time.Time, bool) {
+	if len(s) != 10 || (format != "" && format != DateDMY && format != DateDotDMY) {
+		return time.Time{}, false
+	}
+	sep := s[2]
+	if (sep != '/' && sep != '.') || s[5] != sep {
+		return time.Time{}, false
+	}
+	n := 0
+	for _, i := range [...]int{0, 1, 3, 4, 6, 7, 8, 9} {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	day, month, year := n/1000000, n/10000%100, n%10000
+	if month < 1 || month > 12 || day < 1 || year < 1000 {
+		return time.Time{}, false
+	}
+	d := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if d.Day() != day {
+		return time.Time{}, false // 31/02: the general rules say what is wrong
+	}
+	return d, true
 }

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -24,29 +26,187 @@ const stagingColumns = `line, row_key, number, number_key, customer_code, custom
 	customer_ref_key, rep, assistant, status, bk_kinds, bk_reasons, bk_releases, block_kinds, blocks_key,
 	block_reason, amount, currency, ordered_on, requested_on, promised_on, expected_release`
 
-// copyEntries streams the entries next yields into the staging table, in
-// COPY's text format: PostgreSQL parses text faster than pgx encodes values
-// one by one, and the entries are read and written by one goroutine while
-// the server loads them on another core. It returns how many entries it
-// loaded, the order numbers that may appear twice (a Bloom filter's
-// suspects, for the database to check), and the error next ended with
-// other than io.EOF, if any.
-func (s *Store) copyEntries(ctx context.Context, table string, next func() (orders.Entry, error)) (int, []string, error, error) {
+// openOrders is what an import knows of the open orders before reading the
+// export, in about 30 bytes an order whatever the size of the export: each
+// order's id and the first half of its last import's digest, sorted by
+// numberHash for binary search, and whether a row of the export named it
+// yet (and which line).
+type openOrders struct {
+	keys  []openKey
+	seen  []uint64 // a bit per key
+	lines []int32
+}
+
+type openKey struct {
+	hash   uint64
+	digest uint64
+	id     int64
+}
+
+// find returns the index of the order whose number hashes to h, or -1.
+func (o *openOrders) find(h uint64) int {
+	i := sort.Search(len(o.keys), func(i int) bool { return o.keys[i].hash >= h })
+	if i < len(o.keys) && o.keys[i].hash == h {
+		return i
+	}
+	return -1
+}
+
+func (o *openOrders) isSeen(i int) bool { return o.seen[i/64]&(1<<(i%64)) != 0 }
+
+func (o *openOrders) markSeen(i int, line int) {
+	o.seen[i/64] |= 1 << (i % 64)
+	o.lines[i] = int32(line)
+}
+
+// numberHash keys an order number among the open orders: FNV-1a, 64 bits.
+// A collision is caught (see twiceNamed) by comparing the numbers.
+func numberHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// openOrderDigests reads every open order's number, id and digest,
+// streamed by COPY: the import then decides in Go, row by row as it reads
+// the export, which rows leave their order unchanged, and sends the server
+// only the others. It returns nil when two open numbers share a hash.
+func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders, error) {
 	tx, ok := s.db.(pgx.Tx)
 	if !ok {
-		return 0, nil, nil, errors.New("import: the staging table is loaded inside a transaction")
+		return nil, errors.New("import: open orders are read inside a transaction")
+	}
+	keys := make([]openKey, 0, expected)
+	w := &lineWriter{line: func(l []byte) error {
+		number, rest, _ := bytes.Cut(l, []byte{'\t'})
+		key, id, _ := bytes.Cut(rest, []byte{'\t'})
+		n, err := strconv.ParseInt(string(id), 10, 64)
+		if err != nil {
+			return fmt.Errorf("read open orders: %w", err)
+		}
+		var digest uint64
+		if len(key) >= 16 {
+			digest, _ = strconv.ParseUint(string(key[:16]), 16, 64)
+		}
+		keys = append(keys, openKey{hash: numberHash(unescapeText(number)), digest: digest, id: n})
+		return nil
+	}}
+	if _, err := tx.Conn().PgConn().CopyTo(ctx, w,
+		`COPY (SELECT number, import_key, id FROM orders WHERE closed_at IS NULL) TO STDOUT`); err != nil {
+		return nil, fmt.Errorf("import: read open orders: %w", err)
+	}
+	if err := w.flush(); err != nil {
+		return nil, err
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].hash < keys[j].hash })
+	for i := 1; i < len(keys); i++ {
+		if keys[i].hash == keys[i-1].hash {
+			// Two open numbers share a hash: not worth a cleverer index for
+			// a once-in-a-lifetime event; the import compares every row.
+			return nil, nil
+		}
+	}
+	return &openOrders{keys: keys, seen: make([]uint64, len(keys)/64+1), lines: make([]int32, len(keys))}, nil
+}
+
+// lineWriter calls line for every line written to it.
+type lineWriter struct {
+	buf  []byte
+	line func([]byte) error
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			break
+		}
+		if err := w.line(w.buf[:i]); err != nil {
+			return 0, err
+		}
+		w.buf = w.buf[i+1:]
+	}
+	if len(w.buf) == 0 {
+		w.buf = nil
+	}
+	return len(p), nil
+}
+
+func (w *lineWriter) flush() error {
+	if len(w.buf) > 0 {
+		return w.line(w.buf)
+	}
+	return nil
+}
+
+// unescapeText reads a field of COPY's text format.
+func unescapeText(b []byte) string {
+	if bytes.IndexByte(b, '\\') < 0 {
+		return string(b)
+	}
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 == len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		i++
+		switch b[i] {
+		case 't':
+			out = append(out, '\t')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		default:
+			out = append(out, b[i])
+		}
+	}
+	return string(out)
+}
+
+// loadResult is what copyEntries did.
+type loadResult struct {
+	rows      int // entries read
+	unchanged int // entries whose order was open and unchanged, not staged
+	// twice are the entries naming an open order an earlier entry named:
+	// duplicates, unless their numbers only share a hash.
+	twice   []twiceEntry
+	readErr error // what next ended with, other than io.EOF
+}
+
+// twiceEntry is an entry naming an order an earlier line of the export named.
+type twiceEntry struct {
+	entry orders.Entry
+	first int   // the earlier line
+	id    int64 // the order
+}
+
+// copyEntries streams the entries next yields into the staging table, in
+// COPY's text format: PostgreSQL parses text faster than pgx encodes values
+// one by one. One goroutine reads the export, another encodes it while the
+// server loads it. Each entry gets a digest of everything it states (and of
+// salt: what else decides how it is read); an entry naming an open order of
+// known whose digest is unchanged is counted and not sent at all, which is
+// most of them in a daily export. known (which may be nil) records what
+// was seen.
+func (s *Store) copyEntries(ctx context.Context, table, salt string, known *openOrders,
+	next func() (orders.Entry, error)) (loadResult, error) {
+	var res loadResult
+	tx, ok := s.db.(pgx.Tx)
+	if !ok {
+		return res, errors.New("import: the staging table is loaded inside a transaction")
 	}
 	pr, pw := io.Pipe()
 	var (
-		rows     int
-		suspects []string
-		readErr  error
-		done     = make(chan struct{})
-		batches  = make(chan []orders.Entry, 8)
-		stop     = make(chan struct{})
+		done    = make(chan struct{})
+		batches = make(chan []orders.Entry, 8)
+		stop    = make(chan struct{})
 	)
-	// One goroutine reads the export, another writes COPY's lines: parsing
-	// and encoding each take a core's share while the server loads.
 	go func() {
 		defer close(batches)
 		batch := make([]orders.Entry, 0, 512)
@@ -54,7 +214,7 @@ func (s *Store) copyEntries(ctx context.Context, table string, next func() (orde
 			e, err := next()
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
-					readErr = err
+					res.readErr = err
 				}
 				break
 			}
@@ -80,19 +240,29 @@ func (s *Store) copyEntries(ctx context.Context, table string, next func() (orde
 		w := bufio.NewWriterSize(pw, 256<<10)
 		var line, out, sum []byte
 		h := fnv.New128a()
-		seen := newBloom()
 		for batch := range batches {
 			for _, e := range batch {
-				rows++
-				if seen.add(e.Number) && len(suspects) < maxSuspects {
-					suspects = append(suspects, e.Number)
-				}
+				res.rows++
 				line = appendEntry(line[:0], e)
 				// The row's digest covers everything but its line number.
 				h.Reset()
+				_, _ = h.Write([]byte(salt))
 				tab := bytes.IndexByte(line, '\t')
-				h.Write(line[tab:])
+				_, _ = h.Write(line[tab:])
 				sum = h.Sum(sum[:0])
+				if known != nil {
+					if i := known.find(numberHash(e.Number)); i >= 0 {
+						if known.isSeen(i) {
+							res.twice = append(res.twice, twiceEntry{entry: e, first: int(known.lines[i]), id: known.keys[i].id})
+							continue
+						}
+						known.markSeen(i, e.Line)
+						if known.keys[i].digest == binary.BigEndian.Uint64(sum[:8]) {
+							res.unchanged++
+							continue
+						}
+					}
+				}
 				out = strconv.AppendInt(out[:0], int64(e.Line), 10)
 				out = append(out, '\t')
 				out = hex.AppendEncode(out, sum)
@@ -113,14 +283,10 @@ func (s *Store) copyEntries(ctx context.Context, table string, next func() (orde
 	_ = pr.Close() // unblocks the writer if the server gave up
 	<-done
 	if err != nil {
-		return rows, suspects, readErr, fmt.Errorf("import: load the export: %w", err)
+		return res, fmt.Errorf("import: load the export: %w", err)
 	}
-	return rows, suspects, readErr, nil
+	return res, nil
 }
-
-// maxSuspects bounds the numbers the Bloom filter suspects of appearing
-// twice; past it, the database checks every number.
-const maxSuspects = 100_000
 
 // appendEntry appends e as one line of COPY's text format.
 func appendEntry(b []byte, e orders.Entry) []byte {

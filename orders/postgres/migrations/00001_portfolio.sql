@@ -129,8 +129,10 @@ CREATE INDEX orders_open_assistant_idx ON orders (assistant_id) WHERE closed_at 
 CREATE INDEX orders_open_status_idx ON orders (status) WHERE closed_at IS NULL;
 CREATE INDEX orders_open_customer_idx ON orders (customer_id) WHERE closed_at IS NULL;
 
+-- Blocks name their order without a foreign key, like the history below:
+-- orders are never deleted, and an import writes blocks by the thousand.
 CREATE TABLE order_blocks (
-    order_id         bigint NOT NULL REFERENCES orders ON DELETE CASCADE,
+    order_id         bigint NOT NULL,
     kind             text NOT NULL CHECK (kind IN ('out_of_stock', 'anomaly', 'credit_limit',
                          'delivery_block', 'financial_block')),
     reason           text NOT NULL DEFAULT '',
