@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"hash/maphash"
 	"io"
 	"sort"
 	"strconv"
@@ -32,20 +33,27 @@ const stagingColumns = `line, row_key, number, number_key, customer_code, custom
 // numberHash for binary search, and whether a row of the export named it
 // yet (and which line).
 type openOrders struct {
+	seed  maphash.Seed
 	keys  []openKey
 	seen  []uint64 // a bit per key
 	lines []int32
 }
 
 type openKey struct {
-	hash   uint64
+	hash   numberKey
 	digest uint64
 	id     int64
 }
 
+// numberKey is a 128-bit hash of an order number: two numbers sharing one
+// is not a thing to plan for (and twiceNamed would still catch it).
+type numberKey struct{ a, b uint64 }
+
+func (k numberKey) less(o numberKey) bool { return k.a < o.a || k.a == o.a && k.b < o.b }
+
 // find returns the index of the order whose number hashes to h, or -1.
-func (o *openOrders) find(h uint64) int {
-	i := sort.Search(len(o.keys), func(i int) bool { return o.keys[i].hash >= h })
+func (o *openOrders) find(h numberKey) int {
+	i := sort.Search(len(o.keys), func(i int) bool { return !o.keys[i].hash.less(h) })
 	if i < len(o.keys) && o.keys[i].hash == h {
 		return i
 	}
@@ -59,15 +67,16 @@ func (o *openOrders) markSeen(i int, line int) {
 	o.lines[i] = int32(line)
 }
 
-// numberHash keys an order number among the open orders: FNV-1a, 64 bits.
-// A collision is caught (see twiceNamed) by comparing the numbers.
-func numberHash(s string) uint64 {
+// numberHash keys an order number among the open orders: FNV-1a and a
+// seeded maphash, 64 bits each. Both sides of a comparison are hashed in
+// the same process, so the seed need not be stable.
+func (o *openOrders) numberHash(s string) numberKey {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
-	return h
+	return numberKey{a: h, b: maphash.String(o.seed, s)}
 }
 
 // openOrderDigests reads every open order's number, id and digest,
@@ -79,6 +88,7 @@ func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders
 	if !ok {
 		return nil, errors.New("import: open orders are read inside a transaction")
 	}
+	known := &openOrders{seed: maphash.MakeSeed()}
 	keys := make([]openKey, 0, expected)
 	w := &lineWriter{line: func(l []byte) error {
 		number, rest, _ := bytes.Cut(l, []byte{'\t'})
@@ -91,7 +101,7 @@ func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders
 		if len(key) >= 16 {
 			digest, _ = strconv.ParseUint(string(key[:16]), 16, 64)
 		}
-		keys = append(keys, openKey{hash: numberHash(unescapeText(number)), digest: digest, id: n})
+		keys = append(keys, openKey{hash: known.numberHash(unescapeText(number)), digest: digest, id: n})
 		return nil
 	}}
 	if _, err := tx.Conn().PgConn().CopyTo(ctx, w,
@@ -101,7 +111,7 @@ func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders
 	if err := w.flush(); err != nil {
 		return nil, err
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].hash < keys[j].hash })
+	sort.Slice(keys, func(i, j int) bool { return keys[i].hash.less(keys[j].hash) })
 	for i := 1; i < len(keys); i++ {
 		if keys[i].hash == keys[i-1].hash {
 			// Two open numbers share a hash: not worth a cleverer index for
@@ -109,7 +119,8 @@ func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders
 			return nil, nil
 		}
 	}
-	return &openOrders{keys: keys, seen: make([]uint64, len(keys)/64+1), lines: make([]int32, len(keys))}, nil
+	known.keys, known.seen, known.lines = keys, make([]uint64, len(keys)/64+1), make([]int32, len(keys))
+	return known, nil
 }
 
 // lineWriter calls line for every line written to it.
@@ -162,6 +173,12 @@ func unescapeText(b []byte) string {
 			out = append(out, '\n')
 		case 'r':
 			out = append(out, '\r')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'v':
+			out = append(out, '\v')
 		default:
 			out = append(out, b[i])
 		}
@@ -251,7 +268,7 @@ func (s *Store) copyEntries(ctx context.Context, table, salt string, known *open
 				_, _ = h.Write(line[tab:])
 				sum = h.Sum(sum[:0])
 				if known != nil {
-					if i := known.find(numberHash(e.Number)); i >= 0 {
+					if i := known.find(known.numberHash(e.Number)); i >= 0 {
 						if known.isSeen(i) {
 							res.twice = append(res.twice, twiceEntry{entry: e, first: int(known.lines[i]), id: known.keys[i].id})
 							continue

@@ -151,7 +151,16 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if err != nil {
 		return rep, err
 	}
-	load, err := s.copyEntries(ctx, "import_rows", string(req.PeopleBy), known, next)
+	// A row's digest also covers how its people are named and the state of
+	// the directory: after a people import every row is compared once more,
+	// so that orders follow the people their names now resolve to.
+	var directory string
+	if err := s.db.QueryRow(ctx, `SELECT coalesce(max(updated_at)::text, '') || '/' || count(*)
+		FROM people WHERE NOT placeholder`).Scan(&directory); err != nil {
+		return rep, fmt.Errorf("import: %w", err)
+	}
+	salt := string(req.PeopleBy) + "|" + directory
+	load, err := s.copyEntries(ctx, "import_rows", salt, known, next)
 	rep.Rows = load.rows
 	if err != nil {
 		if load.readErr != nil {
@@ -160,7 +169,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, err
 	}
 	phase("load")
-	problems, err := s.twiceNamed(ctx, req, load.twice)
+	problems, err := s.twiceNamed(ctx, req, salt, load.twice)
 	if err != nil {
 		return rep, err
 	}
@@ -226,10 +235,17 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, err
 	}
 	phase("changes")
+	// What the import closes: the open orders a snapshot lacks, and those
+	// the export itself says are invoiced or cancelled.
+	var absentN, closing int
+	if err := s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_diff WHERE absent),
+			(SELECT count(*) FROM import_changes WHERE changed AND NOT is_new
+				AND NOT old_status = ANY($1) AND status = ANY($1))`,
+		statusStrings(orders.ClosedStatuses())).Scan(&absentN, &closing); err != nil {
+		return rep, fmt.Errorf("import: %w", err)
+	}
+	rep.Closed = absentN + closing
 	if req.Snapshot {
-		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM import_diff WHERE absent`).Scan(&rep.Closed); err != nil {
-			return rep, fmt.Errorf("import: %w", err)
-		}
 		if open > 0 && !req.Force && float64(rep.Closed) > req.MaxCloseShare*float64(open) {
 			return rep, orders.Errorf(orders.EInvalid,
 				"%s would close %d of the %d open orders (%.0f%%), more than import.max_close_share (%.0f%%): is the export complete? Use --force to import it anyway",
@@ -240,7 +256,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, err
 	}
 	phase("apply")
-	if err := s.importCounts(ctx, &rep); err != nil {
+	if err := s.importCounts(ctx, &rep, absentN, closing); err != nil {
 		return rep, err
 	}
 	_, err = s.db.Exec(ctx, `UPDATE import_runs SET finished_at = clock_timestamp(), rows_read = $2, created = $3,
@@ -278,7 +294,7 @@ func twiceProblem(req ImportRequest, line int, number string, first int) orders.
 // twiceNamed checks the entries that named an open order an earlier line
 // named: a duplicate when the numbers are the same; otherwise two numbers
 // that only share a hash, and the entry is staged after all.
-func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, twice []twiceEntry) ([]orders.InputProblem, error) {
+func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, salt string, twice []twiceEntry) ([]orders.InputProblem, error) {
 	if len(twice) == 0 {
 		return nil, nil
 	}
@@ -315,7 +331,7 @@ func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, twice []twice
 	}
 	if len(collided) > 0 {
 		i := 0
-		if _, err := s.copyEntries(ctx, "import_rows", string(req.PeopleBy), nil, func() (orders.Entry, error) {
+		if _, err := s.copyEntries(ctx, "import_rows", salt, nil, func() (orders.Entry, error) {
 			if i == len(collided) {
 				return orders.Entry{}, io.EOF
 			}
@@ -557,8 +573,9 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 	return nil
 }
 
-// importCounts fills the report's counts from the changes found.
-func (s *Store) importCounts(ctx context.Context, rep *ImportReport) error {
+// importCounts fills the report's counts from the changes found: absent
+// orders a snapshot closed, and closing the rows that closed their order.
+func (s *Store) importCounts(ctx context.Context, rep *ImportReport, absent, closing int) error {
 	rows, err := s.db.Query(ctx, `SELECT status, count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new),
 			count(*) FILTER (WHERE old_status IS DISTINCT FROM status)
 		FROM import_changes WHERE changed GROUP BY status`)
@@ -566,14 +583,15 @@ func (s *Store) importCounts(ctx context.Context, rep *ImportReport) error {
 		return fmt.Errorf("import: count changes: %w", err)
 	}
 	defer rows.Close()
+	changed := 0
 	for rows.Next() {
 		var st string
-		var created, changed, moved int
-		if err := rows.Scan(&st, &created, &changed, &moved); err != nil {
+		var created, updated, moved int
+		if err := rows.Scan(&st, &created, &updated, &moved); err != nil {
 			return err
 		}
 		rep.Created += created
-		rep.Updated += changed
+		changed += updated
 		if moved > 0 {
 			rep.Transitions[orders.Status(st)] += moved
 		}
@@ -581,9 +599,10 @@ func (s *Store) importCounts(ctx context.Context, rep *ImportReport) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rep.Unchanged = rep.Rows - rep.Created - rep.Updated
-	if rep.Closed > 0 {
-		rep.Transitions[orders.StatusInvoiced] += rep.Closed
+	rep.Unchanged = rep.Rows - rep.Created - changed
+	rep.Updated = changed - closing
+	if absent > 0 {
+		rep.Transitions[orders.StatusInvoiced] += absent
 	}
 	if !rep.FirstLoad {
 		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM alert_events WHERE import_id = $1`, rep.RunID).Scan(&rep.Alerts); err != nil {

@@ -304,3 +304,50 @@ func TestImportCreatesPlaceholdersForUnknownPeople(t *testing.T) {
 		t.Errorf("by name: rep %+v", o.Rep)
 	}
 }
+
+func TestImportFollowsTheDirectoryForUnchangedRows(t *testing.T) {
+	f := setup(t)
+	a, b := entry("4500000001", "C001", orders.StatusOpen), entry("4500000002", "C001", orders.StatusOpen)
+	a.Rep, b.Rep, a.Assistant, b.Assistant = "Dupont Jean", "Dupont Jean", "", ""
+	if _, err := f.importOrders(postgres.ImportRequest{PeopleBy: orders.ByName}, a, b); err != nil {
+		t.Fatal(err)
+	}
+	// The directory now says Claire Martin is "Dupont Jean".
+	f.rep.Name = "Dupont Jean"
+	if _, err := f.st.ImportPeople(f.ctx, "people.csv", "x", []orders.Person{f.rep}, false); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.importOrders(postgres.ImportRequest{PeopleBy: orders.ByName}, a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{a.Number, b.Number} {
+		if o, _ := f.st.OrderByNumber(f.ctx, n); o.Rep == nil || o.Rep.ID != f.rep.ID {
+			t.Errorf("order %s: rep %+v, want Claire Martin (%d)", n, o.Rep, f.rep.ID)
+		}
+	}
+	if rep.Updated != 2 || rep.Unchanged != 0 {
+		t.Errorf("report %+v", rep)
+	}
+}
+
+func TestImportCountsOrdersTheExportCloses(t *testing.T) {
+	f := setup(t)
+	base := portfolio(10)
+	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, base...); err != nil {
+		t.Fatal(err)
+	}
+	cancelled := make([]orders.Entry, len(base))
+	for i, e := range base {
+		e.Status = orders.StatusCancelled
+		cancelled[i] = e
+	}
+	_, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, cancelled...)
+	if msg := orders.ErrorMessage(err); !strings.Contains(msg, "would close 10 of the 10 open orders") {
+		t.Errorf("guard: %v", err)
+	}
+	rep, err := f.importOrders(postgres.ImportRequest{Snapshot: true, Force: true}, cancelled...)
+	if err != nil || rep.Closed != 10 || rep.Updated != 0 || rep.Unchanged != 0 || rep.Transitions[orders.StatusCancelled] != 10 {
+		t.Errorf("forced: %+v, %v", rep, err)
+	}
+}

@@ -151,8 +151,10 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 		return res, err
 	}
 	// Writers of the same number queue here, so that two creating it at
-	// once do not both try to insert it.
-	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, o.Number); err != nil {
+	// once do not both try to insert it; and an import, which reads every
+	// open order before writing, runs alone.
+	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock_shared(hashtextextended('orderbot import orders', 0)),
+		pg_advisory_xact_lock(hashtextextended($1, 0))`, o.Number); err != nil {
 		return res, fmt.Errorf("save order %s: %w", o.Number, err)
 	}
 	var prevSince time.Time
