@@ -53,6 +53,11 @@ func clean(s string) string {
 			return r
 		}, s)
 	}
+	// Most cells start and end with a visible ASCII character: nothing to
+	// trim, and no need to decode runes to know it.
+	if s == "" || (s[0] > ' ' && s[0] < utf8.RuneSelf && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf) {
+		return s
+	}
 	return strings.TrimFunc(s, unicode.IsSpace)
 }
 

@@ -4,11 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"hash/maphash"
 	"io"
 	"sort"
@@ -16,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderbot/orderbot/orders"
@@ -255,18 +253,18 @@ func (s *Store) copyEntries(ctx context.Context, table, salt string, known *open
 	go func() {
 		defer close(done)
 		w := bufio.NewWriterSize(pw, 256<<10)
-		var line, out, sum []byte
-		h := fnv.New128a()
+		var line, out []byte
+		h := xxhash.New()
 		for batch := range batches {
 			for _, e := range batch {
 				res.rows++
 				line = appendEntry(line[:0], e)
 				// The row's digest covers everything but its line number.
 				h.Reset()
-				_, _ = h.Write([]byte(salt))
+				_, _ = h.WriteString(salt)
 				tab := bytes.IndexByte(line, '\t')
 				_, _ = h.Write(line[tab:])
-				sum = h.Sum(sum[:0])
+				digest := h.Sum64()
 				if known != nil {
 					if i := known.find(known.numberHash(e.Number)); i >= 0 {
 						if known.isSeen(i) {
@@ -274,7 +272,7 @@ func (s *Store) copyEntries(ctx context.Context, table, salt string, known *open
 							continue
 						}
 						known.markSeen(i, e.Line)
-						if known.keys[i].digest == binary.BigEndian.Uint64(sum[:8]) {
+						if known.keys[i].digest == digest {
 							res.unchanged++
 							continue
 						}
@@ -282,7 +280,7 @@ func (s *Store) copyEntries(ctx context.Context, table, salt string, known *open
 				}
 				out = strconv.AppendInt(out[:0], int64(e.Line), 10)
 				out = append(out, '\t')
-				out = hex.AppendEncode(out, sum)
+				out = appendHex64(out, digest)
 				out = append(out, line[tab:]...)
 				if _, err := w.Write(out); err != nil {
 					// The server stopped reading: CopyFrom reports why.
@@ -327,6 +325,10 @@ func appendEntry(b []byte, e orders.Entry) []byte {
 		b = appendText(append(b, '\t'), f)
 	}
 	// The blocks, as three arrays in the same order.
+	if len(sorted) == 0 {
+		b = append(b, "\t{}\t{}\t{}"...)
+		return appendEntryTail(b, e, kinds, all)
+	}
 	b = append(b, '\t')
 	b = appendArray(b, len(sorted), func(b []byte, i int) []byte { return appendArrayText(b, string(sorted[i].Kind)) })
 	b = append(b, '\t')
@@ -338,6 +340,11 @@ func appendEntry(b []byte, e orders.Entry) []byte {
 		}
 		return append(b, "NULL"...)
 	})
+	return appendEntryTail(b, e, kinds, all)
+}
+
+// appendEntryTail appends the fields of e after its blocks.
+func appendEntryTail(b []byte, e orders.Entry, kinds, all string) []byte {
 	for _, f := range []string{kinds, all, e.BlockReason} {
 		b = appendText(append(b, '\t'), f)
 	}
@@ -353,6 +360,15 @@ func appendEntry(b []byte, e orders.Entry) []byte {
 		}
 	}
 	return append(b, '\n')
+}
+
+// appendHex64 appends d as 16 hexadecimal digits.
+func appendHex64(b []byte, d uint64) []byte {
+	const digits = "0123456789abcdef"
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, digits[d>>uint(shift)&0xf])
+	}
+	return b
 }
 
 // appendText appends s escaped for COPY's text format.
