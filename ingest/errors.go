@@ -43,29 +43,3 @@ func (e *RowError) Unwrap() error {
 func fileError(name, format string, args ...any) error {
 	return orders.Errorf(orders.EInvalid, "%s: %s", name, fmt.Sprintf(format, args...))
 }
-
-// Seen finds order numbers that appear twice in one file. Numbers are
-// compared by orders.NumberKey, as the store compares them ("SO-0012" and
-// "so 12" are the same order). The zero value is ready to use; it holds one
-// entry per distinct number.
-type Seen struct {
-	// File and Column name the file and the order number's column in
-	// messages.
-	File, Column string
-	lines        map[string]int
-}
-
-// Add records e's number and returns a *RowError when an earlier entry had
-// the same one.
-func (s *Seen) Add(e orders.Entry) error {
-	key := orders.NumberKey(e.Number)
-	if s.lines == nil {
-		s.lines = map[string]int{}
-	}
-	if first, ok := s.lines[key]; ok {
-		return &RowError{File: s.File, Line: e.Line, Column: s.Column, Value: e.Number,
-			Problem: fmt.Sprintf("order %s appears twice (first on line %d)", clip(e.Number), first)}
-	}
-	s.lines[key] = e.Line
-	return nil
-}

@@ -382,8 +382,3 @@ func (r *Reader) Column(field string) string {
 	}
 	return r.header[r.col[f]]
 }
-
-// Seen returns a Seen naming this file and its order number column.
-func (r *Reader) Seen() *Seen {
-	return &Seen{File: r.name, Column: r.Column("number")}
-}

@@ -398,37 +398,6 @@ func TestRowErrors(t *testing.T) {
 	}
 }
 
-// TestSeen finds a number twice, however it is written.
-func TestSeen(t *testing.T) {
-	data := []byte("N° commande;Code client;Statut;Montant HT\n4500012345;C;En cours;1\nSO-12;C;En cours;1\n#4500012345;C;En cours;1\nso 0012;C;En cours;1\n")
-	p := simpleProfile()
-	delete(p.Columns, "customer_name")
-	delete(p.Columns, "ordered_on")
-	r, err := ingest.NewReader("export.csv", bytes.NewReader(data), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	entries, _ := readAll(t, r)
-	seen := r.Seen()
-	var got []string
-	for _, e := range entries {
-		if err := seen.Add(e); err != nil {
-			got = append(got, err.Error())
-		}
-	}
-	want := []string{
-		`export.csv:4: column "N° commande": order #4500012345 appears twice (first on line 2)`,
-		`export.csv:5: column "N° commande": order so 0012 appears twice (first on line 3)`,
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("duplicates:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	var zero ingest.Seen
-	if err := zero.Add(orders.Entry{Number: "1", Line: 1}); err != nil {
-		t.Errorf("the zero Seen: %v", err)
-	}
-}
-
 // TestFileErrors checks the one-line messages for files that cannot be
 // read as a table at all.
 func TestFileErrors(t *testing.T) {

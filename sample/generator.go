@@ -169,9 +169,6 @@ func gcd(a, b int) int {
 	return a
 }
 
-// Config returns the configuration the generator runs with, defaults filled in.
-func (g *Generator) Config() GenConfig { return g.cfg }
-
 // People returns the directory: a few managers (one per hundred reps, at
 // least one), then the reps, then the assistants. E-mails
 // (firstname.lastname@example.com, numbered when two people share a name),
@@ -183,17 +180,14 @@ func (g *Generator) People() []orders.Person { return slices.Clone(g.people) }
 // the caller's.
 func (g *Generator) Customers() []orders.Customer { return slices.Clone(g.customers) }
 
-// CustomerName returns the name of the i-th customer (0-based).
-func (g *Generator) CustomerName(i int) string { return g.customers[i].Name }
+// activeCustomers returns how many customers have open orders.
+func (g *Generator) activeCustomers() int { return g.active }
 
-// ActiveCustomers returns how many customers have open orders.
-func (g *Generator) ActiveCustomers() int { return g.active }
-
-// OpenCustomer returns the index of the i-th customer that has open orders,
-// biggest first, for benchmarks to ask about customers people ask about. i
-// wraps around ActiveCustomers. Each of them has at least one open order as
-// long as there are at least as many open orders as active customers.
-func (g *Generator) OpenCustomer(i int) int {
+// openCustomer returns the index of the i-th customer that has open orders,
+// biggest first; i wraps around activeCustomers. Each of them has at least
+// one open order as long as there are at least as many open orders as
+// active customers.
+func (g *Generator) openCustomer(i int) int {
 	i %= g.active
 	if i < 0 {
 		i += g.active

@@ -309,19 +309,19 @@ func TestGeneratorPortfolio(t *testing.T) {
 	}
 	codes := map[string]string{}
 	for i, c := range customers {
-		if len(c.Code) != 8 || c.Code[0] != 'C' || codes[c.Code] != "" || c.Name == "" || g.CustomerName(i) != c.Name {
+		if len(c.Code) != 8 || c.Code[0] != 'C' || codes[c.Code] != "" || c.Name == "" {
 			t.Errorf("customer %d: %+v", i, c)
 		}
 		codes[c.Code] = c.Name
 	}
 	active := map[string]bool{}
-	for i := range g.ActiveCustomers() {
-		active[customers[g.OpenCustomer(i)].Code] = true
+	for i := range g.activeCustomers() {
+		active[customers[g.openCustomer(i)].Code] = true
 	}
 	if want := cfg.Customers / 5; len(active) != want {
 		t.Errorf("%d distinct active customers, want %d", len(active), want)
 	}
-	if g.OpenCustomer(g.ActiveCustomers()+3) != g.OpenCustomer(3) || g.OpenCustomer(-1) != g.OpenCustomer(g.ActiveCustomers()-1) {
+	if g.openCustomer(g.activeCustomers()+3) != g.openCustomer(3) || g.openCustomer(-1) != g.openCustomer(g.activeCustomers()-1) {
 		t.Error("OpenCustomer does not wrap around")
 	}
 
@@ -448,7 +448,7 @@ func TestNewGeneratorRejects(t *testing.T) {
 		}
 	}
 	g := newGenerator(t, smallConfig())
-	if c := g.Config(); c.OpenShare != DefaultOpenShare || c.ActiveCustomerShare != DefaultActiveCustomerShare {
+	if c := g.cfg; c.OpenShare != DefaultOpenShare || c.ActiveCustomerShare != DefaultActiveCustomerShare {
 		t.Errorf("zero shares became %v and %v, want the defaults", c.OpenShare, c.ActiveCustomerShare)
 	}
 	def := DefaultGenConfig()

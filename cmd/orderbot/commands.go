@@ -56,14 +56,11 @@ func migrateCommand(e env, load func() (config.Config, error)) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := openStore(cmd.Context(), cfg, e, false)
+			st, err := openStore(cmd.Context(), cfg, e, false, true)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := st.Migrate(cmd.Context()); err != nil {
-				return err
-			}
 			_, err = e.stdout.Write([]byte("database schema is up to date\n"))
 			return err
 		},

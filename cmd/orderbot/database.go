@@ -33,10 +33,12 @@ func (s *store) Close() {
 	}
 }
 
-// openStore opens the configured database. With no database URL, a
-// development command (allowPrivate) gets a private throwaway cluster in
-// ./.devdb, gone when the store is closed; other commands get errNoDatabase.
-func openStore(ctx context.Context, cfg config.Config, e env, allowPrivate bool) (*store, error) {
+// openStore opens the configured database and brings its schema up to date
+// when migrate is set or database.migrate_on_start is. With no database
+// URL, a development command (allowPrivate) gets a private throwaway cluster
+// in ./.devdb, gone when the store is closed; other commands get
+// errNoDatabase.
+func openStore(ctx context.Context, cfg config.Config, e env, allowPrivate, migrate bool) (*store, error) {
 	url := cfg.Database.URL
 	var cluster *devdb.Cluster
 	if url == "" {
@@ -57,5 +59,12 @@ func openStore(ctx context.Context, cfg config.Config, e env, allowPrivate bool)
 		}
 		return nil, err
 	}
-	return &store{Store: st, cluster: cluster, stderr: e.stderr}, nil
+	s := &store{Store: st, cluster: cluster, stderr: e.stderr}
+	if migrate || cfg.Database.MigrateOnStart {
+		if err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }

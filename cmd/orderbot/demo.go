@@ -34,16 +34,11 @@ orderbot finds for the questions sales reps ask.`,
 }
 
 func runDemo(ctx context.Context, cfg config.Config, e env) error {
-	st, err := openStore(ctx, cfg, e, true)
+	st, err := openStore(ctx, cfg, e, true, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if cfg.Database.MigrateOnStart {
-		if err := st.Migrate(ctx); err != nil {
-			return err
-		}
-	}
 	data := sample.Portfolio(time.Now())
 	empty, err := st.Empty(ctx)
 	if err != nil {

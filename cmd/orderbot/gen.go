@@ -32,14 +32,11 @@ hold no order, unless --replace empties it first.`,
 				return err
 			}
 			ctx := cmd.Context()
-			st, err := openStore(ctx, cfg, e, false)
+			st, err := openStore(ctx, cfg, e, false, true)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := st.Migrate(ctx); err != nil {
-				return err
-			}
 			if replace {
 				if err := st.Truncate(ctx); err != nil {
 					return err

@@ -92,16 +92,11 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	}
 	defer r.Close()
 
-	st, err := openStore(ctx, cfg, e, false)
+	st, err := openStore(ctx, cfg, e, false, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if cfg.Database.MigrateOnStart {
-		if err := st.Migrate(ctx); err != nil {
-			return err
-		}
-	}
 
 	bar := newProgress(e, "importing "+filepath.Base(path))
 	var problems []orders.InputProblem
@@ -293,16 +288,11 @@ func importPeopleCommand(e env, load func() (config.Config, error)) *cobra.Comma
 			if err != nil {
 				return importError(err)
 			}
-			st, err := openStore(ctx, cfg, e, false)
+			st, err := openStore(ctx, cfg, e, false, false)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if cfg.Database.MigrateOnStart {
-				if err := st.Migrate(ctx); err != nil {
-					return err
-				}
-			}
 			rep, err := st.ImportPeople(ctx, filepath.Base(path), sum, people, dryRun)
 			if err != nil {
 				return importError(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/postgres"
 	"github.com/orderbot/orderbot/sample"
 )
 
@@ -41,15 +42,20 @@ func BenchmarkImportSnapshot(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	st, err := postgres.Open(ctx, url, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = st.Truncate(ctx)
+	st.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `TRUNCATE alert_events, status_history, order_lines, order_blocks, orders, customers,
-		customer_words, people, import_runs`); err != nil {
-		b.Fatal(err)
-	}
 	cfgFile := filepath.Join(dir, "orderbot.yaml")
 	if err := os.WriteFile(cfgFile, []byte(benchProfile), 0o644); err != nil {
 		b.Fatal(err)

@@ -130,6 +130,13 @@ func TestImportWindows1252ExportWithTwoBlockColumns(t *testing.T) {
 		"paul@example.fr,Paul Girard,rep,U0PAUL,#ventes-est,fr\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	out, _, err = orderbot(t, vars, "--config", cfg, "import", "people", people, "--dry-run")
+	if err != nil || !strings.Contains(out, "Dry run, nothing written") || !strings.Contains(out, "1 placeholders completed") {
+		t.Errorf("people dry run: %v\n%s", err, out)
+	}
+	if p, _ := st.PersonByEmail(ctx, "paul@example.fr"); !p.Placeholder {
+		t.Errorf("the dry run completed %+v", p)
+	}
 	out, _, err = orderbot(t, vars, "--config", cfg, "import", "people", people)
 	if err != nil || !strings.Contains(out, "1 placeholders completed") {
 		t.Errorf("people: %v\n%s", err, out)

@@ -95,7 +95,7 @@ func (d *benchData) load(ctx context.Context, b *testing.B) error {
 	if nOrders != d.cfg.Orders || nCustomers != d.cfg.Customers {
 		b.Logf("generating %d orders, %d customers, %d reps into orderbot_bench...", d.cfg.Orders, d.cfg.Customers, d.cfg.Reps)
 		start := time.Now()
-		if _, err := d.st.Pool().Exec(ctx, `TRUNCATE alert_events, status_history, order_lines, order_blocks, orders, customers, customer_words, people, import_runs`); err != nil {
+		if err := d.st.Truncate(ctx); err != nil {
 			return err
 		}
 		if err := gen.Load(ctx, d.st, 20000); err != nil {

@@ -91,20 +91,6 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// SchemaCurrent reports whether every migration has been applied.
-func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
-	p, err := s.migrator()
-	if err != nil {
-		return false, err
-	}
-	defer p.Close()
-	pending, err := p.HasPending(ctx)
-	if err != nil {
-		return false, fmt.Errorf("check migrations: %w", err)
-	}
-	return !pending, nil
-}
-
 func (s *Store) migrator() (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
