@@ -96,3 +96,40 @@ func asciiNumberKey(s string) (string, bool) {
 	}
 	return strings.ToUpper(s), true
 }
+
+// NumberVariants returns the keys one typing mistake away from key: a digit
+// replaced, dropped, added, or two neighbours swapped. Letters are kept as
+// they are: people mistype digits, not prefixes.
+func NumberVariants(key string) []string {
+	seen := map[string]bool{key: true}
+	var out []string
+	add := func(v string) {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	for i := 0; i < len(key); i++ {
+		if !isDigit(key[i]) {
+			continue
+		}
+		add(key[:i] + key[i+1:])
+		for d := byte('0'); d <= '9'; d++ {
+			if d != key[i] {
+				add(key[:i] + string(d) + key[i+1:])
+			}
+		}
+		if i+1 < len(key) && isDigit(key[i+1]) {
+			add(key[:i] + string(key[i+1]) + string(key[i]) + key[i+2:])
+		}
+	}
+	for i := 0; i <= len(key); i++ {
+		if (i > 0 && isDigit(key[i-1])) || (i < len(key) && isDigit(key[i])) {
+			for d := byte('0'); d <= '9'; d++ {
+				add(key[:i] + string(d) + key[i:])
+			}
+		}
+	}
+	return out
+}

@@ -133,6 +133,9 @@ type OrderFilter struct {
 	AssistantID int64
 	Statuses    []Status
 	BlockedOnly bool
+	// HeldFor selects the orders held for this kind of block, whether it
+	// is their status or one of their other active blocks.
+	HeldFor Status
 	// Limit caps how many orders come back (the totals still count them all);
 	// zero means the store's default.
 	Limit int
@@ -245,4 +248,17 @@ func BlockKeys(blocks []Block) (kinds, all string) {
 		}
 	}
 	return k.String(), a.String()
+}
+
+// AskedQuestion is one question orderbot answered, as the audit log keeps it.
+type AskedQuestion struct {
+	At        time.Time
+	PersonID  int64  // 0 when the asker is not in the directory
+	Asker     string // the Slack user ID or e-mail the transport gave
+	Transport string // "slack", "console", ...
+	Intent    string
+	Outcome   string
+	Results   int
+	Latency   time.Duration
+	Text      string
 }

@@ -167,13 +167,17 @@ func (p *Parser) Parse(msg string) Question {
 func (p *Parser) parseNumber(q *Question, text string, toks []token) bool {
 	cands := p.candidates(text)
 	if len(cands) == 0 {
+		if ref := refAfterCue(text, toks); ref != "" {
+			q.Intent, q.Ref = CustomerRef, ref
+			return true
+		}
 		return false
 	}
 	var order, ref, code *candidate
 	orderCued := false
 	for i := range cands {
 		c := &cands[i]
-		before := tokensBefore(toks, c.start, 5)
+		before := tokensBefore(toks, c.start, 7)
 		switch kindOf(*c, before) {
 		case Order:
 			cued := len(before) > 0 && (orderWords[before[len(before)-1]] || statusWords[before[len(before)-1]])
@@ -203,6 +207,33 @@ func (p *Parser) parseNumber(q *Question, text string, toks []token) bool {
 	return true
 }
 
+// identifier is a reference as customers write them: letters and digits,
+// joined by dashes, slashes or dots, with at least one digit.
+var identifier = regexp.MustCompile(`^[\pL\pN]+(?:[-/.][\pL\pN]+)*`)
+
+// refAfterCue finds a customer's reference the order-number pattern does
+// not match ("customer ref 88-AX-301") right after the words that announce
+// one.
+func refAfterCue(text string, toks []token) string {
+	for i, t := range toks {
+		if t.fold != "ref" && t.fold != "reference" && t.fold != "po" && t.fold != "bc" {
+			continue
+		}
+		for j := i + 1; j < len(toks) && j <= i+4; j++ {
+			w := toks[j].fold
+			if customerWords[w] || w == "est" || w == "is" || w == "c" || w == "le" || w == "la" || w == "no" || w == "n" || w == "number" || w == "numero" {
+				continue
+			}
+			id := identifier.FindString(text[toks[j].start:])
+			if strings.IndexFunc(id, unicode.IsDigit) >= 0 {
+				return id
+			}
+			break
+		}
+	}
+	return ""
+}
+
 // kindOf tells what a number-like candidate is from the words before it,
 // nearest last: an order number unless they say it is the customer's
 // reference ("réf client", "PO", "leur n° de commande", "their PO") or a
@@ -224,8 +255,9 @@ func kindOf(c candidate, before []string) Intent {
 			return CustomerRef
 		case w == "leur" || w == "leurs" || w == "their" || w == "sa" || w == "son":
 			owner = true
-		case orderWords[w] && owner:
-			// "leur n° de commande 2026-0043", "their order 7781"
+		case owner && (w == "n" || w == "no" || w == "numero" || w == "num" || w == "number") && i+1 < n:
+			// "leur n° de commande 2026-0043": the customer's own number;
+			// "sa commande 4500019876" is our order.
 			return CustomerRef
 		case orderWords[w] && i+1 < n && (before[i+1] == "client" || before[i+1] == "customer"):
 			// "n° de commande client 7781"
@@ -348,7 +380,7 @@ func isBlockedWord(w string) bool {
 		}
 	}
 	switch w {
-	case "probleme", "problemes", "souci", "soucis", "issue", "issues", "coince", "pending", "attente":
+	case "probleme", "problemes", "souci", "soucis", "issue", "issues", "coince", "attente":
 		return true
 	}
 	return false
@@ -423,6 +455,8 @@ func onlyGreetings(folded []string) bool {
 // "Spécialités du Monde", "Restaurant Le Relais d'Alsace".
 var nameInside = words(`de du des d le la les l et en sur sous a au aux of the and y st saint sainte`)
 
+func isApostrophe(s string) bool { return s == "'" || s == "’" }
+
 // legalForms end company names and are always part of them.
 var legalForms = words(`sa sas sarl sasu eurl snc gmbh ag ltd inc co cie fils freres llc plc bv spa srl`)
 
@@ -435,7 +469,22 @@ const cutMarks = "?,:;!()[]{}\"«»"
 // that such a word was there.
 func customerName(text string, toks []token, skip map[int]bool) (string, bool) {
 	type span struct{ first, last int }
-	content := func(i int) bool { return !skip[i] && (isContent(toks[i].fold) || legalForms[toks[i].fold]) }
+	content := func(i int) bool {
+		if skip[i] {
+			return false
+		}
+		if isContent(toks[i].fold) || legalForms[toks[i].fold] {
+			return true
+		}
+		// "O'Sullivan's": a letter joined by an apostrophe to a name.
+		switch toks[i].fold {
+		case "o":
+			return i+1 < len(toks) && isApostrophe(text[toks[i].end:toks[i+1].start]) && isContent(toks[i+1].fold)
+		case "s":
+			return i > 0 && isApostrophe(text[toks[i-1].end:toks[i].start]) && isContent(toks[i-1].fold)
+		}
+		return false
+	}
 	var spans []span
 	for i := 0; i < len(toks); {
 		if !content(i) {
@@ -464,9 +513,9 @@ func customerName(text string, toks []token, skip map[int]bool) (string, bool) {
 			break
 		}
 	}
-	if first := spans[0]; !cued && first.first == 0 && first.last+1 < len(toks) &&
-		strings.ContainsAny(text[toks[first.last].end:toks[first.last+1].start], cutMarks+"-") {
-		// The customer first, then the question: "lambert : des ruptures ?"
+	if first := spans[0]; !cued && onlyArticlesBefore(toks, first.first) && first.last+1 < len(toks) {
+		// The customer first, then the question: "lambert : des ruptures ?",
+		// "Bénard frères anomalies ?"
 		best, cued = first, true
 	}
 	if !cued {
@@ -483,8 +532,23 @@ func customerName(text string, toks []token, skip map[int]bool) (string, bool) {
 		first-1 > 0 && introducerBefore(toks[first-2].fold) {
 		first--
 	}
-	name := text[toks[first].start:toks[best.last].end]
+	last := best.last
+	if last > first && toks[last].fold == "s" {
+		last-- // "Dupré's orders": the possessive is not part of the name
+	}
+	name := text[toks[first].start:toks[last].end]
 	return strings.TrimSpace(name), cued
+}
+
+func onlyArticlesBefore(toks []token, i int) bool {
+	for j := 0; j < i; j++ {
+		switch toks[j].fold {
+		case "le", "la", "les", "l", "the":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // introduced reports whether a word introducing a customer comes right

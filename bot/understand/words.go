@@ -82,7 +82,7 @@ var (
 	// does not change it.
 	actions = words(`creer cree create creation saisir saisis modifier modifie modify change changer
 		annuler annule cancel supprimer supprime delete envoyer envoie envoyes send ajouter ajoute add
-		mettre passer rajouter corriger corrige fix edit bloquer debloquer debloque unblock release`)
+		augmenter augmente baisser baisse relever releve mettre passer rajouter corriger corrige fix edit bloquer debloquer debloque unblock release`)
 	// pronouns and question words: a bare name holds none of them.
 	sentenceWords = words(`je j tu il elle on nous vous ils elles i you he she we they it est sont suis es
 		is are am was were do does did can could would will quel quelle quels quelles what which

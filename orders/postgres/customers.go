@@ -193,3 +193,14 @@ func mergeMatches(a, b []orders.CustomerMatch, limit int) []orders.CustomerMatch
 	}
 	return out
 }
+
+// CustomerByID returns the customer whose id is id: the one a person chose
+// from a list of candidates.
+func (s *Store) CustomerByID(ctx context.Context, id int64) (orders.Customer, error) {
+	var c orders.Customer
+	err := s.db.QueryRow(ctx, `SELECT id, code, name FROM customers WHERE id = $1`, id).Scan(&c.ID, &c.Code, &c.Name)
+	if err != nil {
+		return c, notFound(err, "no customer %d", id)
+	}
+	return c, nil
+}

@@ -136,6 +136,10 @@ func openFilter(f orders.OrderFilter) (string, []any) {
 	if f.BlockedOnly {
 		add("o.status = ANY($%d)", statusStrings(orders.BlockedStatuses()))
 	}
+	if f.HeldFor != "" {
+		args = append(args, string(f.HeldFor))
+		conds = append(conds, fmt.Sprintf("(o.status = $%d OR position($%d in o.block_kinds) > 0)", len(args), len(args)))
+	}
 	return strings.Join(conds, " AND "), args
 }
 
