@@ -140,3 +140,10 @@ func (s *Store) RecordLoad(ctx context.Context, source string, asOf time.Time, r
 	}
 	return nil
 }
+
+// DataAsOf returns when the data of the last orders import was extracted,
+// and false when nothing was imported yet.
+func (s *Store) DataAsOf(ctx context.Context) (time.Time, bool, error) {
+	r, ok, err := s.LastImport(ctx)
+	return r.AsOf, ok, err
+}

@@ -1,0 +1,467 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/orderbot/orderbot/bot/understand"
+	"github.com/orderbot/orderbot/orders"
+)
+
+// Store is what answering needs of the order store.
+type Store interface {
+	PersonByEmail(ctx context.Context, email string) (orders.Person, error)
+	PersonBySlackID(ctx context.Context, id string) (orders.Person, error)
+	OrderByNumber(ctx context.Context, number string) (orders.Order, error)
+	OrdersByCustomerRef(ctx context.Context, ref string, limit int) ([]orders.Order, error)
+	SimilarNumbers(ctx context.Context, number string, f orders.OrderFilter, limit int) ([]string, error)
+	CustomerByCode(ctx context.Context, code string) (orders.Customer, error)
+	CustomerByID(ctx context.Context, id int64) (orders.Customer, error)
+	CustomersByName(ctx context.Context, name string, limit int) ([]orders.CustomerMatch, error)
+	OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.OrderList, error)
+	// DataAsOf tells when the data of the last import was extracted.
+	DataAsOf(ctx context.Context) (time.Time, bool, error)
+}
+
+// QuestionLog keeps every question answered, for audit and for the
+// managers' summary.
+type QuestionLog interface {
+	Record(orders.AskedQuestion)
+}
+
+// Access says what reps and assistants may see.
+type Access string
+
+// The access settings.
+const (
+	// AccessAll lets reps and assistants see every open order.
+	AccessAll Access = "all"
+	// AccessOwn limits reps and assistants to their own portfolio.
+	AccessOwn Access = "own"
+)
+
+// Options are the settings of answering.
+type Options struct {
+	Access     Access
+	Language   orders.Language // for people whose language is unknown
+	StaleAfter time.Duration   // data older than this is called stale
+	ListLimit  int             // orders listed in one answer
+	Now        func() time.Time
+}
+
+// Asker is who asks, as the transport knows them: a Slack user ID, an
+// e-mail address, or both.
+type Asker struct {
+	SlackUserID string
+	Email       string
+	Transport   string // "slack", "console": for the audit log
+}
+
+// Answerer answers questions. It is safe for concurrent use.
+type Answerer struct {
+	store  Store
+	parser *understand.Parser
+	log    QuestionLog
+	opt    Options
+
+	mu        sync.Mutex
+	fresh     Freshness
+	freshRead time.Time
+}
+
+// freshnessTTL is how long the time of the last import is reused before it
+// is read again: imports are hours apart, questions a second apart.
+const freshnessTTL = 5 * time.Second
+
+// New returns an Answerer over store; log may be nil.
+func New(store Store, parser *understand.Parser, log QuestionLog, opt Options) *Answerer {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.ListLimit <= 0 {
+		opt.ListLimit = 15
+	}
+	if opt.Language == "" {
+		opt.Language = orders.French
+	}
+	if opt.Access == "" {
+		opt.Access = AccessAll
+	}
+	return &Answerer{store: store, parser: parser, log: log, opt: opt}
+}
+
+// Parse reads a message the way Ask does.
+func (a *Answerer) Parse(text string) understand.Question { return a.parser.Parse(text) }
+
+// Ask answers a message. The error is for the operator: a failure of
+// orderbot or of the store, for which the answer is Unavailable; what the
+// asker typed never makes an error.
+func (a *Answerer) Ask(ctx context.Context, who Asker, text string) (Answer, error) {
+	return a.respond(ctx, who, text, func(orders.Person) (understand.Question, int) { return a.parser.Parse(text), 0 })
+}
+
+// Act answers the press of a button of an earlier answer.
+func (a *Answerer) Act(ctx context.Context, who Asker, act Action) (Answer, error) {
+	return a.respond(ctx, who, act.Question.Text, func(orders.Person) (understand.Question, int) { return act.Question, act.Limit })
+}
+
+// AnswerQuestion answers a question already read (by a model, say), with
+// the same access rules as Ask.
+func (a *Answerer) AnswerQuestion(ctx context.Context, who Asker, q understand.Question) (Answer, error) {
+	return a.respond(ctx, who, q.Text, func(orders.Person) (understand.Question, int) { return q, 0 })
+}
+
+func (a *Answerer) respond(ctx context.Context, who Asker, text string, read func(orders.Person) (understand.Question, int)) (Answer, error) {
+	start := a.opt.Now()
+	ans, person, err := a.answer(ctx, who, read, start)
+	if a.log != nil {
+		intent := string(ans.Question.Intent)
+		if ans.Kind == Refused {
+			intent = "" // what a stranger asked is not read
+		}
+		a.log.Record(orders.AskedQuestion{
+			At: start, PersonID: person.ID, Asker: firstOf(who.SlackUserID, who.Email), Transport: who.Transport,
+			Intent: intent, Outcome: string(ans.Kind), Results: ans.Results(), Latency: a.opt.Now().Sub(start), Text: text,
+		})
+	}
+	return ans, err
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (a *Answerer) answer(ctx context.Context, who Asker, read func(orders.Person) (understand.Question, int), now time.Time) (Answer, orders.Person, error) {
+	person, known, err := a.identify(ctx, who)
+	if err != nil {
+		return Answer{Kind: Unavailable, Lang: a.opt.Language, At: now}, person, err
+	}
+	if !known {
+		return Answer{Kind: Refused, Lang: a.opt.Language, At: now}, orders.Person{}, nil
+	}
+	lang := person.Language
+	if lang == "" {
+		lang = a.opt.Language
+	}
+	q, limit := read(person)
+	if limit <= 0 {
+		limit = a.opt.ListLimit
+	}
+	t := turn{Answerer: a, ctx: ctx, person: person, ans: Answer{Lang: lang, At: now, Question: q, Limit: limit}}
+	if err := t.run(); err != nil {
+		return Answer{Kind: Unavailable, Lang: lang, At: now, Question: q}, person, err
+	}
+	return t.ans, person, nil
+}
+
+// identify finds the asker in the directory; known is false for someone
+// who is not in it (or only as a placeholder an order created).
+func (a *Answerer) identify(ctx context.Context, who Asker) (orders.Person, bool, error) {
+	var p orders.Person
+	var err error = orders.Errorf(orders.ENotFound, "nobody")
+	if who.SlackUserID != "" {
+		p, err = a.store.PersonBySlackID(ctx, who.SlackUserID)
+	}
+	if orders.ErrorCode(err) == orders.ENotFound && who.Email != "" {
+		p, err = a.store.PersonByEmail(ctx, who.Email)
+	}
+	switch {
+	case orders.ErrorCode(err) == orders.ENotFound:
+		return orders.Person{}, false, nil
+	case err != nil:
+		return orders.Person{}, false, err
+	}
+	return p, !p.Placeholder, nil
+}
+
+// turn is the answering of one question.
+type turn struct {
+	*Answerer
+	ctx    context.Context
+	person orders.Person
+	ans    Answer
+}
+
+func (t *turn) run() error {
+	q := t.ans.Question
+	switch q.Intent {
+	case understand.Order:
+		return t.order(q.Number)
+	case understand.CustomerRef:
+		return t.customerRef(q.Ref)
+	case understand.Customer:
+		switch {
+		case q.CustomerID != 0:
+			c, err := t.store.CustomerByID(t.ctx, q.CustomerID)
+			if orders.ErrorCode(err) == orders.ENotFound {
+				return t.notFound("customer", "", nil)
+			}
+			if err != nil {
+				return err
+			}
+			return t.customerOrders(c)
+		case q.CustomerCode != "":
+			return t.customerCode(q.CustomerCode)
+		}
+		return t.customerName(q.CustomerName)
+	case understand.Mine:
+		return t.mine(q.Blocked, "")
+	case understand.Reason:
+		return t.mine(true, q.Status)
+	case understand.Help:
+		t.ans.Kind = Help
+	case understand.Thanks:
+		t.ans.Kind = Thanks
+	default:
+		t.ans.Kind = NotUnderstood
+	}
+	return nil
+}
+
+// restricted reports whether the asker sees only their own portfolio.
+func (t *turn) restricted() bool {
+	return t.opt.Access == AccessOwn && t.person.Role != orders.RoleManager
+}
+
+// own returns the filter of the asker's own portfolio (nothing for a
+// manager, who sees all of it).
+func (t *turn) own() orders.OrderFilter {
+	switch t.person.Role {
+	case orders.RoleRep:
+		return orders.OrderFilter{RepID: t.person.ID}
+	case orders.RoleAssistant:
+		return orders.OrderFilter{AssistantID: t.person.ID}
+	}
+	return orders.OrderFilter{}
+}
+
+// scope returns the filter of what the asker may see.
+func (t *turn) scope() orders.OrderFilter {
+	if t.restricted() {
+		return t.own()
+	}
+	return orders.OrderFilter{}
+}
+
+// visible reports whether the asker may see o.
+func (t *turn) visible(o orders.Order) bool {
+	if !t.restricted() {
+		return true
+	}
+	return (o.Rep != nil && o.Rep.ID == t.person.ID) || (o.Assistant != nil && o.Assistant.ID == t.person.ID)
+}
+
+func (t *turn) freshness() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.opt.Now()
+	if t.freshRead.IsZero() || now.Sub(t.freshRead) > freshnessTTL || now.Before(t.freshRead) {
+		at, ok, err := t.store.DataAsOf(t.ctx)
+		if err != nil {
+			return err
+		}
+		t.fresh, t.freshRead = Freshness{AsOf: at, Known: ok}, now
+	}
+	f := t.fresh
+	f.Stale = !f.Known || (t.opt.StaleAfter > 0 && t.ans.At.Sub(f.AsOf) > t.opt.StaleAfter)
+	t.ans.Data = f
+	return nil
+}
+
+// order answers an order number; failing that, the same text as a
+// customer's reference, then as a customer code, then the closest numbers.
+func (t *turn) order(number string) error {
+	o, err := t.store.OrderByNumber(t.ctx, number)
+	switch orders.ErrorCode(err) {
+	case "":
+		if t.visible(o) {
+			t.ans.Kind, t.ans.Order = OrderFound, o
+			return t.freshness()
+		}
+		return t.notFound("order", number, nil)
+	case orders.EConflict:
+		// Two numbers share what was typed: offer both.
+		return t.notFound("order", number, conflictNumbers(orders.ErrorMessage(err)))
+	case orders.ENotFound, orders.EInvalid:
+	default:
+		return err
+	}
+	if found, err := t.byRef(number); found || err != nil {
+		return err
+	}
+	if strings.IndexFunc(number, isLetter) >= 0 {
+		c, err := t.store.CustomerByCode(t.ctx, number)
+		if err == nil {
+			return t.customerOrders(c)
+		}
+		if orders.ErrorCode(err) != orders.ENotFound && orders.ErrorCode(err) != orders.EInvalid {
+			return err
+		}
+	}
+	return t.notFound("order", number, nil)
+}
+
+func isLetter(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }
+
+// conflictNumbers takes the two numbers out of the store's conflict
+// message ("... could be order A or order B").
+func conflictNumbers(msg string) []string {
+	var out []string
+	for _, part := range strings.Split(msg, "order ")[1:] {
+		n := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(part), " or"))
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// byRef answers ref as a customer's reference, if some visible order has it.
+func (t *turn) byRef(ref string) (bool, error) {
+	os, err := t.store.OrdersByCustomerRef(t.ctx, ref, MaxListLimit)
+	if orders.ErrorCode(err) == orders.EInvalid {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var seen []orders.Order
+	for _, o := range os {
+		if t.visible(o) {
+			seen = append(seen, o)
+		}
+	}
+	switch len(seen) {
+	case 0:
+		return false, nil
+	case 1:
+		t.ans.Kind, t.ans.Order = OrderFound, seen[0]
+		return true, t.freshness()
+	}
+	t.ans.Kind = OrderList
+	t.ans.Subject = Subject{What: "ref", Query: ref}
+	t.ans.List = listOf(seen, t.ans.Limit)
+	return true, t.freshness()
+}
+
+// listOf makes a list answer of orders found by reference.
+func listOf(os []orders.Order, limit int) orders.OrderList {
+	l := orders.OrderList{Total: len(os), TotalCents: map[string]int64{}, BlockedCents: map[string]int64{}}
+	for _, o := range os {
+		if o.Closed() {
+			continue
+		}
+		l.TotalCents[o.Currency] += o.AmountCents
+		if o.Blocked() {
+			l.Blocked++
+			l.BlockedCents[o.Currency] += o.AmountCents
+		}
+	}
+	if len(os) > limit {
+		os = os[:limit]
+	}
+	l.Orders = os
+	return l
+}
+
+func (t *turn) customerRef(ref string) error {
+	if found, err := t.byRef(ref); found || err != nil {
+		return err
+	}
+	// People also call our own order number "their reference".
+	o, err := t.store.OrderByNumber(t.ctx, ref)
+	if err == nil && t.visible(o) {
+		t.ans.Kind, t.ans.Order = OrderFound, o
+		return t.freshness()
+	}
+	if err != nil && orders.ErrorCode(err) == orders.EInternal {
+		return err
+	}
+	t.ans.Kind, t.ans.Subject = NotFound, Subject{What: "ref", Query: ref}
+	return t.freshness()
+}
+
+func (t *turn) customerCode(code string) error {
+	c, err := t.store.CustomerByCode(t.ctx, code)
+	switch orders.ErrorCode(err) {
+	case "":
+		return t.customerOrders(c)
+	case orders.ENotFound, orders.EInvalid:
+		return t.order(code)
+	}
+	return err
+}
+
+// maxCandidates is how many customers are offered to choose from.
+const maxCandidates = 5
+
+func (t *turn) customerName(name string) error {
+	ms, err := t.store.CustomersByName(t.ctx, name, maxCandidates)
+	if orders.ErrorCode(err) == orders.EInvalid {
+		t.ans.Kind = NotUnderstood
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if m, ok := orders.ClearMatch(ms); ok {
+		return t.customerOrders(m.Customer)
+	}
+	if len(ms) == 0 {
+		return t.notFound("customer", name, nil)
+	}
+	t.ans.Kind, t.ans.Candidates = ChooseCustomer, ms
+	t.ans.Subject = Subject{What: "customer", Query: name}
+	return nil
+}
+
+func (t *turn) customerOrders(c orders.Customer) error {
+	f := t.scope()
+	f.CustomerID = c.ID
+	f.BlockedOnly = t.ans.Question.Blocked
+	f.HeldFor = t.ans.Question.Status
+	f.Limit = t.ans.Limit
+	l, err := t.store.OpenOrders(t.ctx, f)
+	if err != nil {
+		return err
+	}
+	t.ans.Kind, t.ans.List = OrderList, l
+	t.ans.Subject = Subject{What: "customer", Customer: c, Mine: t.restricted(), Blocked: f.BlockedOnly, Status: f.HeldFor}
+	return t.freshness()
+}
+
+// mine lists the asker's own portfolio: a manager's is everything.
+func (t *turn) mine(blocked bool, held orders.Status) error {
+	f := t.own()
+	f.BlockedOnly, f.HeldFor, f.Limit = blocked, held, t.ans.Limit
+	l, err := t.store.OpenOrders(t.ctx, f)
+	if err != nil {
+		return err
+	}
+	t.ans.Kind, t.ans.List = OrderList, l
+	t.ans.Subject = Subject{Mine: true, Everyone: t.person.Role == orders.RoleManager, Blocked: blocked, Status: held}
+	return t.freshness()
+}
+
+// notFound says nothing matched, with the closest numbers visible to the
+// asker (or the given ones).
+func (t *turn) notFound(what, query string, numbers []string) error {
+	t.ans.Kind, t.ans.Subject = NotFound, Subject{What: what, Query: query}
+	if numbers == nil && what == "order" {
+		var err error
+		numbers, err = t.store.SimilarNumbers(t.ctx, query, t.scope(), 5)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	t.ans.Suggestions = numbers
+	return t.freshness()
+}

@@ -1,0 +1,108 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// Money formats an amount in hundredths of currency the way lang writes it:
+// "18 250,00 €" in French, "€18,250.00" in English.
+func Money(cents int64, currency string, lang orders.Language) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	p := message.NewPrinter(tag(lang))
+	n := p.Sprint(number.Decimal(float64(cents)/100, number.Scale(2)))
+	sym, isCode := currencySymbol(currency)
+	switch {
+	case lang != orders.English:
+		return sign + n + "\u00a0" + sym
+	case isCode:
+		return sign + sym + " " + n
+	}
+	return sign + sym + n
+}
+
+// currencySymbol returns the sign of the currencies people write with one,
+// else the ISO code (isCode).
+func currencySymbol(code string) (sym string, isCode bool) {
+	switch strings.ToUpper(code) {
+	case "EUR":
+		return "€", false
+	case "USD":
+		return "$", false
+	case "GBP":
+		return "£", false
+	}
+	return strings.ToUpper(code), true
+}
+
+func tag(lang orders.Language) language.Tag {
+	if lang == orders.English {
+		return language.English
+	}
+	return language.French
+}
+
+// Date formats a day the way lang writes it: "27/11/2026", "27 Nov 2026".
+func Date(t time.Time, lang orders.Language) string {
+	if lang == orders.English {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("02/01/2006")
+}
+
+// DateTime formats a moment the way lang writes it: "27/11/2026 à 06:00",
+// "27 Nov 2026 06:00".
+func DateTime(t time.Time, lang orders.Language) string {
+	if lang == orders.English {
+		return t.Format("2 Jan 2006 15:04")
+	}
+	return t.Format("02/01/2006 à 15:04")
+}
+
+// Age says how long ago something happened, roughly, in lang: "3 jours",
+// "5 h", "20 min"; "2 days", "5 hours".
+func Age(d time.Duration, lang orders.Language) string {
+	if d < 0 {
+		d = 0
+	}
+	en := lang == orders.English
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return fmt.Sprintf("%d %s", n, one)
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 24*time.Hour:
+		if en {
+			return plural(int(d.Hours()), "hour", "hours")
+		}
+		return fmt.Sprintf("%d h", int(d.Hours()))
+	}
+	days := int(d.Hours() / 24)
+	if en {
+		return plural(days, "day", "days")
+	}
+	return plural(days, "jour", "jours")
+}
+
+// Count says n things in lang, with the plural where it belongs: French
+// puts the singular on 0 and 1.
+func Count(n int, one, many string, lang orders.Language) string {
+	if n == 1 || (n == 0 && lang != orders.English) {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
