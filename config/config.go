@@ -114,6 +114,10 @@ type BotConfig struct {
 	// ListLimit (bot.list_limit) is the most orders listed in one answer,
 	// 1 to 100.
 	ListLimit int `mapstructure:"list_limit" yaml:"list_limit"`
+	// NextSteps (bot.next_steps) words the next step of an order by status
+	// and language (next_steps.credit_limit.fr), replacing orderbot's
+	// defaults; read from the file only.
+	NextSteps map[string]map[string]string `mapstructure:"next_steps" yaml:"next_steps,omitempty"`
 }
 
 // ImportConfig is the import section: the guards of `orderbot import
@@ -218,8 +222,11 @@ func fields(c *Config) []field {
 	return out
 }
 
-// profilesKey is the one setting that fields leaves out.
-const profilesKey = "import.profiles"
+// profilesKey and nextStepsKey are the settings that fields leaves out.
+const (
+	profilesKey  = "import.profiles"
+	nextStepsKey = "bot.next_steps"
+)
 
 // keys lists every single-valued key in declaration order.
 func keys() []string {

@@ -58,12 +58,13 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}
 	}
 	var profiles map[string]ingest.Profile
+	var steps map[string]map[string]string
 	if path != "" {
-		settings, lines, ps, err := readFile(path)
+		settings, lines, fr, err := readFile(path)
 		if err != nil {
 			return Config{}, err
 		}
-		profiles = ps
+		profiles, steps = fr.profiles, fr.steps
 		if err := v.MergeConfigMap(settings); err != nil {
 			return Config{}, fmt.Errorf("config: %s: %s", path, oneLine(err.Error()))
 		}
@@ -91,6 +92,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		return Config{}, decodeError(err, origin)
 	}
 	c.Import.Profiles = profiles
+	c.Bot.NextSteps = steps
 	if ps := c.problems(); len(ps) > 0 {
 		return Config{}, joinProblems(ps, origin)
 	}
@@ -104,7 +106,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 // as absent (viper would let a null section hide the defaults under it). The
 // profiles never reach viper, which would lower-case their map keys and
 // split them at dots.
-func readFile(path string) (map[string]any, map[string]int, map[string]ingest.Profile, error) {
+func readFile(path string) (map[string]any, map[string]int, *fileReader, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		var pe *fs.PathError
@@ -131,7 +133,21 @@ func readFile(path string) (map[string]any, map[string]int, map[string]ingest.Pr
 	if len(r.errs) > 0 {
 		return nil, nil, nil, errors.New("config: " + strings.Join(r.errs, "; "))
 	}
-	return r.settings, r.lines, r.profiles, nil
+	return r.settings, r.lines, &r, nil
+}
+
+// readNextSteps decodes bot.next_steps: status → language → wording.
+func (r *fileReader) readNextSteps(n *yaml.Node) {
+	if isNull(n) {
+		return
+	}
+	var m map[string]map[string]string
+	if err := n.Decode(&m); err != nil {
+		r.errs = append(r.errs, fmt.Sprintf("%s in %s line %d: want a status, then fr: and en: wordings under it (%s)",
+			nextStepsKey, r.path, n.Line, oneLine(err.Error())))
+		return
+	}
+	r.steps = m
 }
 
 // fileReader collects the settings of one file.
@@ -140,6 +156,7 @@ type fileReader struct {
 	settings map[string]any // section → key → value
 	lines    map[string]int // dotted key → line
 	profiles map[string]ingest.Profile
+	steps    map[string]map[string]string
 	errs     []string
 }
 
@@ -172,6 +189,9 @@ func (r *fileReader) walk(n *yaml.Node, section string) {
 		case section != "" && key == profilesKey:
 			r.lines[key] = k.Line
 			r.readProfiles(val)
+		case section != "" && key == nextStepsKey:
+			r.lines[key] = k.Line
+			r.readNextSteps(val)
 		case section != "" && slices.Contains(keys(), key):
 			if isNull(val) {
 				continue
@@ -245,7 +265,7 @@ func suggest(unknown string) string {
 	if leaf == "" {
 		leaf = unknown
 	}
-	known := append(keys(), profilesKey)
+	known := append(keys(), profilesKey, nextStepsKey)
 	// The right key in the wrong section, or at the top level.
 	for _, k := range known {
 		if _, l, _ := strings.Cut(k, "."); l == leaf {

@@ -3,13 +3,17 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/orderbot/orderbot/orders"
 )
 
 // problem is one thing wrong with one key.
@@ -153,6 +157,21 @@ func (c Config) problems() []problem {
 	}
 	if c.Bot.ListLimit < 1 || c.Bot.ListLimit > 100 {
 		add("bot.list_limit", "%d is out of range (want 1 to 100)", c.Bot.ListLimit)
+	}
+	for _, st := range slices.Sorted(maps.Keys(c.Bot.NextSteps)) {
+		key := nextStepsKey + "." + st
+		if _, err := orders.ParseStatus(st); err != nil {
+			add(key, "%q is not an order status (want one of %v)", st, orders.Statuses())
+			continue
+		}
+		for _, lang := range slices.Sorted(maps.Keys(c.Bot.NextSteps[st])) {
+			switch {
+			case lang != "fr" && lang != "en":
+				add(key+"."+lang, "%q is not a supported language (fr, en)", lang)
+			case strings.TrimSpace(c.Bot.NextSteps[st][lang]) == "":
+				add(key+"."+lang, "empty (want the wording of the next step)")
+			}
+		}
 	}
 
 	// Written so that NaN fails too.

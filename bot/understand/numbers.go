@@ -16,7 +16,7 @@ var notNumbers = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)\b\d{1,2}(?:h|:)\d{0,2}\b`),
 	regexp.MustCompile(`(?i)\d[\d\x{a0}\x{202f} .,]*\s?(?:€|k€|eur\b|euros?\b|keur\b|k\b|\$|%|usd\b|chf\b|£|gbp\b)`),
 	regexp.MustCompile(`(?:€|\$|£)\s?\d[\d,.]*`),
-	regexp.MustCompile(`(?:\+33\s?|\b0)\d(?:[ .]?\d{2}){4}\b`),
+	regexp.MustCompile(`(?:\+33\s?\d|\b0[1-9])(?:[ .]\d{2}){4}\b`),
 	regexp.MustCompile(`(?i)\b\d+\s?(?:kg|kgs|g|l|pcs|pc|pieces?|pièces?|cartons?|palettes?|pallets?|colis|unit[eé]s?|units?|boxes|boites?|boîtes?|jours?|days?|semaines?|weeks?|mois|months?|ans?|years?|heures?|hours?|mn|min|minutes?)\b`),
 }
 

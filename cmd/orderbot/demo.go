@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,30 +15,36 @@ import (
 )
 
 func demoCommand(e env, load func() (config.Config, error)) *cobra.Command {
-	return &cobra.Command{
+	var as string
+	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run orderbot on its sample portfolio, no Slack account needed",
+		Short: "Talk with orderbot about its sample portfolio, no Slack account needed",
 		Long: `Loads the sample portfolio of a French distributor (into a private
-throwaway PostgreSQL cluster when no database.url is set) and shows what
-orderbot finds for the questions sales reps ask.`,
+throwaway PostgreSQL cluster when no database.url is set), shows a few
+questions sales reps ask and their answers, then opens the console chat as
+a sample sales rep. Type questions as you would in Slack; an empty line
+ends.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := load()
 			if err != nil {
 				return err
 			}
-			return runDemo(cmd.Context(), cfg, e)
+			return runDemo(cmd.Context(), cfg, e, as)
 		},
 	}
+	cmd.Flags().StringVar(&as, "as", "", "e-mail address or Slack user ID of the sample person to be (default: a sales rep)")
+	return cmd
 }
 
-func runDemo(ctx context.Context, cfg config.Config, e env) error {
-	st, err := openStore(ctx, cfg, e, true, false)
+func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
+	st, err := openStore(ctx, cfg, e, true, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	data := sample.Portfolio(time.Now())
+	now := time.Now()
+	data := sample.Portfolio(now)
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return err
@@ -47,100 +52,55 @@ func runDemo(ctx context.Context, cfg config.Config, e env) error {
 	if !empty {
 		return fmt.Errorf("the database at database.url already holds orders: the demo loads its sample portfolio only into an empty database")
 	}
-	if err := st.InTx(ctx, func(tx *postgres.Store) error { return data.Load(ctx, tx) }); err != nil {
+	err = st.InTx(ctx, func(tx *postgres.Store) error {
+		if err := data.Load(ctx, tx); err != nil {
+			return err
+		}
+		return tx.RecordLoad(ctx, "sample portfolio", now, len(data.Orders))
+	})
+	if err != nil {
 		return fmt.Errorf("load the sample portfolio: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "Sample portfolio loaded: %d people, %d customers, %d orders.\n\n",
-		len(data.People), len(data.Customers), len(data.Orders))
+	var me orders.Person
+	for _, p := range data.People {
+		if (as == "" && p.Role == orders.RoleRep) || (as != "" && (p.Email == as || p.SlackUserID == as)) {
+			me = p
+			break
+		}
+	}
+	if me.Email == "" {
+		return fmt.Errorf("--as %q is not a person of the sample directory", as)
+	}
+	conv, err := newConversation(cfg, st, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer conv.Close()
+	fmt.Fprintf(e.stdout, "Sample portfolio loaded: %d people, %d customers, %d orders.\nYou are %s (%s, %s).\n\n",
+		len(data.People), len(data.Customers), len(data.Orders), me.Name, me.Role, me.Email)
 
-	d := demo{ctx: ctx, st: st, e: e, lang: orders.Language(cfg.Bot.Language)}
-	// An order held for two reasons, typed the way people type it.
+	who := bot.Asker{Email: me.Email, Transport: "console"}
+	var twoBlocks string
 	for _, t := range data.Orders {
 		if len(t.Order.Blocks) >= 2 {
-			d.order("n° " + t.Order.Number)
+			twoBlocks = t.Order.Number
 			break
 		}
 	}
-	d.customer("boulangerie dupre")
-	d.customer("etablissements muller")
-	d.customer("boucherie lefevre")
-	d.customer("benrad")
-	for _, p := range data.People {
-		if p.Role == orders.RoleRep {
-			d.blockedOf(p)
-			break
+	for _, q := range []string{
+		"où en est la cde " + twoBlocks + " stp ?",
+		"commandes de boulangerie dupre",
+		"lefevre",
+		"mes commandes bloquées",
+		"commandes en rupture",
+	} {
+		fmt.Fprintf(e.stdout, "> %s\n", q)
+		a, err := conv.answerer.Ask(ctx, who, q)
+		if err != nil {
+			return err
 		}
+		fmt.Fprintln(e.stdout, conv.renderer.Console(a))
 	}
-	return d.err
-}
-
-// demo prints lookups over the sample portfolio; the first error stops it.
-type demo struct {
-	ctx  context.Context
-	st   *store
-	e    env
-	lang orders.Language
-	err  error
-}
-
-func (d *demo) ask(q string) {
-	fmt.Fprintf(d.e.stdout, "%s\n> %s\n", strings.Repeat("─", 72), q)
-}
-
-func (d *demo) order(number string) {
-	if d.err != nil {
-		return
-	}
-	d.ask(number)
-	o, err := d.st.OrderByNumber(d.ctx, number)
-	if err != nil {
-		d.err = err
-		return
-	}
-	fmt.Fprintln(d.e.stdout, bot.PlainOrder(o, d.lang))
-}
-
-func (d *demo) customer(name string) {
-	if d.err != nil {
-		return
-	}
-	d.ask(name)
-	ms, err := d.st.CustomersByName(d.ctx, name, 5)
-	if err != nil {
-		d.err = err
-		return
-	}
-	m, clear := orders.ClearMatch(ms)
-	if !clear {
-		fmt.Fprintln(d.e.stdout, bot.PlainCandidates(ms, d.lang))
-		return
-	}
-	l, err := d.st.OpenOrders(d.ctx, orders.OrderFilter{CustomerID: m.ID, Limit: 10})
-	if err != nil {
-		d.err = err
-		return
-	}
-	fmt.Fprintf(d.e.stdout, "%s (%s)\n%s\n", m.Name, m.Code, bot.PlainList(l, d.lang))
-}
-
-func (d *demo) blockedOf(rep orders.Person) {
-	if d.err != nil {
-		return
-	}
-	d.ask(fmt.Sprintf("mes commandes bloquées (%s)", rep.Name))
-	p, err := d.st.PersonByEmail(d.ctx, rep.Email)
-	if err != nil {
-		d.err = err
-		return
-	}
-	lang := p.Language
-	if lang == "" {
-		lang = d.lang
-	}
-	l, err := d.st.OpenOrders(d.ctx, orders.OrderFilter{RepID: p.ID, BlockedOnly: true, Limit: 10})
-	if err != nil {
-		d.err = err
-		return
-	}
-	fmt.Fprintln(d.e.stdout, bot.PlainList(l, lang))
+	fmt.Fprintln(e.stdout, "Your turn: ask a question (an empty line ends).")
+	return chat(ctx, conv, who, e)
 }
