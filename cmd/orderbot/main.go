@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	// Time zones load even where the system has no zoneinfo database.
 	_ "time/tzdata"
@@ -20,9 +21,20 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "orderbot:", err)
+		fmt.Fprintln(os.Stderr, "orderbot:", oneLine(err))
 		os.Exit(1)
 	}
+}
+
+// oneLine returns an error's message on one line: drivers' errors span
+// several (one per address tried), and a failure is one line for whoever
+// reads the log.
+func oneLine(err error) string {
+	lines := strings.FieldsFunc(err.Error(), func(r rune) bool { return r == '\n' || r == '\r' })
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, " ")
 }
 
 // env is what a command needs of the process.

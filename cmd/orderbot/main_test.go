@@ -85,14 +85,18 @@ func TestMigrateNeedsADatabase(t *testing.T) {
 	}
 }
 
-func TestDemoShowsLookupsOverTheSamplePortfolio(t *testing.T) {
+func TestDemoAnswersQuestionsOverTheSamplePortfolio(t *testing.T) {
 	vars := map[string]string{"ORDERBOT_DATABASE_URL": server.NewDatabase(t)}
-	out, _, err := orderbot(t, vars, "demo")
+	var stdout, stderr bytes.Buffer
+	in := strings.NewReader("orders for muller\nbenard\n\n")
+	err := run(context.Background(), []string{"demo"}, func(k string) string { return vars[k] }, in, &stdout, &stderr)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatal(err, stderr.String())
 	}
-	for _, want := range []string{"Sample portfolio loaded", "Boulangerie Dupré & Fils", "Établissements Müller SARL",
-		"Plusieurs clients correspondent", "Boucherie Lefèvre & Cie", "Bénard Frères", "Limite de crédit"} {
+	out := stdout.String()
+	for _, want := range []string{"Sample portfolio loaded", "You are François Dubœuf", "Boulangerie Dupré & Fils", "Plusieurs clients correspondent",
+		"Boucherie Lefèvre & Cie", "Limite de crédit", "Données du", "> orders for muller", "Établissements Müller SARL",
+		"> benard", "Bénard Frères"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
