@@ -19,11 +19,12 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
-## bench: full-scale benchmarks over a generated 2,000,000-order store,
-## beside pgbench's figures for the same queries, and a 1,000,000-row
+## bench: full-scale benchmarks over a generated 2,000,000-order store
+## (store lookups beside pgbench's figures for the same queries, questions
+## answered end to end), and a 1,000,000-row
 ## snapshot import beside PostgreSQL's own COPY (several minutes)
 bench:
-	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -timeout 60m ./orders/postgres/ && \
+	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -p 1 -timeout 60m ./orders/postgres/ ./bot/ && \
 		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 60m ./cmd/orderbot/'
 
 ## build: the orderbot binary in bin/
