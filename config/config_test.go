@@ -280,6 +280,10 @@ func TestLoadErrors(t *testing.T) {
 		{name: "max_errors not whole", file: "import:\n  max_errors: 2.5\n", want: []string{"import.max_errors", "2.5 is not a whole number"}},
 		{name: "profiles given a value", file: "import:\n  profiles: sage\n", want: []string{"import.profiles in ", "line 2", "want one profile per name"}},
 		{name: "profiles key misspelt", file: "import:\n  profile:\n    sage: {}\n", want: []string{"unknown key import.profile in ", "did you mean import.profiles?"}},
+		{name: "next step of an unknown status", file: "bot:\n  next_steps:\n    blocked:\n      fr: Appeler\n", want: []string{"bot.next_steps.blocked", "not an order status"}},
+		{name: "next step in an unknown language", file: "bot:\n  next_steps:\n    credit_limit:\n      de: Anrufen\n", want: []string{"bot.next_steps.credit_limit.de", "not a supported language"}},
+		{name: "next step empty", file: "bot:\n  next_steps:\n    credit_limit:\n      fr: ' '\n", want: []string{"bot.next_steps.credit_limit.fr", "empty"}},
+		{name: "next steps not a mapping", file: "bot:\n  next_steps: call finance\n", want: []string{"bot.next_steps", "line 2", "want a status"}},
 		{name: "several problems in key order", file: "bot:\n  language: de\nlog:\n  level: loud\n", env: map[string]string{"ORDERBOT_SLACK_MODE": "x"}, want: []string{"slack.mode: ", "; bot.language: ", "; log.level: "}},
 	}
 	for _, tt := range tests {
@@ -717,6 +721,20 @@ const testProfileYAML = `import:
 // blockExtra in their places.
 func profileFile(name, extra, blockExtra string) string {
 	return strings.NewReplacer("NAME", name, "BLOCKEXTRA", blockExtra, "EXTRA", extra).Replace(testProfileYAML)
+}
+
+func TestNextSteps(t *testing.T) {
+	path := writeFile(t, "orderbot.yaml", "bot:\n  next_steps:\n    credit_limit:\n      fr: Appeler le credit manager\n      en: Call the credit manager\n")
+	c, err := Load(path, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Bot.NextSteps["credit_limit"]["fr"]; got != "Appeler le credit manager" {
+		t.Errorf("bot.next_steps.credit_limit.fr = %q", got)
+	}
+	if got := c.Bot.NextSteps["credit_limit"]["en"]; got != "Call the credit manager" {
+		t.Errorf("bot.next_steps.credit_limit.en = %q", got)
+	}
 }
 
 func TestProfileKeysKeptExactly(t *testing.T) {

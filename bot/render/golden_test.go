@@ -225,3 +225,18 @@ func TestSplitLongList(t *testing.T) {
 		t.Errorf("a list of %d long lines fits in %d blocks: it was not split", len(os), len(msg.Blocks))
 	}
 }
+
+func TestConfiguredNextStep(t *testing.T) {
+	r := render.New(render.Options{Location: paris, NextSteps: map[orders.Language]map[orders.Status]string{
+		orders.French: {orders.StatusCreditLimit: "appeler le credit manager (poste 4412)"},
+	}})
+	a := bot.Answer{Kind: bot.OrderFound, Lang: orders.French, At: now, Data: fresh,
+		Order: order("4500012349", orders.StatusCreditLimit, block(orders.StatusCreditLimit, "encours dépassé", 3, nil))}
+	if got := r.Console(a); !strings.Contains(got, "Prochaine étape\u00a0: appeler le credit manager (poste 4412)") {
+		t.Errorf("the configured next step is not used:\n%s", got)
+	}
+	a.Lang = orders.English
+	if got := r.Console(a); !strings.Contains(got, "Next step: finance / the credit manager") {
+		t.Errorf("a language without a configured wording loses the default:\n%s", got)
+	}
+}
