@@ -70,6 +70,29 @@ func askerOf(as string) bot.Asker {
 	return bot.Asker{SlackUserID: as, Transport: "console"}
 }
 
+// asPerson opens the configured store and runs fn with a conversation as
+// the person --as names.
+func asPerson(ctx context.Context, e env, load func() (config.Config, error), as string, fn func(*conversation, bot.Asker) error) error {
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(as) == "" {
+		return fmt.Errorf("--as is required: the e-mail address or Slack user ID of the person asking")
+	}
+	st, err := openStore(ctx, cfg, e, false, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	conv, err := newConversation(cfg, st, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer conv.Close()
+	return fn(conv, askerOf(as))
+}
+
 func askCommand(e env, load func() (config.Config, error)) *cobra.Command {
 	var as string
 	cmd := &cobra.Command{
@@ -82,26 +105,11 @@ answered, whatever the answer; it is non-zero only when orderbot itself
 failed (the database cannot be reached, say).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := load()
-			if err != nil {
+			return asPerson(cmd.Context(), e, load, as, func(conv *conversation, who bot.Asker) error {
+				a, err := conv.answerer.Ask(cmd.Context(), who, strings.Join(args, " "))
+				fmt.Fprint(e.stdout, conv.renderer.Console(a))
 				return err
-			}
-			if strings.TrimSpace(as) == "" {
-				return fmt.Errorf("--as is required: the e-mail address or Slack user ID of the person asking")
-			}
-			st, err := openStore(cmd.Context(), cfg, e, false, false)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			conv, err := newConversation(cfg, st, e.stderr)
-			if err != nil {
-				return err
-			}
-			defer conv.Close()
-			a, err := conv.answerer.Ask(cmd.Context(), askerOf(as), strings.Join(args, " "))
-			fmt.Fprint(e.stdout, conv.renderer.Console(a))
-			return err
+			})
 		},
 	}
 	cmd.Flags().StringVar(&as, "as", "", "e-mail address or Slack user ID of the person asking")
@@ -119,24 +127,9 @@ customers match, answer with the number of the one you mean; "plus" or
 "more" shows the rest of a long list. An empty line or "quit" ends.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := load()
-			if err != nil {
-				return err
-			}
-			if strings.TrimSpace(as) == "" {
-				return fmt.Errorf("--as is required: the e-mail address or Slack user ID of the person asking")
-			}
-			st, err := openStore(cmd.Context(), cfg, e, false, false)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			conv, err := newConversation(cfg, st, e.stderr)
-			if err != nil {
-				return err
-			}
-			defer conv.Close()
-			return chat(cmd.Context(), conv, askerOf(as), e)
+			return asPerson(cmd.Context(), e, load, as, func(conv *conversation, who bot.Asker) error {
+				return chat(cmd.Context(), conv, who, e)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&as, "as", "", "e-mail address or Slack user ID of the person asking")
