@@ -112,8 +112,10 @@ type Action struct {
 	Limit int `json:"limit,omitempty"`
 }
 
-// Value encodes the action for a button.
+// Value encodes the action for a button. The message's text stays out:
+// the question's arguments say all the button needs, in fewer characters.
 func (a Action) Value() string {
+	a.Question.Text = ""
 	b, _ := json.Marshal(a) // only strings, numbers and booleans: cannot fail
 	return string(b)
 }
@@ -128,7 +130,7 @@ func ParseAction(value string) (Action, error) {
 		return a, orders.Errorf(orders.EInvalid, "the button value is longer than %d characters", maxActionValue)
 	}
 	if err := json.Unmarshal([]byte(value), &a); err != nil {
-		return a, orders.Errorf(orders.EInvalid, "the button value is not an orderbot action: %v", err)
+		return a, orders.Errorf(orders.EInvalid, "the button value is not an orderbot action")
 	}
 	switch a.Question.Intent {
 	case understand.Order, understand.Customer, understand.CustomerRef, understand.Mine, understand.Reason:
@@ -139,7 +141,7 @@ func ParseAction(value string) (Action, error) {
 		return a, orders.Errorf(orders.EInvalid, "the button names %q, which is not a kind of block", a.Question.Status)
 	}
 	if a.Limit < 0 || a.Limit > MaxListLimit {
-		return a, orders.Errorf(orders.EInvalid, "the button asks for %d orders, more than %d", a.Limit, MaxListLimit)
+		return a, orders.Errorf(orders.EInvalid, "the button asks for %d orders (want 0 to %d)", a.Limit, MaxListLimit)
 	}
 	return a, nil
 }

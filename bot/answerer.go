@@ -22,6 +22,9 @@ type Store interface {
 	CustomerByID(ctx context.Context, id int64) (orders.Customer, error)
 	CustomersByName(ctx context.Context, name string, limit int) ([]orders.CustomerMatch, error)
 	OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.OrderList, error)
+	// OpenOrderCounts counts, per customer, the open orders f's RepID and
+	// AssistantID select; customers without any are absent.
+	OpenOrderCounts(ctx context.Context, customerIDs []int64, f orders.OrderFilter) (map[int64]int, error)
 	// DataAsOf tells when the data of the last import was extracted.
 	DataAsOf(ctx context.Context) (time.Time, bool, error)
 }
@@ -87,8 +90,9 @@ func New(store Store, parser *understand.Parser, log QuestionLog, opt Options) *
 	if opt.Language == "" {
 		opt.Language = orders.French
 	}
-	if opt.Access == "" {
-		opt.Access = AccessAll
+	if opt.Access != AccessAll {
+		// Anything but an explicit "all" fails closed.
+		opt.Access = AccessOwn
 	}
 	return &Answerer{store: store, parser: parser, log: log, opt: opt}
 }
@@ -120,7 +124,8 @@ func (a *Answerer) respond(ctx context.Context, who Asker, text string, read fun
 	if a.log != nil {
 		intent := string(ans.Question.Intent)
 		if ans.Kind == Refused {
-			intent = "" // what a stranger asked is not read
+			// What a stranger asked is neither read nor kept.
+			intent, text = "", ""
 		}
 		a.log.Record(orders.AskedQuestion{
 			At: start, PersonID: person.ID, Asker: firstOf(who.SlackUserID, who.Email), Transport: who.Transport,
@@ -202,7 +207,7 @@ func (t *turn) run() error {
 		case q.CustomerID != 0:
 			c, err := t.store.CustomerByID(t.ctx, q.CustomerID)
 			if orders.ErrorCode(err) == orders.ENotFound {
-				return t.notFound("customer", "", nil)
+				return t.notFound("customer_id", "", nil)
 			}
 			if err != nil {
 				return err
@@ -251,26 +256,36 @@ func (t *turn) scope() orders.OrderFilter {
 	return orders.OrderFilter{}
 }
 
-// visible reports whether the asker may see o.
+// visible reports whether the asker may see o: the same rule as scope.
 func (t *turn) visible(o orders.Order) bool {
 	if !t.restricted() {
 		return true
 	}
-	return (o.Rep != nil && o.Rep.ID == t.person.ID) || (o.Assistant != nil && o.Assistant.ID == t.person.ID)
+	switch t.person.Role {
+	case orders.RoleRep:
+		return o.Rep != nil && o.Rep.ID == t.person.ID
+	case orders.RoleAssistant:
+		return o.Assistant != nil && o.Assistant.ID == t.person.ID
+	}
+	return false
 }
 
 func (t *turn) freshness() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	now := t.opt.Now()
-	if t.freshRead.IsZero() || now.Sub(t.freshRead) > freshnessTTL || now.Before(t.freshRead) {
+	t.mu.Lock()
+	f, read := t.fresh, t.freshRead
+	t.mu.Unlock()
+	if read.IsZero() || now.Sub(read) > freshnessTTL || now.Before(read) {
+		// Read outside the lock: a slow read holds up no other answer.
 		at, ok, err := t.store.DataAsOf(t.ctx)
 		if err != nil {
 			return err
 		}
-		t.fresh, t.freshRead = Freshness{AsOf: at, Known: ok}, now
+		f = Freshness{AsOf: at, Known: ok}
+		t.mu.Lock()
+		t.fresh, t.freshRead = f, now
+		t.mu.Unlock()
 	}
-	f := t.fresh
 	f.Stale = !f.Known || (t.opt.StaleAfter > 0 && t.ans.At.Sub(f.AsOf) > t.opt.StaleAfter)
 	t.ans.Data = f
 	return nil
@@ -286,10 +301,20 @@ func (t *turn) order(number string) error {
 			t.ans.Kind, t.ans.Order = OrderFound, o
 			return t.freshness()
 		}
-		return t.notFound("order", number, nil)
+		// An order the asker may not see goes the way of a number that
+		// does not exist, so that the answer cannot tell them apart.
 	case orders.EConflict:
-		// Two numbers share what was typed: offer both.
-		return t.notFound("order", number, conflictNumbers(orders.ErrorMessage(err)))
+		// Two numbers share what was typed: offer those the asker sees.
+		var mine []string
+		for _, n := range conflictNumbers(orders.ErrorMessage(err)) {
+			o, err := t.store.OrderByNumber(t.ctx, n)
+			if err == nil && t.visible(o) {
+				mine = append(mine, o.Number)
+			}
+		}
+		if len(mine) > 0 {
+			return t.notFound("order", number, mine)
+		}
 	case orders.ENotFound, orders.EInvalid:
 	default:
 		return err
@@ -412,6 +437,11 @@ func (t *turn) customerName(name string) error {
 	if err != nil {
 		return err
 	}
+	if t.restricted() {
+		if ms, err = t.theirs(ms); err != nil {
+			return err
+		}
+	}
 	if m, ok := orders.ClearMatch(ms); ok {
 		return t.customerOrders(m.Customer)
 	}
@@ -423,7 +453,48 @@ func (t *turn) customerName(name string) error {
 	return nil
 }
 
+// theirs keeps the candidates the asker has open orders of, with how many.
+func (t *turn) theirs(ms []orders.CustomerMatch) ([]orders.CustomerMatch, error) {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	counts, err := t.store.OpenOrderCounts(t.ctx, ids, t.own())
+	if err != nil {
+		return nil, err
+	}
+	var out []orders.CustomerMatch
+	for _, m := range ms {
+		if n := counts[m.ID]; n > 0 {
+			m.OpenOrders = n
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// customerOrders lists a customer's open orders. Someone who sees only
+// their own portfolio learns nothing of a customer they have no open
+// order of: not even its name.
 func (t *turn) customerOrders(c orders.Customer) error {
+	if t.restricted() {
+		counts, err := t.store.OpenOrderCounts(t.ctx, []int64{c.ID}, t.own())
+		if err != nil {
+			return err
+		}
+		if counts[c.ID] == 0 {
+			q := t.ans.Question
+			switch {
+			case q.CustomerCode != "":
+				return t.notFound("code", q.CustomerCode, nil)
+			case q.Intent == understand.Order:
+				return t.notFound("order", q.Number, nil)
+			case q.CustomerName != "":
+				return t.notFound("customer", q.CustomerName, nil)
+			}
+			return t.notFound("customer_id", "", nil)
+		}
+	}
 	f := t.scope()
 	f.CustomerID = c.ID
 	f.BlockedOnly = t.ans.Question.Blocked

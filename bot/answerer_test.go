@@ -158,9 +158,8 @@ func TestOwnPortfolioAccess(t *testing.T) {
 	if h != m {
 		t.Errorf("an order outside the portfolio reads\n%s\nunlike a missing one\n%s", h, m)
 	}
-	list := ask(t, own, repNord, "commandes de boulangerie dupre")
-	if list.Kind != bot.OrderList || list.List.Total != 0 || !list.Subject.Mine {
-		t.Errorf("Camille asks for Dupré's orders: %s with %d orders", list, list.List.Total)
+	if got := ask(t, own, repNord, "commandes de boulangerie dupre"); got.Kind != bot.NotFound {
+		t.Errorf("Camille asks for Dupré's orders: %s", got)
 	}
 	if got := ask(t, own, repNord, "ref client PO-7781"); got.Kind != bot.NotFound {
 		t.Errorf("Camille asks for a reference of François's customer: %s", got)
@@ -277,7 +276,7 @@ func TestShowMore(t *testing.T) {
 	if err != nil || len(more.List.Orders) != first.List.Total {
 		t.Errorf("show more: %d orders of %d, %v", len(more.List.Orders), first.List.Total, err)
 	}
-	if _, err := bot.ParseAction(`{"q":{"Intent":"drop_table"}}`); err == nil {
+	if _, err := bot.ParseAction(`{"q":{"intent":"drop_table"}}`); err == nil {
 		t.Error("a button value naming no intent orderbot answers is accepted")
 	}
 	if _, err := bot.ParseAction(bot.Action{Question: first.Question, Limit: 5}.Value()); err != nil {
@@ -361,5 +360,66 @@ func TestStoreDownIsUnavailable(t *testing.T) {
 	got, err := a.Ask(b.ctx, bot.Asker{SlackUserID: repSud}, "4500012345")
 	if err == nil || got.Kind != bot.Unavailable {
 		t.Errorf("with the store closed: %s, %v; want unavailable and an error", got, err)
+	}
+}
+
+func TestOwnPortfolioHidesCustomers(t *testing.T) {
+	b := setup(t)
+	own := b.answerer(t, bot.AccessOwn)
+	// Camille follows Boucherie Lefèvre, not Boucherie Lefèvre & Cie: no
+	// choice to make, and the other one is not named.
+	got := ask(t, own, repNord, "lefevre")
+	if got.Kind != bot.OrderList || got.Subject.Customer.Code != "C001239" {
+		t.Errorf("Camille asks for lefevre: %s (%s), want Boucherie Lefèvre's orders", got, got.Subject.Customer.Name)
+	}
+	if text := console.Console(got); strings.Contains(text, "C001240") {
+		t.Errorf("Camille learns of another rep's customer:\n%s", text)
+	}
+	if got := ask(t, own, repNord, "client C001234"); got.Kind != bot.NotFound || got.Subject.What != "code" {
+		t.Errorf("Camille asks for another rep's customer by code: %s", got)
+	}
+	if got := ask(t, own, repNord, "commandes de boulangerie dupre"); got.Kind != bot.NotFound {
+		t.Errorf("Camille asks for another rep's customer by name: %s", got)
+	}
+	// A button naming another rep's customer, as a forged value would.
+	dupre, err := b.st.CustomerByCode(b.ctx, "C001234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, err := bot.ParseAction(bot.Action{Question: understand.Question{Intent: understand.Customer, CustomerID: dupre.ID}}.Value())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = own.Act(b.ctx, bot.Asker{SlackUserID: repNord}, forged)
+	if err != nil || got.Kind != bot.NotFound || strings.Contains(console.Console(got), "Dupré") {
+		t.Errorf("Camille presses a button for Dupré: %s, %v:\n%s", got, err, console.Console(got))
+	}
+	// A manager still chooses among every customer.
+	if got := ask(t, own, manager, "lefevre"); got.Kind != bot.ChooseCustomer || len(got.Candidates) < 2 {
+		t.Errorf("the manager asks for lefevre: %s", got)
+	}
+}
+
+func TestUnknownAccessFailsClosed(t *testing.T) {
+	b := setup(t)
+	if got := ask(t, b.answerer(t, bot.Access("everything")), repNord, "4500012345"); got.Kind != bot.NotFound {
+		t.Errorf("with an unknown access setting, Camille sees another rep's order: %s", got)
+	}
+}
+
+func TestQuestionLogAfterClose(t *testing.T) {
+	b := setup(t)
+	var lost []error
+	log := postgres.NewQuestionLog(b.st, func(err error) { lost = append(lost, err) })
+	log.Record(orders.AskedQuestion{At: time.Now(), Intent: "help", Outcome: "help", Text: "nul \x00 and \xff bad"})
+	log.Close()
+	log.Close()
+	log.Record(orders.AskedQuestion{At: time.Now(), Asker: "U1", Intent: "help", Outcome: "help"})
+	if len(lost) != 1 {
+		t.Errorf("a question recorded after Close: %v, want one error", lost)
+	}
+	got, err := b.st.Questions(b.ctx, time.Now().Add(-time.Minute), time.Now().Add(time.Minute))
+	if err != nil || len(got) != 1 || got[0].Text != "nul  and \uFFFD bad" {
+		t.Errorf("the log holds %+v, %v; want the first question, its text made valid", got, err)
 	}
 }

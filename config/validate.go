@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/orderbot/orderbot/bot/understand"
 	"github.com/orderbot/orderbot/orders"
 )
 
@@ -257,12 +258,11 @@ func checkPattern(s string) string {
 	if s == "" {
 		return "empty (want a Go regular expression)"
 	}
-	re, err := regexp.Compile(s)
-	if err != nil {
+	if _, err := regexp.Compile(s); err != nil {
 		return fmt.Sprintf("%q is not a Go regular expression: %s", s, oneLine(err.Error()))
 	}
-	if re.MatchString("") {
-		return fmt.Sprintf("%q matches an empty string, so every message would hold an order number", s)
+	if _, err := understand.New(s); err != nil {
+		return oneLine(err.Error())
 	}
 	return ""
 }

@@ -35,7 +35,7 @@ func (r *Renderer) describe(a bot.Answer, s style) description {
 	case bot.NotFound:
 		x.notFound()
 	case bot.Refused:
-		x.say(x.t("Désolé, je ne réponds qu'aux membres de l'équipe commerciale inscrits dans l'annuaire d'orderbot. Si vous devriez y figurer, demandez à votre administrateur de vous ajouter.",
+		x.say(x.t("Désolé, je ne réponds qu'aux membres de l'équipe commerciale inscrits dans l'annuaire d'orderbot. Si vous pensez devoir y figurer, demandez à votre administrateur de vous ajouter.",
 			"Sorry, I only answer members of the sales team listed in orderbot's directory. If you should be in it, ask your administrator to add you."))
 	case bot.Help:
 		x.help(x.t("Bonjour ! Je réponds aux questions sur les commandes ouvertes.", "Hello! I answer questions about open orders."))
@@ -70,7 +70,12 @@ func (x *describer) say(s string) {
 
 func (x *describer) local(t time.Time) time.Time { return t.In(x.r.opt.Location) }
 
+// date shows the day of a moment, in the configured time zone.
 func (x *describer) date(t time.Time) string { return Date(x.local(t), x.lang) }
+
+// day shows a calendar date (ordered, requested, expected): it has no time
+// zone to convert.
+func (x *describer) day(t time.Time) string { return Date(t, x.lang) }
 
 // since says "depuis 3 jours (24/11/2026)".
 func (x *describer) since(t time.Time) string {
@@ -118,7 +123,7 @@ func (x *describer) order() {
 			}
 			line += " — " + x.since(bl.Since)
 			if bl.ExpectedRelease != nil {
-				line += fmt.Sprintf(", %s %s", x.t("levée prévue le", "expected release"), x.date(*bl.ExpectedRelease))
+				line += fmt.Sprintf(", %s %s", x.t("levée prévue le", "expected release"), x.day(*bl.ExpectedRelease))
 			}
 			b.WriteString(line + "\n")
 		}
@@ -126,19 +131,19 @@ func (x *describer) order() {
 			fmt.Fprintf(&b, "• %s\n", s.text(o.BlockReason))
 		}
 		if o.ExpectedRelease != nil && len(o.Blocks) > 0 {
-			fmt.Fprintf(&b, "%s%s %s\n", x.t("Déblocage prévu", "Expected release"), x.colon(), x.date(*o.ExpectedRelease))
+			fmt.Fprintf(&b, "%s%s %s\n", x.t("Déblocage prévu", "Expected release"), x.colon(), x.day(*o.ExpectedRelease))
 		}
 	}
 	fmt.Fprintf(&b, "%s%s %s\n", x.t("Montant HT", "Amount excl. tax"), x.colon(), x.money(o.AmountCents, o.Currency))
 	var dates []string
 	if o.OrderedOn != nil {
-		dates = append(dates, x.t("commandée le ", "ordered ")+x.date(*o.OrderedOn))
+		dates = append(dates, x.t("commandée le ", "ordered ")+x.day(*o.OrderedOn))
 	}
 	if o.RequestedOn != nil {
-		dates = append(dates, x.t("livraison souhaitée le ", "requested ")+x.date(*o.RequestedOn))
+		dates = append(dates, x.t("livraison souhaitée le ", "requested ")+x.day(*o.RequestedOn))
 	}
 	if o.PromisedOn != nil {
-		dates = append(dates, x.t("confirmée le ", "promised ")+x.date(*o.PromisedOn))
+		dates = append(dates, x.t("confirmée le ", "promised ")+x.day(*o.PromisedOn))
 	}
 	if len(dates) > 0 {
 		d := strings.Join(dates, " · ")
@@ -161,7 +166,7 @@ func (x *describer) order() {
 		fmt.Fprintf(&b, "%s%s %s\n", s.bold(x.t("Prochaine étape", "Next step")), x.colon(), s.text(x.r.NextStep(o.Status, x.lang)))
 	}
 	x.d.sections = append(x.d.sections, strings.TrimRight(b.String(), "\n"))
-	x.d.fallback = Escape(fmt.Sprintf("%s %s — %s: %s", x.t("Commande", "Order"), o.Number, o.Customer.Name, o.Status.Label(x.lang)))
+	x.d.fallback = Escape(fmt.Sprintf("%s %s — %s: %s", x.t("Commande", "Order"), oneLine(o.Number), oneLine(o.Customer.Name), o.Status.Label(x.lang)))
 	x.freshness()
 }
 
@@ -183,10 +188,12 @@ func (x *describer) freshness() {
 	}
 }
 
-func (x *describer) listTitle() string {
-	sub, s := x.a.Subject, x.s
+func (x *describer) listTitle(s style) string {
+	sub := x.a.Subject
 	var what string
 	switch {
+	case sub.What == "ref" && !sub.Blocked:
+		what = x.t("Commandes", "Orders") // closed ones too
 	case sub.Status != "":
 		what = fmt.Sprintf(x.t("Commandes bloquées (%s)", "Orders blocked (%s)"), sub.Status.Label(x.lang))
 	case sub.Blocked:
@@ -207,22 +214,25 @@ func (x *describer) listTitle() string {
 
 func (x *describer) list() {
 	l, sub, s := x.a.List, x.a.Subject, x.s
-	title := x.listTitle()
+	title := x.listTitle(s)
+	plainTitle := x.listTitle(plainStyle{})
 	if l.Total == 0 && len(l.Orders) == 0 {
 		var none string
 		switch {
 		case sub.What == "customer" && sub.Mine:
-			none = fmt.Sprintf(x.t("Vous ne suivez aucune commande de ce type pour %s.", "You follow no such order for %s."), s.text(sub.Customer.Name))
+			none = fmt.Sprintf(x.t("Vous ne suivez aucune commande de ce type pour %s.", "You have no matching orders for %s."), s.text(sub.Customer.Name))
 		case sub.What == "customer":
 			none = fmt.Sprintf(x.t("Aucune commande de ce type pour %s.", "No such order for %s."), s.text(sub.Customer.Name))
-		default:
-			none = x.t("Aucune commande de ce type. :tada:", "No such order. :tada:")
-			if s.console() {
-				none = strings.TrimSuffix(none, " :tada:")
+		case sub.Blocked:
+			none = x.t("Aucune commande bloquée.", "No blocked orders.")
+			if !s.console() {
+				none += " :tada:"
 			}
+		default:
+			none = x.t("Aucune commande de ce type.", "No such order.")
 		}
 		x.d.sections = append(x.d.sections, title+"\n"+none)
-		x.d.fallback = stripMarks(title) + ": 0"
+		x.d.fallback = plainTitle + ": 0"
 		x.freshness()
 		return
 	}
@@ -248,7 +258,7 @@ func (x *describer) list() {
 		}
 		line += " · " + x.money(o.AmountCents, o.Currency)
 		if o.RequestedOn != nil && !o.Closed() {
-			line += " · " + x.t("souhaitée le ", "requested ") + x.date(*o.RequestedOn)
+			line += " · " + x.t("souhaitée le ", "requested ") + x.day(*o.RequestedOn)
 		}
 		if o.Blocked() && o.BlockReason != "" {
 			line += " · " + s.italic(s.text(clip(o.BlockReason, 80)))
@@ -265,7 +275,7 @@ func (x *describer) list() {
 	b.WriteString("\n")
 	b.WriteString(x.totals(l))
 	x.d.sections = append(x.d.sections, b.String())
-	x.d.fallback = fmt.Sprintf("%s: %d", stripMarks(title), l.Total)
+	x.d.fallback = fmt.Sprintf("%s: %d", plainTitle, l.Total)
 	if more > 0 && x.a.Limit < bot.MaxListLimit && shown > 0 {
 		q := x.a.Question
 		if q.Intent == understand.Customer && sub.Customer.ID != 0 {
@@ -300,8 +310,9 @@ func (x *describer) totals(l orders.OrderList) string {
 func (x *describer) choose() {
 	s := x.s
 	var b strings.Builder
-	fmt.Fprintf(&b, x.t("Plusieurs clients correspondent à « %s ». Lequel ?", "Several customers match “%s”. Which one?"), s.text(x.a.Subject.Query))
-	x.d.fallback = stripMarks(b.String())
+	ask := x.t("Plusieurs clients correspondent à « %s ». Lequel ?", "Several customers match “%s”. Which one?")
+	fmt.Fprintf(&b, ask, s.text(x.a.Subject.Query))
+	x.d.fallback = fmt.Sprintf(ask, Escape(x.a.Subject.Query))
 	for i, m := range x.a.Candidates {
 		n := Count(m.OpenOrders, x.t("commande ouverte", "open order"), x.t("commandes ouvertes", "open orders"), x.lang)
 		if s.console() {
@@ -322,8 +333,10 @@ func (x *describer) choose() {
 func (x *describer) notFound() {
 	sub, s := x.a.Subject, x.s
 	q := s.bold(s.text(sub.Query))
-	var msg string
+	var msg, plain string
 	switch sub.What {
+	case "customer_id":
+		msg = x.t("Je ne trouve pas ce client.", "I can't find that customer.")
 	case "order":
 		msg = fmt.Sprintf(x.t("Je ne trouve aucune commande numéro %s.", "I can't find any order numbered %s."), q)
 	case "ref":
@@ -351,7 +364,11 @@ func (x *describer) notFound() {
 			"Check the number, or ask by customer: “orders for Dupré”.")
 	}
 	x.d.sections = append(x.d.sections, msg)
-	x.d.fallback = stripMarks(strings.SplitN(msg, "\n", 2)[0])
+	plain = strings.SplitN(msg, "\n", 2)[0]
+	if sub.Query != "" {
+		plain = strings.Replace(plain, q, Escape(sub.Query), 1)
+	}
+	x.d.fallback = plain
 	x.freshness()
 }
 
@@ -370,10 +387,4 @@ func (x *describer) help(intro string) {
 	}
 	x.say(b.String())
 	x.d.fallback = intro
-}
-
-// stripMarks removes Slack's bold and italic marks from a title for the
-// fallback text (its data is already escaped).
-func stripMarks(s string) string {
-	return strings.NewReplacer("*", "", "_", "").Replace(s)
 }

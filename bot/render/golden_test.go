@@ -29,7 +29,7 @@ var (
 	rep      = &orders.Person{ID: 2, Name: "François Dubœuf", Role: orders.RoleRep}
 	adv      = &orders.Person{ID: 3, Name: "Claire Martin", Role: orders.RoleAssistant}
 	dupre    = orders.Customer{ID: 10, Code: "C001234", Name: "Boulangerie Dupré & Fils"}
-	nasty    = orders.Customer{ID: 11, Code: "C001241", Name: `O'Brien "<!channel>" & Co <@U123> *Gras* _it_`}
+	nasty    = orders.Customer{ID: 11, Code: "C001241", Name: "O'Brien \"<!channel>\" & Co <@U123> *Gras* _it_ @here\n• fake line\x1b[31m"}
 )
 
 func day(m time.Month, d int) *time.Time {
@@ -238,5 +238,32 @@ func TestConfiguredNextStep(t *testing.T) {
 	a.Lang = orders.English
 	if got := r.Console(a); !strings.Contains(got, "Next step: finance / the credit manager") {
 		t.Errorf("a language without a configured wording loses the default:\n%s", got)
+	}
+}
+
+func TestCalendarDatesKeepTheirDay(t *testing.T) {
+	montreal, err := time.LoadLocation("America/Montreal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := order("4500012345", orders.StatusOpen)
+	ordered := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC) // a date column, read as UTC midnight
+	o.OrderedOn = &ordered
+	a := bot.Answer{Kind: bot.OrderFound, Lang: orders.French, At: now, Data: fresh, Order: o}
+	if got := render.New(render.Options{Location: montreal}).Console(a); !strings.Contains(got, "Commandée le 27/11/2026") {
+		t.Errorf("an order date of 27/11 shown west of UTC:\n%s", got)
+	}
+}
+
+func TestDataCannotAddLines(t *testing.T) {
+	a := bot.Answer{Kind: bot.OrderFound, Lang: orders.French, At: now, Data: fresh, Order: order("4500012345", orders.StatusOpen)}
+	a.Order.Customer = nasty
+	r := render.New(render.Options{Location: paris})
+	for name, text := range map[string]string{"console": r.Console(a), "slack": r.Slack(a).Blocks[0].(*slack.SectionBlock).Text.Text} {
+		for _, line := range strings.Split(text, "\n") {
+			if strings.HasPrefix(line, "• fake line") || strings.Contains(line, "\x1b") {
+				t.Errorf("%s: the customer's name adds a line or an escape sequence: %q", name, line)
+			}
+		}
 	}
 }

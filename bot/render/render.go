@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -25,6 +26,10 @@ const (
 	MaxSectionText = 3000
 	// maxButtonText is the most characters of a button's label.
 	maxButtonText = 75
+	// maxButtonValue is the most characters of a button's value.
+	maxButtonValue = 2000
+	// maxActionElements is the most buttons an actions block holds.
+	maxActionElements = 25
 )
 
 // Action IDs of the buttons orderbot puts in its answers.
@@ -78,22 +83,29 @@ func (r *Renderer) Slack(a bot.Answer) Message {
 	var blocks []slack.Block
 	for _, s := range d.sections {
 		for _, part := range splitText(s, MaxSectionText) {
-			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, false), nil, nil))
+			// Verbatim: Slack parses no bare URL, @channel or #channel
+			// in text orderbot wrote.
+			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, true), nil, nil))
 		}
 	}
 	if len(d.buttons) > 0 {
 		var els []slack.BlockElement
 		for i, b := range d.buttons {
+			if len(b.value) > maxButtonValue || len(els) == maxActionElements {
+				continue // Slack would refuse the whole message
+			}
 			btn := slack.NewButtonBlockElement(fmt.Sprintf("%s_%d", b.action, i), b.value,
-				slack.NewTextBlockObject(slack.PlainTextType, clip(b.label, maxButtonText), false, false))
+				slack.NewTextBlockObject(slack.PlainTextType, clip(oneLine(b.label), maxButtonText), false, false))
 			els = append(els, btn)
 		}
-		blocks = append(blocks, slack.NewActionBlock("orderbot_actions", els...))
+		if len(els) > 0 {
+			blocks = append(blocks, slack.NewActionBlock("orderbot_actions", els...))
+		}
 	}
 	if len(d.context) > 0 {
 		var els []slack.MixedElement
 		for _, c := range d.context {
-			els = append(els, slack.NewTextBlockObject(slack.MarkdownType, c, false, false))
+			els = append(els, slack.NewTextBlockObject(slack.MarkdownType, c, false, true))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", els...))
 	}
@@ -151,9 +163,20 @@ func (slackStyle) italic(s string) string { return "_" + s + "_" }
 func (slackStyle) icon(n string) string   { return ":" + n + ": " }
 func (slackStyle) console() bool          { return false }
 
+// plainStyle is Slack's fallback text: escaped, without marks.
+type plainStyle struct{}
+
+func (plainStyle) text(s string) string   { return Escape(s) }
+func (plainStyle) bold(s string) string   { return s }
+func (plainStyle) italic(s string) string { return s }
+func (plainStyle) icon(string) string     { return "" }
+func (plainStyle) console() bool          { return false }
+
 type consoleStyle struct{}
 
-func (consoleStyle) text(s string) string   { return s }
+// text keeps the data's control characters (a terminal's escape
+// sequences, line breaks) off the console.
+func (consoleStyle) text(s string) string   { return oneLine(s) }
 func (consoleStyle) bold(s string) string   { return s }
 func (consoleStyle) italic(s string) string { return s }
 func (consoleStyle) icon(string) string     { return "" }
@@ -165,7 +188,7 @@ func (consoleStyle) console() bool          { return true }
 // turn the rest of a line bold.
 func Escape(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for _, r := range oneLine(s) {
 		switch r {
 		case '&':
 			b.WriteString("&amp;")
@@ -181,6 +204,20 @@ func Escape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// oneLine replaces control characters (line breaks, tabs, escapes) in
+// text from the data with spaces: a name cannot add lines to an answer.
+func oneLine(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // splitText cuts s into parts of at most n characters, at line ends where

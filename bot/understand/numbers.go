@@ -80,7 +80,7 @@ func (p *Parser) candidates(text string) []candidate {
 		}
 	}
 	for _, m := range p.number.FindAllStringIndex(masked, -1) {
-		if taken[m[0]] || taken[m[1]-1] {
+		if m[0] == m[1] || taken[m[0]] || taken[m[1]-1] {
 			continue
 		}
 		c := candidate{start: m[0], end: m[1], text: text[m[0]:m[1]], full: text[m[0]:m[1]]}

@@ -48,25 +48,25 @@ func Intents() []Intent {
 // Question is what a message asks, with its arguments.
 type Question struct {
 	// Text is the message as cleaned of Slack's markup.
-	Text   string
-	Intent Intent
+	Text   string `json:"text,omitempty"`
+	Intent Intent `json:"intent"`
 	// Number is the order number as written (Order).
-	Number string
+	Number string `json:"number,omitempty"`
 	// CustomerName and CustomerCode name the customer (Customer), one of
 	// them; CustomerID is set instead when the asker chose a customer
 	// from a list.
-	CustomerName string
-	CustomerCode string
-	CustomerID   int64
+	CustomerName string `json:"name,omitempty"`
+	CustomerCode string `json:"code,omitempty"`
+	CustomerID   int64  `json:"customer_id,omitempty"`
 	// Ref is the customer's own reference as written (CustomerRef).
-	Ref string
+	Ref string `json:"ref,omitempty"`
 	// Blocked narrows Mine and Customer to blocked orders.
-	Blocked bool
+	Blocked bool `json:"blocked,omitempty"`
 	// Status narrows Reason and Customer to one kind of block.
-	Status orders.Status
+	Status orders.Status `json:"status,omitempty"`
 	// Weak says the reading is a guess: no word of the message confirms
 	// it. A model, when configured, may read such a message better.
-	Weak bool
+	Weak bool `json:"weak,omitempty"`
 }
 
 // String describes q for logs and test failures.
@@ -117,8 +117,12 @@ func New(pattern string) (*Parser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the order number pattern %q is not a regular expression: %w", pattern, err)
 	}
-	if number.MatchString("") {
-		return nil, fmt.Errorf("the order number pattern %q matches an empty text", pattern)
+	for _, sample := range []string{"", "a b", "où en est la commande ?"} {
+		for _, m := range number.FindAllStringIndex(sample, -1) {
+			if m[0] == m[1] {
+				return nil, fmt.Errorf("the order number pattern %q matches an empty text, so every message would hold an order number", pattern)
+			}
+		}
 	}
 	whole := regexp.MustCompile(`^(?:` + pattern + `)$`)
 	return &Parser{number: number, whole: whole}, nil
@@ -128,7 +132,6 @@ func New(pattern string) (*Parser, error) {
 type token struct {
 	fold       string // folded (see Fold)
 	start, end int    // byte offsets in the cleaned text
-	number     bool   // part of an order number, reference or code
 }
 
 func tokenize(text string) []token {
@@ -273,8 +276,6 @@ func kindOf(c candidate, before []string) Intent {
 	}
 	return Order
 }
-
-func hasLetter(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >= 0 }
 
 // tokensBefore returns the folded words, at most n, that end before offset,
 // nearest last.

@@ -32,8 +32,6 @@ var (
 	mineWords = words(`mes mon ma my moi mine perso personnel`)
 	// refWords introduce the customer's own reference.
 	refWords = words(`po bc ref refs reference references purchase`)
-	// refOwners say whose reference: the customer's.
-	refOwners = words(`client clients customer customers cust cli leur leurs their sa son`)
 	// customerWords introduce a customer.
 	customerWords = words(`client clients customer customers cust cli compte account`)
 	// customerPrepositions introduce a customer's name after an order word.

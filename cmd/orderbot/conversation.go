@@ -148,6 +148,7 @@ func interactive(r io.Reader) bool {
 func chat(ctx context.Context, conv *conversation, who bot.Asker, e env) error {
 	tty := interactive(e.stdin)
 	in := bufio.NewScanner(e.stdin)
+	in.Buffer(make([]byte, 64*1024), 1024*1024) // a pasted e-mail is one line
 	var last bot.Answer
 	for {
 		if tty {

@@ -1,12 +1,11 @@
 package postgres
 
 import (
-	"time"
-
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 

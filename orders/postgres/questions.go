@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -28,7 +29,7 @@ func (s *Store) RecordQuestions(ctx context.Context, qs []orders.AskedQuestion) 
 			id := q.PersonID
 			person[i] = &id
 		}
-		results[i], latency[i], text[i] = int32(q.Results), q.Latency.Microseconds(), truncate(q.Text, maxQuestionText)
+		results[i], latency[i], text[i] = int32(q.Results), q.Latency.Microseconds(), cleanText(q.Text)
 	}
 	_, err := s.db.Exec(ctx, `INSERT INTO questions
 		(asked_at, person_id, asker, transport, intent, outcome, results, latency_us, text)
@@ -62,22 +63,28 @@ func (s *Store) Questions(ctx context.Context, from, to time.Time) ([]orders.Ask
 	return out, rows.Err()
 }
 
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+// cleanText makes a question fit for a text column: valid UTF-8, no NUL
+// (which PostgreSQL refuses, failing the whole batch), at most
+// maxQuestionText characters.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+	if utf8.RuneCountInString(s) <= maxQuestionText {
 		return s
 	}
-	return string([]rune(s)[:n])
+	return string([]rune(s)[:maxQuestionText])
 }
 
 // QuestionLog writes answered questions to the audit log in the
 // background, in batches, so that an answer never waits on the log's
 // commit. Close writes what is still queued.
 type QuestionLog struct {
-	store  *Store
-	onErr  func(error)
-	queue  chan orders.AskedQuestion
-	done   chan struct{}
-	closed sync.Once
+	store *Store
+	onErr func(error)
+	queue chan orders.AskedQuestion
+	done  chan struct{}
+
+	mu     sync.RWMutex // held for reading while queueing, for writing to close
+	closed bool
 }
 
 // questionQueue is how many questions may wait for the log; past it, the
@@ -92,8 +99,19 @@ func NewQuestionLog(s *Store, onErr func(error)) *QuestionLog {
 	return l
 }
 
-// Record queues q for the log.
-func (l *QuestionLog) Record(q orders.AskedQuestion) { l.queue <- q }
+// Record queues q for the log. A question recorded after Close is not
+// written, and onErr hears of it.
+func (l *QuestionLog) Record(q orders.AskedQuestion) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		if l.onErr != nil {
+			l.onErr(fmt.Errorf("question log closed: a question of %s at %s is not recorded", q.Asker, q.At.Format(time.RFC3339)))
+		}
+		return
+	}
+	l.queue <- q
+}
 
 func (l *QuestionLog) run() {
 	defer close(l.done)
@@ -121,6 +139,11 @@ func (l *QuestionLog) run() {
 
 // Close writes the questions still queued and stops the log.
 func (l *QuestionLog) Close() {
-	l.closed.Do(func() { close(l.queue) })
+	l.mu.Lock()
+	if !l.closed {
+		l.closed = true
+		close(l.queue)
+	}
+	l.mu.Unlock()
 	<-l.done
 }

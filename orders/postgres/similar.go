@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/orderbot/orderbot/orders"
 )
 
@@ -40,23 +42,15 @@ func (s *Store) SimilarNumbers(ctx context.Context, number string, f orders.Orde
 			SELECT o.number, o.closed_at IS NULL, 1 FROM orders o
 			WHERE `+suffix+` AND o.number_key <> $2`+scope+`
 		) found
-		ORDER BY open DESC, rank, number LIMIT $3`, args...)
+		GROUP BY number ORDER BY bool_or(open) DESC, min(rank), number LIMIT $3`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("numbers like %q: %w", number, err)
 	}
-	var out []string
-	seen := map[string]bool{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("numbers like %q: %w", number, err)
-		}
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("numbers like %q: %w", number, err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func allDigits(s string) bool {
@@ -66,4 +60,33 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// OpenOrderCounts returns how many open orders each of the customers has
+// among those f selects (its RepID and AssistantID): how a person who sees
+// only their own portfolio learns which customers are theirs to ask about.
+// Customers without such orders are absent.
+func (s *Store) OpenOrderCounts(ctx context.Context, customerIDs []int64, f orders.OrderFilter) (map[int64]int, error) {
+	out := map[int64]int{}
+	if len(customerIDs) == 0 {
+		return out, nil
+	}
+	f.CustomerID, f.Statuses, f.BlockedOnly, f.HeldFor = 0, nil, false, ""
+	where, args := openFilter(f)
+	args = append(args, customerIDs)
+	rows, err := s.db.Query(ctx, fmt.Sprintf(`SELECT o.customer_id, count(*) FROM orders o
+		WHERE %s AND o.customer_id = ANY($%d) GROUP BY o.customer_id`, where, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("open orders by customer: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("open orders by customer: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
