@@ -1,0 +1,426 @@
+package slackfake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+const (
+	botToken = "xoxb-test-token"
+	appToken = "xapp-test-token"
+)
+
+func newClient(s *Server) *slack.Client {
+	return slack.New(botToken, slack.OptionAPIURL(s.APIURL()), slack.OptionAppLevelToken(appToken))
+}
+
+func TestPostMessageRecordsBlocks(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+
+	section := slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*Order 42* shipped", false, false), nil, nil)
+	ch, ts, err := api.PostMessage("C0ORDERS", slack.MsgOptionText("Order 42 shipped", false), slack.MsgOptionBlocks(section))
+	if err != nil {
+		t.Fatalf("PostMessage: %v", err)
+	}
+	if ch != "C0ORDERS" || ts == "" {
+		t.Fatalf("PostMessage = %q, %q", ch, ts)
+	}
+	_, ts2, err := api.PostMessage("C0ORDERS", slack.MsgOptionText("reply", false), slack.MsgOptionTS(ts))
+	if err != nil {
+		t.Fatalf("PostMessage reply: %v", err)
+	}
+	if ts2 == ts {
+		t.Fatalf("timestamps not unique: %q", ts)
+	}
+
+	calls := s.Calls("chat.postMessage")
+	if len(calls) != 2 {
+		t.Fatalf("got %d chat.postMessage calls, want 2", len(calls))
+	}
+	c := calls[0]
+	if c.Token != botToken || c.Channel != "C0ORDERS" || c.Text != "Order 42 shipped" || !c.OK || c.Status != http.StatusOK {
+		t.Errorf("call = %+v", c)
+	}
+	if c.Form == nil || c.JSON != nil {
+		t.Errorf("want a form body, got Form=%v JSON=%v", c.Form, c.JSON)
+	}
+	if len(c.Blocks) != 1 || c.Blocks[0]["type"] != "section" {
+		t.Fatalf("blocks = %v", c.Blocks)
+	}
+	if text, _ := c.Blocks[0]["text"].(map[string]any); text["text"] != "*Order 42* shipped" {
+		t.Errorf("block text = %v", c.Blocks[0]["text"])
+	}
+	if calls[1].ThreadTS != ts || calls[1].Blocks != nil {
+		t.Errorf("reply call = %+v", calls[1])
+	}
+	if got := s.WaitPosts(t, 2, time.Second); len(got) != 2 {
+		t.Errorf("Posts = %d", len(got))
+	}
+}
+
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+
+	s.FailNext("chat.postMessage",
+		Fault{Status: http.StatusTooManyRequests, RetryAfter: 7},
+		Fault{SlackError: "invalid_auth"},
+		Fault{Status: http.StatusInternalServerError},
+	)
+	_, _, err := api.PostMessage("C1", slack.MsgOptionText("a", false))
+	var rl *slack.RateLimitedError
+	if !errors.As(err, &rl) || rl.RetryAfter != 7*time.Second {
+		t.Fatalf("first error = %#v, want *slack.RateLimitedError 7s", err)
+	}
+	_, _, err = api.PostMessage("C1", slack.MsgOptionText("b", false))
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) || se.Err != "invalid_auth" {
+		t.Fatalf("second error = %#v, want invalid_auth", err)
+	}
+	_, _, err = api.PostMessage("C1", slack.MsgOptionText("c", false))
+	var sc slack.StatusCodeError
+	if !errors.As(err, &sc) || sc.Code != http.StatusInternalServerError {
+		t.Fatalf("third error = %#v, want status 500", err)
+	}
+	if _, _, err = api.PostMessage("C1", slack.MsgOptionText("d", false)); err != nil {
+		t.Fatalf("fourth call: %v", err)
+	}
+
+	calls := s.Calls("chat.postMessage")
+	wantStatus := []int{429, 200, 500, 200}
+	wantOK := []bool{false, false, false, true}
+	if len(calls) != 4 {
+		t.Fatalf("got %d calls, want 4", len(calls))
+	}
+	for i, c := range calls {
+		if c.Status != wantStatus[i] || c.OK != wantOK[i] {
+			t.Errorf("call %d: status %d ok %v, want %d %v", i, c.Status, c.OK, wantStatus[i], wantOK[i])
+		}
+	}
+	if p := s.Posts(); len(p) != 1 || p[0].Text != "d" {
+		t.Errorf("Posts = %+v", p)
+	}
+
+	// Validation: a post without a channel fails like Slack.
+	if _, _, err := api.PostMessage("", slack.MsgOptionText("x", false)); err == nil || err.Error() != "channel_not_found" {
+		t.Errorf("no channel: %v", err)
+	}
+}
+
+func TestUsersAndAuth(t *testing.T) {
+	t.Parallel()
+	s := New(t, WithBotUserID("U0MYBOT"), WithUsers(map[string]string{"U0ALICE": "alice@example.com"}))
+	api := newClient(s)
+
+	u, err := api.GetUserInfo("U0ALICE")
+	if err != nil {
+		t.Fatalf("GetUserInfo: %v", err)
+	}
+	if u.ID != "U0ALICE" || u.Profile.Email != "alice@example.com" || u.Name != "alice" {
+		t.Errorf("user = %+v", u)
+	}
+	if _, err := api.GetUserInfo("U0NOBODY"); err == nil || err.Error() != "user_not_found" {
+		t.Errorf("unknown user: %v", err)
+	}
+
+	at, err := api.AuthTest()
+	if err != nil {
+		t.Fatalf("AuthTest: %v", err)
+	}
+	if at.UserID != "U0MYBOT" || at.BotID != "B0BOT0001" || at.TeamID != "T0FAKE" {
+		t.Errorf("auth.test = %+v", at)
+	}
+
+	ch, _, _, err := api.OpenConversation(&slack.OpenConversationParameters{Users: []string{"U0ALICE"}})
+	if err != nil || !strings.HasPrefix(ch.ID, "D") {
+		t.Fatalf("OpenConversation = %v, %v", ch, err)
+	}
+	again, _, already, err := api.OpenConversation(&slack.OpenConversationParameters{Users: []string{"U0ALICE"}})
+	if err != nil || again.ID != ch.ID || !already {
+		t.Errorf("second OpenConversation = %v, %v, %v", again, already, err)
+	}
+
+	// The app-level token is refused outside apps.connections.open.
+	if _, err := slack.New(appToken, slack.OptionAPIURL(s.APIURL())).AuthTest(); err == nil || err.Error() != "not_allowed_token_type" {
+		t.Errorf("auth.test with xapp token: %v", err)
+	}
+}
+
+func TestEphemeralUpdateAndRawBodies(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+
+	if ts, err := api.PostEphemeral("C1", "U1", slack.MsgOptionText("only you", false)); err != nil || ts == "" {
+		t.Fatalf("PostEphemeral = %q, %v", ts, err)
+	}
+	if _, ts, _, err := api.UpdateMessage("C1", "1700000000.000100", slack.MsgOptionText("edited", false)); err != nil || ts != "1700000000.000100" {
+		t.Fatalf("UpdateMessage = %q, %v", ts, err)
+	}
+
+	// A JSON body with a Bearer token, as Slack accepts.
+	body := `{"channel":"C2","text":"hi","blocks":[{"type":"divider"}],"thread_ts":"1.2"}`
+	req, _ := http.NewRequest(http.MethodPost, s.APIURL()+"chat.postMessage", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Authorization", "Bearer "+botToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	res.Body.Close()
+	if out["ok"] != true || out["channel"] != "C2" {
+		t.Errorf("JSON post answer = %v", out)
+	}
+
+	// Unknown methods answer 200 ok:false unknown_method, and are recorded.
+	res, err = http.PostForm(s.APIURL()+"chat.nope", map[string][]string{"token": {botToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(raw), `"unknown_method"`) {
+		t.Errorf("unknown method: %d %s", res.StatusCode, raw)
+	}
+
+	posts := s.Posts()
+	if len(posts) != 3 {
+		t.Fatalf("Posts = %+v", posts)
+	}
+	if posts[0].Method != "chat.postEphemeral" || posts[1].Method != "chat.update" || posts[1].Text != "edited" {
+		t.Errorf("posts = %+v", posts[:2])
+	}
+	j := posts[2]
+	if j.JSON == nil || j.Form != nil || j.Token != botToken || j.Channel != "C2" || j.ThreadTS != "1.2" || len(j.Blocks) != 1 || j.Blocks[0]["type"] != "divider" {
+		t.Errorf("JSON call = %+v", j)
+	}
+	if len(s.Calls("chat.nope")) != 1 || len(s.Calls("")) != 4 {
+		t.Errorf("Calls: %d unknown, %d total", len(s.Calls("chat.nope")), len(s.Calls("")))
+	}
+}
+
+func TestFileUpload(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+
+	content := "sku,qty\nA1,3\n"
+	f, err := api.UploadFileContext(context.Background(), slack.UploadFileParameters{
+		Filename: "orders.csv", Title: "Orders", Content: content, FileSize: len(content), Channel: "C0ORDERS",
+	})
+	if err != nil {
+		t.Fatalf("UploadFile: %v", err)
+	}
+	if f.ID == "" || f.Title != "Orders" {
+		t.Errorf("file = %+v", f)
+	}
+	ups := s.Calls("upload_url")
+	if len(ups) != 1 || string(ups[0].Upload) != content || ups[0].Token != botToken || !ups[0].OK {
+		t.Fatalf("upload calls = %+v", ups)
+	}
+	done := s.Calls("files.completeUploadExternal")
+	if len(done) != 1 || done[0].Channel != "C0ORDERS" || !done[0].OK {
+		t.Errorf("complete calls = %+v", done)
+	}
+}
+
+// runSocketMode runs a socketmode client that acks every request (slash
+// commands with a response payload) and reports events_api events.
+func runSocketMode(t *testing.T, s *Server, pingInterval time.Duration) <-chan slackevents.EventsAPIEvent {
+	t.Helper()
+	client := socketmode.New(newClient(s), socketmode.OptionPingInterval(pingInterval))
+	ctx, cancel := context.WithCancel(context.Background())
+	events := make(chan slackevents.EventsAPIEvent, 1000)
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = client.RunContext(ctx) })
+	wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case evt := <-client.Events:
+				if evt.Request == nil || evt.Request.EnvelopeID == "" {
+					continue
+				}
+				switch evt.Type {
+				case socketmode.EventTypeSlashCommand:
+					_ = client.Ack(*evt.Request, map[string]any{"text": "working on it"})
+				default:
+					_ = client.Ack(*evt.Request)
+				}
+				if e, ok := evt.Data.(slackevents.EventsAPIEvent); ok {
+					events <- e
+				}
+			}
+		}
+	})
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	return events
+}
+
+func TestSocketMode(t *testing.T) {
+	t.Parallel()
+	s := New(t, WithPingInterval(100*time.Millisecond))
+	events := runSocketMode(t, s, 500*time.Millisecond)
+	s.WaitConnected(t, 1, 5*time.Second)
+
+	// The fake's pings keep the client from timing out and reconnecting.
+	time.Sleep(1200 * time.Millisecond)
+	if n := s.Connections(); n != 1 {
+		t.Fatalf("Connections = %d after idling, want 1 (pings not seen?)", n)
+	}
+	if calls := s.Calls("apps.connections.open"); len(calls) != 1 || calls[0].Token != appToken {
+		t.Fatalf("apps.connections.open calls = %+v", calls)
+	}
+
+	env := s.SendEvent("Ev0001", map[string]any{
+		"type": "app_mention", "user": "U0ALICE", "channel": "C1", "text": "<@U0BOT0001> status", "ts": "1700000000.000001",
+	})
+	if env == "" {
+		t.Fatal("SendEvent found no connection")
+	}
+	acks := s.WaitAcks(t, 1, 5*time.Second)
+	if acks[0].EnvelopeID != env || acks[0].SentAt.IsZero() || acks[0].AckedAt.Before(acks[0].SentAt) || acks[0].Payload != nil {
+		t.Errorf("ack = %+v", acks[0])
+	}
+	e := <-events
+	if e.Type != slackevents.CallbackEvent || e.TeamID != "T0FAKE" || e.APIAppID != "A0FAKE" {
+		t.Errorf("event = %+v", e)
+	}
+	if cb, ok := e.Data.(*slackevents.EventsAPICallbackEvent); !ok || cb.EventID != "Ev0001" {
+		t.Errorf("callback = %#v", e.Data)
+	}
+	if m, ok := e.InnerEvent.Data.(*slackevents.AppMentionEvent); !ok || m.Channel != "C1" || m.User != "U0ALICE" {
+		t.Errorf("inner event = %#v", e.InnerEvent.Data)
+	}
+
+	// An abrupt drop makes the client reconnect.
+	s.DropConnections()
+	s.WaitConnected(t, 2, 5*time.Second)
+	if n := s.Connections(); n != 2 {
+		t.Fatalf("Connections = %d, want 2", n)
+	}
+	env = s.SendSlashCommand(map[string]string{"command": "/orders", "text": "today", "user_id": "U0ALICE", "channel_id": "C1"})
+	acks = s.WaitAcks(t, 2, 5*time.Second)
+	if acks[1].EnvelopeID != env || string(acks[1].Payload) != `{"text":"working on it"}` {
+		t.Errorf("slash ack = %+v", acks[1])
+	}
+
+	// A disconnect request makes the client reconnect too.
+	s.SendDisconnect()
+	s.WaitConnected(t, 3, 5*time.Second)
+	if env := s.SendInteractive(map[string]any{"type": "block_actions", "user": map[string]any{"id": "U0ALICE"}}); env == "" {
+		t.Fatal("SendInteractive found no connection")
+	}
+	s.WaitAcks(t, 3, 5*time.Second)
+}
+
+func TestResponseURL(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+	u := s.ResponseURL()
+	if u == s.ResponseURL() {
+		t.Fatal("ResponseURL not unique")
+	}
+	s.FailNext("response_url", Fault{Status: http.StatusInternalServerError})
+	if _, _, err := api.PostMessage("", slack.MsgOptionResponseURL(u, slack.ResponseTypeEphemeral), slack.MsgOptionText("x", false)); err == nil {
+		t.Fatal("want the injected 500")
+	}
+	if _, _, err := api.PostMessage("", slack.MsgOptionResponseURL(u, slack.ResponseTypeInChannel), slack.MsgOptionText("Done", false), slack.MsgOptionReplaceOriginal(u)); err != nil {
+		t.Fatalf("response_url post: %v", err)
+	}
+	posts := s.WaitPosts(t, 1, time.Second)
+	p := posts[0]
+	if p.Method != "response_url" || p.Text != "Done" || p.JSON["response_type"] != "in_channel" || p.JSON["replace_original"] != true {
+		t.Errorf("post = %+v", p)
+	}
+	if c := s.Calls("response_url"); len(c) != 2 || c[0].Status != 500 {
+		t.Errorf("calls = %+v", c)
+	}
+}
+
+func TestConcurrentSends(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	runSocketMode(t, s, 5*time.Second)
+	s.WaitConnected(t, 1, 5*time.Second)
+
+	const n = 500
+	start := time.Now()
+	var wg sync.WaitGroup
+	ids := make([]string, n)
+	for i := range n {
+		wg.Go(func() {
+			ids[i] = s.SendEvent("Ev"+time.Now().Format("150405.000000000"), map[string]any{"type": "message", "channel": "C1", "text": "hi"})
+		})
+	}
+	wg.Wait()
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("sending %d envelopes took %v", n, d)
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if id == "" || seen[id] {
+			t.Fatalf("bad or duplicate envelope id %q", id)
+		}
+		seen[id] = true
+	}
+	for _, a := range s.WaitAcks(t, n, 5*time.Second) {
+		if !seen[a.EnvelopeID] {
+			t.Errorf("ack for unknown envelope %q", a.EnvelopeID)
+		}
+	}
+}
+
+func TestSendWaitsForConnection(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+
+	start := time.Now()
+	if id := s.SendEvent("Ev0001", map[string]any{"type": "message"}); id != "" {
+		t.Fatalf("SendEvent without a connection = %q, want \"\"", id)
+	}
+	if d := time.Since(start); d < 4*time.Second || d > 6*time.Second {
+		t.Errorf("SendEvent gave up after %v, want about 5s", d)
+	}
+
+	// A connection that comes up while Send* waits gets the envelope.
+	got := make(chan string, 1)
+	go func() { got <- s.SendEvent("Ev0002", map[string]any{"type": "message"}) }()
+	time.Sleep(100 * time.Millisecond)
+	runSocketMode(t, s, 5*time.Second)
+	id := <-got
+	if id == "" {
+		t.Fatal("SendEvent did not wait for the connection")
+	}
+	if acks := s.WaitAcks(t, 1, 5*time.Second); len(acks) != 1 || acks[0].EnvelopeID != id {
+		t.Errorf("acks = %+v, want only %q", acks, id)
+	}
+}
+
+func TestSign(t *testing.T) {
+	t.Parallel()
+	body := "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+	got := Sign("8f742231b10e8888abcd99yyyzzz85a5", 1531420618, []byte(body))
+	const want = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+	if got != want {
+		t.Fatalf("Sign = %s, want %s", got, want)
+	}
+}
