@@ -21,11 +21,13 @@ lint:
 
 ## bench: full-scale benchmarks over a generated 2,000,000-order store
 ## (store lookups beside pgbench's figures for the same queries, questions
-## answered end to end), and a 1,000,000-row
-## snapshot import beside PostgreSQL's own COPY (several minutes)
+## answered end to end), a 1,000,000-row snapshot import beside
+## PostgreSQL's own COPY, and questions through Socket Mode from a fake
+## Slack (several minutes)
 bench:
 	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -p 1 -timeout 60m ./orders/postgres/ ./bot/ && \
-		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 60m ./cmd/orderbot/'
+		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 60m ./cmd/orderbot/ && \
+		$(GO) test -run "^$$" -bench SocketQuestions -benchtime 3000x -timeout 10m ./cmd/orderbot/'
 
 ## build: the orderbot binary in bin/
 build:

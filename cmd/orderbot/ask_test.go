@@ -17,7 +17,7 @@ import (
 
 // sampleDatabase returns the URL of a fresh database holding the sample
 // portfolio, imported an hour ago.
-func sampleDatabase(t *testing.T) string {
+func sampleDatabase(t testing.TB) string {
 	t.Helper()
 	url := server.NewDatabase(t)
 	ctx := context.Background()

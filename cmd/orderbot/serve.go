@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/orderbot/orderbot/config"
+	"github.com/orderbot/orderbot/slackapp"
+)
+
+func serveCommand(e env, load func() (config.Config, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run orderbot as a Slack app",
+		Long: `Connects to Slack (Socket Mode by default, or HTTP with slack.mode: http)
+and answers mentions, direct messages, the /order and /commande slash
+commands and the buttons of its answers, until interrupted (SIGINT,
+SIGTERM), when it finishes the questions in hand.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load()
+			if err != nil {
+				return err
+			}
+			if err := cfg.RequireSlack(); err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cfg, e)
+		},
+	}
+}
+
+// newLogger returns the process's logger: JSON unless on a terminal
+// (log.format auto), at log.level.
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level)) // validated with the configuration
+	opts := &slog.HandlerOptions{Level: level}
+	text := cfg.Log.Format == "text"
+	if cfg.Log.Format == "auto" {
+		f, ok := w.(*os.File)
+		text = ok && term.IsTerminal(int(f.Fd()))
+	}
+	if text {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func serve(ctx context.Context, cfg config.Config, e env) error {
+	log := newLogger(cfg, e.stderr)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	st, err := openStore(ctx, cfg, e, false, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	conv, err := newConversation(cfg, st, e.stderr)
+	if err != nil {
+		return err
+	}
+	defer conv.Close()
+
+	opts := []slack.Option{slack.OptionAPIURL(cfg.Slack.APIURL)}
+	if cfg.Slack.Mode == "socket" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.Slack.AppToken))
+	}
+	api := slack.New(cfg.Slack.BotToken, opts...)
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		if slackapp.IsFatal(err) {
+			return fmt.Errorf("slack.bot_token: Slack refused it (%w): set ORDERBOT_SLACK_BOT_TOKEN to the app's Bot User OAuth Token (xoxb-...)", err)
+		}
+		return fmt.Errorf("slack: auth.test at %s: %w", cfg.Slack.APIURL, err)
+	}
+	log.Info("slack connected", "team", auth.Team, "bot_user", auth.UserID, "mode", cfg.Slack.Mode)
+
+	poster := slackapp.NewPoster(api, nil, func(err error) {
+		log.Error("stopping: Slack refused the token", "err", err)
+		cancel(err)
+	})
+	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID,
+		slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral})
+	// Workers finish the questions in hand when serving stops: they get a
+	// context of their own, cut only if finishing takes too long.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	app.Start(work)
+	go forgetEvents(ctx, st, log)
+
+	var connected atomic.Bool
+	switch cfg.Slack.Mode {
+	case "socket":
+		client := socketmode.New(api)
+		err = app.RunSocket(ctx, client, connected.Store)
+	default:
+		err = serveHTTP(ctx, cfg.Slack.HTTPAddr, app, slackapp.NewVerifier(cfg.Slack.SigningSecret, nil), log)
+	}
+	finish(app, stopWork, log)
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return err
+}
+
+// shutdownGrace is how long the questions in hand may take to finish.
+const shutdownGrace = 20 * time.Second
+
+// finish waits for the questions in hand, at most shutdownGrace.
+func finish(app *slackapp.App, stopWork context.CancelFunc, log *slog.Logger) {
+	done := make(chan struct{})
+	go func() { app.Stop(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(shutdownGrace):
+		log.Warn("questions in hand cut short", "after", shutdownGrace)
+		stopWork()
+		<-done
+	}
+}
+
+// serveHTTP serves Slack's HTTP mode on addr until ctx ends.
+func serveHTTP(ctx context.Context, addr string, app *slackapp.App, v *slackapp.Verifier, log *slog.Logger) error {
+	mux := http.NewServeMux()
+	app.Routes(mux, v)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("slack.http_addr: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("listening for Slack", "addr", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("slack http: %w", err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shut)
+}
+
+// forgetEvents drops the claims of events older than a day, hourly.
+func forgetEvents(ctx context.Context, st *store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.ForgetEvents(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("old Slack events not forgotten", "err", err)
+		} else if n > 0 {
+			log.Debug("old Slack events forgotten", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package slackapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"golang.org/x/time/rate"
+
+	"github.com/orderbot/orderbot/bot/render"
+)
+
+// Poster sends messages to Slack the way Slack wants them sent: at about
+// one message a second per channel, waiting out a 429's Retry-After,
+// retrying server and network errors with a growing pause, and giving up
+// after a few tries. One policy serves Web API posts and response_url
+// posts alike. An error meaning the token is no longer valid is fatal: it
+// goes to onFatal, which stops the process.
+type Poster struct {
+	api     *slack.Client
+	http    *http.Client
+	tries   int
+	pause   time.Duration // first pause after a server or network error
+	onFatal func(error)
+
+	mu       sync.Mutex
+	channels map[string]*rate.Limiter
+}
+
+// NewPoster returns a Poster over api; httpClient posts to response URLs.
+func NewPoster(api *slack.Client, httpClient *http.Client, onFatal func(error)) *Poster {
+	if httpClient == nil {
+		httpClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	return &Poster{api: api, http: httpClient, tries: 5, pause: 500 * time.Millisecond, onFatal: onFatal,
+		channels: map[string]*rate.Limiter{}}
+}
+
+// perChannel is how often orderbot posts to one channel: Slack allows about
+// one message a second, with short bursts.
+var perChannel = rate.Every(time.Second)
+
+func (p *Poster) limiter(channel string) *rate.Limiter {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.channels[channel]
+	if !ok {
+		if len(p.channels) > 10000 {
+			// Forget idle channels; a full limiter is a fresh one.
+			for c, l := range p.channels {
+				if l.Tokens() >= 1 {
+					delete(p.channels, c)
+				}
+			}
+		}
+		l = rate.NewLimiter(perChannel, 1)
+		p.channels[channel] = l
+	}
+	return l
+}
+
+// Post posts msg to channel (in the thread of threadTS, when set) and
+// returns the message's ts.
+func (p *Poster) Post(ctx context.Context, channel, threadTS string, msg render.Message) (string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	var ts string
+	err := p.send(ctx, channel, "chat.postMessage", func() error {
+		var err error
+		_, ts, err = p.api.PostMessageContext(ctx, channel, opts...)
+		return err
+	})
+	return ts, err
+}
+
+// Respond answers through a response_url (a slash command, a button):
+// ephemeral shows the answer to the asker only, replace puts it in place
+// of the message whose button was pressed.
+func (p *Poster) Respond(ctx context.Context, channel, responseURL string, msg render.Message, ephemeral, replace bool) error {
+	wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ReplaceOriginal: replace}
+	if ephemeral {
+		wm.ResponseType = slack.ResponseTypeEphemeral
+	} else {
+		wm.ResponseType = slack.ResponseTypeInChannel
+	}
+	return p.send(ctx, channel, "response_url", func() error {
+		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, p.http, wm)
+	})
+}
+
+// IsFatal reports whether err means the app's token no longer works: no
+// retry cures it, the token is wrong, revoked, or its workspace gone.
+func IsFatal(err error) bool {
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return errors.Is(err, errFatal)
+	}
+	switch se.Err {
+	case "invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired", "team_disabled":
+		return true
+	}
+	return false
+}
+
+// errFatal marks a fatal error once reported.
+var errFatal = errors.New("the token was refused by Slack")
+
+// fatal reports a fatal error of method to onFatal.
+func (p *Poster) fatal(method string, err error) {
+	if p.onFatal != nil {
+		p.onFatal(fmt.Errorf("%s: %w (%w)", method, errFatal, err))
+	}
+}
+
+// send runs call, paced per channel, with retries.
+func (p *Poster) send(ctx context.Context, channel, method string, call func() error) error {
+	pause := p.pause
+	var err error
+	for try := 1; try <= p.tries; try++ {
+		if err := p.limiter(channel).Wait(ctx); err != nil {
+			return fmt.Errorf("%s to %s: %w", method, channel, err)
+		}
+		err = call()
+		if err == nil {
+			return nil
+		}
+		var wait time.Duration
+		var rl *slack.RateLimitedError
+		var sc slack.StatusCodeError
+		var ne net.Error
+		switch {
+		case IsFatal(err):
+			p.fatal(method, err)
+			return err
+		case errors.As(err, &rl):
+			wait = rl.RetryAfter
+		case errors.As(err, &sc) && sc.Code >= 500, errors.As(err, &ne):
+			wait, pause = pause, min(2*pause, 30*time.Second)
+		default:
+			return fmt.Errorf("%s to %s: %w", method, channel, err)
+		}
+		if try == p.tries {
+			break
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s to %s: %w", method, channel, ctx.Err())
+		case <-t.C:
+		}
+	}
+	return fmt.Errorf("%s to %s: gave up after %d tries: %w", method, channel, p.tries, err)
+}
