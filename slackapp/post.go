@@ -26,6 +26,7 @@ type Poster struct {
 	http    *http.Client
 	tries   int
 	pause   time.Duration // first pause after a server or network error
+	every   rate.Limit    // posts a second to one channel
 	onFatal func(error)
 
 	mu       sync.Mutex
@@ -37,13 +38,13 @@ func NewPoster(api *slack.Client, httpClient *http.Client, onFatal func(error)) 
 	if httpClient == nil {
 		httpClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &Poster{api: api, http: httpClient, tries: 5, pause: 500 * time.Millisecond, onFatal: onFatal,
+	return &Poster{api: api, http: httpClient, tries: 5, pause: 500 * time.Millisecond, every: perChannel, onFatal: onFatal,
 		channels: map[string]*rate.Limiter{}}
 }
 
 // perChannel is how often orderbot posts to one channel: Slack allows about
-// one message a second, with short bursts.
-var perChannel = rate.Every(time.Second)
+// one message a second, with short bursts. A retry counts as a post.
+const perChannel = rate.Limit(1)
 
 func (p *Poster) limiter(channel string) *rate.Limiter {
 	p.mu.Lock()
@@ -58,7 +59,7 @@ func (p *Poster) limiter(channel string) *rate.Limiter {
 				}
 			}
 		}
-		l = rate.NewLimiter(perChannel, 1)
+		l = rate.NewLimiter(p.every, 1)
 		p.channels[channel] = l
 	}
 	return l
