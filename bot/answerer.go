@@ -35,6 +35,12 @@ type QuestionLog interface {
 	Record(orders.AskedQuestion)
 }
 
+// Model reads a question the deterministic reading could not (a language
+// model, say). Its error means no reading: the deterministic one stands.
+type Model interface {
+	Read(ctx context.Context, message string) (understand.Question, error)
+}
+
 // Access says what reps and assistants may see.
 type Access string
 
@@ -53,6 +59,9 @@ type Options struct {
 	StaleAfter time.Duration   // data older than this is called stale
 	ListLimit  int             // orders listed in one answer
 	Now        func() time.Time
+	// Model, when set, reads the messages the deterministic reading does
+	// not understand, or only guesses at.
+	Model Model
 }
 
 // Asker is who asks, as the transport knows them: a Slack user ID, an
@@ -104,8 +113,29 @@ func (a *Answerer) Parse(text string) understand.Question { return a.parser.Pars
 // orderbot or of the store, for which the answer is Unavailable; what the
 // asker typed never makes an error.
 func (a *Answerer) Ask(ctx context.Context, who Asker, text string) (Answer, error) {
-	return a.respond(ctx, who, text, func(orders.Person) (understand.Question, int) { return a.parser.Parse(text), 0 })
+	return a.respond(ctx, who, text, func(orders.Person) (understand.Question, int) {
+		q := a.parser.Parse(text)
+		if a.needsModel(q) {
+			// Only for people of the directory: a stranger's message goes
+			// nowhere.
+			if mq, err := a.opt.Model.Read(ctx, q.Text); err == nil {
+				mq.Text = q.Text
+				return mq, 0
+			}
+		}
+		return q, 0
+	})
 }
+
+// needsModel reports whether q should be read by the model: it is
+// configured, and the deterministic reading found nothing or only guessed.
+func (a *Answerer) needsModel(q understand.Question) bool {
+	return a.opt.Model != nil && (q.Intent == understand.Unknown || q.Weak)
+}
+
+// WouldAskModel reports whether answering text will wait on the model, so
+// that a transport can say it is looking.
+func (a *Answerer) WouldAskModel(text string) bool { return a.needsModel(a.parser.Parse(text)) }
 
 // Act answers the press of a button of an earlier answer.
 func (a *Answerer) Act(ctx context.Context, who Asker, act Action) (Answer, error) {

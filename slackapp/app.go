@@ -151,18 +151,42 @@ func (a *App) Event(cb *slackevents.EventsAPICallbackEvent, inner slackevents.Ev
 				return
 			}
 		}
-		ans := a.ask(ctx, user, text)
-		if _, err := a.poster.Post(ctx, channel, threadTS, a.renderer.Slack(ans)); err != nil {
+		// A question for the model may take seconds: say so at once, and
+		// put the answer in place of the notice.
+		var notice string
+		if a.answerer.WouldAskModel(text) {
+			if ts, err := a.poster.Post(ctx, channel, threadTS, looking()); err == nil {
+				notice = ts
+			}
+		}
+		msg := a.renderer.Slack(a.ask(ctx, user, text))
+		var err error
+		if notice != "" {
+			err = a.poster.Update(ctx, channel, notice, msg)
+		} else {
+			_, err = a.poster.Post(ctx, channel, threadTS, msg)
+		}
+		if err != nil {
 			a.log.Error("slack answer not posted", "channel", channel, "err", err)
 		}
 	})
 }
 
+// looking is the notice posted while the model reads a question.
+func looking() render.Message {
+	return render.Message{Text: "Je regarde… / Looking…", Blocks: []slack.Block{
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, ":mag: Je regarde… / Looking…", false, true))}}
+}
+
 // Command takes a slash command.
 func (a *App) Command(cmd slack.SlashCommand) {
 	a.submit(func(ctx context.Context) {
+		replace := false
+		if a.answerer.WouldAskModel(cmd.Text) {
+			replace = a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, looking(), a.opt.SlashEphemeral, false) == nil
+		}
 		ans := a.ask(ctx, cmd.UserID, cmd.Text)
-		if err := a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, a.renderer.Slack(ans), a.opt.SlashEphemeral, false); err != nil {
+		if err := a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, a.renderer.Slack(ans), a.opt.SlashEphemeral, replace); err != nil {
 			a.log.Error("slash command answer not posted", "channel", cmd.ChannelID, "err", err)
 		}
 	})

@@ -81,6 +81,14 @@ func (p *Poster) Post(ctx context.Context, channel, threadTS string, msg render.
 	return ts, err
 }
 
+// Update replaces the message ts of channel with msg.
+func (p *Poster) Update(ctx context.Context, channel, ts string, msg render.Message) error {
+	return p.send(ctx, channel, "chat.update", func() error {
+		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+		return err
+	})
+}
+
 // Respond answers through a response_url (a slash command, a button):
 // ephemeral shows the answer to the asker only, replace puts it in place
 // of the message whose button was pressed.

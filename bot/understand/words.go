@@ -154,7 +154,7 @@ const reasonPhraseMax = 3
 var fillers = words(`ou en est on et la le les l de du des d un une a au aux pour chez avec sur dans
 	est ce que qu qui quoi il y a t elle sont ont avons avez peux peut pouvez pourrais pourriez
 	tu me m moi te vous nous dire donner donne montrer montre voir vois afficher affiche liste lister
-	check checker verifier regarder regarde trouver trouve cherche chercher savoir sais connaitre
+	check checker verifier regarder regarde trouver trouve cherche chercher savoir sais sait savez connaitre
 	toutes tous tout toute les mes leurs leur ses son ces cet cette ce quel quelle quels quelles
 	the a an of for on in at to from with by about any anything some all my me i can could you
 	please show give get tell list find check see look what whats s is are there do does have has

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/bot/understand"
 	"github.com/orderbot/orderbot/config"
+	"github.com/orderbot/orderbot/llm"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
@@ -30,9 +32,10 @@ type conversation struct {
 
 func (c *conversation) Close() { c.log.Close() }
 
-// newConversation builds the answerer and the renderer over st; questions
-// go to the audit log, whose failures are reported on stderr.
-func newConversation(cfg config.Config, st *store, stderr io.Writer) (*conversation, error) {
+// newConversation builds the answerer and the renderer over st, with the
+// model when one is configured; questions go to the audit log, whose
+// failures are reported on stderr.
+func newConversation(cfg config.Config, st *store, stderr io.Writer, log *slog.Logger) (*conversation, error) {
 	parser, err := understand.New(cfg.Bot.OrderNumberPattern)
 	if err != nil {
 		return nil, err
@@ -51,14 +54,36 @@ func newConversation(cfg config.Config, st *store, stderr io.Writer) (*conversat
 			steps[l][orders.Status(st)] = text
 		}
 	}
-	log := newQuestionLog(st, stderr)
-	a := bot.New(st, parser, log, bot.Options{
+	questions := newQuestionLog(st, stderr)
+	opt := bot.Options{
 		Access:     bot.Access(cfg.Bot.Access),
 		Language:   orders.Language(cfg.Bot.Language),
 		StaleAfter: cfg.Bot.StaleAfter,
 		ListLimit:  cfg.Bot.ListLimit,
-	})
-	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps}), log: log}, nil
+	}
+	if m := newModel(cfg, log); m != nil {
+		opt.Model = m
+	}
+	a := bot.New(st, parser, questions, opt)
+	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps}), log: questions}, nil
+}
+
+// newModel returns the configured model's reader, or nil without one.
+func newModel(cfg config.Config, log *slog.Logger) *llm.Reader {
+	if cfg.LLM.BaseURL == "" {
+		return nil
+	}
+	return llm.New(llm.Config{BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey, Model: cfg.LLM.Model,
+		Timeout: cfg.LLM.Timeout, MaxTokens: cfg.LLM.MaxTokens}, nil, log)
+}
+
+// consoleLogger is the logger of the console commands: warnings and
+// errors only, unless log.level asks for less.
+func consoleLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	if cfg.Log.Level == "info" {
+		cfg.Log.Level = "warn"
+	}
+	return newLogger(cfg, w)
 }
 
 // askerOf reads --as: an e-mail address or a Slack user ID.
@@ -85,7 +110,7 @@ func asPerson(ctx context.Context, e env, load func() (config.Config, error), as
 		return err
 	}
 	defer st.Close()
-	conv, err := newConversation(cfg, st, e.stderr)
+	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr))
 	if err != nil {
 		return err
 	}

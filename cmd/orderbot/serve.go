@@ -70,7 +70,7 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 		return err
 	}
 	defer st.Close()
-	conv, err := newConversation(cfg, st, e.stderr)
+	conv, err := newConversation(cfg, st, e.stderr, log)
 	if err != nil {
 		return err
 	}

@@ -426,3 +426,27 @@ func TestServeAcksAtOnce(t *testing.T) {
 	}
 	s.slack.WaitPosts(t, n, 60*time.Second)
 }
+
+// TestServeSaysItIsLooking: a question for the model gets an immediate
+// notice, replaced by the answer.
+func TestServeSaysItIsLooking(t *testing.T) {
+	t.Parallel()
+	model, calls := modelServer(t, http.StatusOK, "customer_orders", `{"name":"Dupré"}`)
+	s := startServe(t, map[string]string{"ORDERBOT_LLM_BASE_URL": model.URL + "/v1", "ORDERBOT_LLM_MODEL": "m"})
+	s.slack.WaitConnected(t, 1, 10*time.Second)
+	s.slack.SendEvent("EvL001", dm("U0REP0001", "D0LOOK001", "1700000301.000100", "ils attendent toujours leur palette les boulangers de la rue Dupré"))
+	waitFor(t, "the notice and the answer", func() bool { return len(postsTo(s.slack, "D0LOOK001")) == 2 })
+	p := postsTo(s.slack, "D0LOOK001")
+	if p[0].Method != "chat.postMessage" || !strings.Contains(p[0].Text, "Looking") {
+		t.Errorf("first %s: %s", p[0].Method, textOf(p[0]))
+	}
+	if p[1].Method != "chat.update" || !strings.Contains(textOf(p[1]), "Boulangerie Dupré") || calls.Load() != 1 {
+		t.Errorf("then %s (%d model calls): %s", p[1].Method, calls.Load(), textOf(p[1]))
+	}
+	// A plain order number: no notice, no model.
+	s.slack.SendEvent("EvL002", dm("U0REP0001", "D0LOOK002", "1700000302.000100", "4500012345"))
+	waitFor(t, "the answer", func() bool { return len(postsTo(s.slack, "D0LOOK002")) == 1 })
+	if calls.Load() != 1 || strings.Contains(textOf(postsTo(s.slack, "D0LOOK002")[0]), "Looking") {
+		t.Errorf("an order number: %d model calls, %s", calls.Load(), textOf(postsTo(s.slack, "D0LOOK002")[0]))
+	}
+}
