@@ -1,11 +1,13 @@
 // Package slackfake is an in-process fake of Slack for tests: a loopback
 // HTTP server that speaks the subset of the Slack Web API orderbot uses
 // (auth.test, chat.*, users.info, conversations.open, the external file
-// upload flow, response_url posts) and Slack's Socket Mode WebSocket protocol,
-// built from Slack's documented wire formats. Every request is recorded so
-// tests can assert on what the app sent, faults (HTTP 429/5xx, ok:false) can
-// be injected per method, and Socket Mode envelopes can be pushed to the
-// connected client and their acknowledgements observed.
+// upload flow, response_url posts, and conversations.history and
+// conversations.replies over the messages the fake accepted) and Slack's
+// Socket Mode WebSocket protocol, built from Slack's documented wire formats.
+// Every request is recorded so tests can assert on what the app sent, faults
+// (HTTP 429/5xx, ok:false) can be injected per method, and Socket Mode
+// envelopes can be pushed to the connected client and their acknowledgements
+// observed.
 //
 // Point a slack-go client at it with
 //
@@ -58,6 +60,7 @@ type config struct {
 	botUserID    string
 	users        map[string]string
 	pingInterval time.Duration
+	now          func() time.Time
 }
 
 // Option configures a Server created by New.
@@ -78,6 +81,12 @@ func WithUsers(emails map[string]string) Option {
 			c.users[id] = email
 		}
 	}
+}
+
+// WithClock makes the messages' ts follow now instead of the real clock,
+// for tests whose time is not the real one.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
 }
 
 // WithPingInterval sets how often the fake sends a WebSocket PING on each
@@ -108,6 +117,10 @@ type Call struct {
 	// Blocks is decoded from the blocks field (a JSON string in a form, an
 	// array in JSON); nil if none.
 	Blocks []map[string]any
+	// Metadata is decoded from the metadata field (a JSON string in a form,
+	// an object in JSON), e.g. {"event_type": "...", "event_payload": {...}};
+	// nil if absent or not a JSON object, empty (not nil) for "{}".
+	Metadata map[string]any
 	// Channel, Text and ThreadTS are the channel (or, when absent,
 	// channel_id), text and thread_ts fields of the form or JSON body.
 	Channel, Text, ThreadTS string
@@ -158,7 +171,8 @@ type Server struct {
 	closed  bool
 	calls   []Call
 	faults  map[string][]Fault
-	tsSeq   int
+	lastTS  int64                 // microseconds of the last ts issued
+	msgs    map[string][]*message // accepted messages by channel, oldest first
 	fileSeq int
 	respSeq int
 	ticket  int
@@ -186,6 +200,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		botUserID:    defaultBotUserID,
 		users:        map[string]string{},
 		pingInterval: defaultPingInterval,
+		now:          time.Now,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -200,6 +215,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		changed: make(chan struct{}),
 		faults:  map[string][]Fault{},
 		files:   map[string]*upload{},
+		msgs:    map[string][]*message{},
 		resps:   map[string]bool{},
 		tickets: map[string]bool{},
 		dms:     map[string]string{},
@@ -488,6 +504,9 @@ func parseRequest(r *http.Request, raw bool) (Call, string) {
 	if len(blocks) > 0 {
 		c.Blocks = blocks
 	}
+	// A bad metadata field fails only the methods that take one, see
+	// checkMetadata.
+	c.Metadata, _ = decodeObject(c, "metadata")
 	return c, code
 }
 
@@ -595,7 +614,8 @@ func knownMethod(m string) bool {
 	switch m {
 	case "auth.test", "chat.postMessage", "chat.postEphemeral", "chat.update",
 		"users.info", "conversations.open", "apps.connections.open",
-		"files.getUploadURLExternal", "files.completeUploadExternal":
+		"files.getUploadURLExternal", "files.completeUploadExternal",
+		"conversations.history", "conversations.replies":
 		return true
 	}
 	return false
@@ -624,7 +644,14 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 		if e := checkMessage(c); e != "" {
 			return slackErr(e)
 		}
+		if e := checkMetadata(c); e != "" {
+			return slackErr(e)
+		}
 		ts := s.nextTS()
+		s.store(c.Channel, &message{
+			ts: ts, threadTS: c.ThreadTS, text: c.Text, blocks: c.Blocks,
+			metadata: nonEmpty(c.Metadata), inHistory: c.ThreadTS == "", // as Slack: thread replies are not in the history
+		})
 		return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "message": s.message(c, ts)}
 	case "chat.postEphemeral":
 		if e := checkMessage(c); e != "" {
@@ -641,6 +668,12 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 		ts := c.param("ts")
 		if ts == "" {
 			return slackErr("message_not_found")
+		}
+		if e := checkMetadata(c); e != "" {
+			return slackErr(e)
+		}
+		if m := s.update(c, ts); m != nil {
+			return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "text": m.text, "message": s.render(m, true, 0)}
 		}
 		return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "text": c.Text, "message": s.message(c, ts)}
 	case "users.info":
@@ -690,6 +723,10 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 		return map[string]any{"ok": true, "upload_url": s.srv.URL + "/upload/v1/" + id, "file_id": id}
 	case "files.completeUploadExternal":
 		return s.completeUpload(c)
+	case "conversations.history":
+		return s.history(c)
+	case "conversations.replies":
+		return s.replies(c)
 	}
 	return slackErr("unknown_method")
 }
@@ -717,6 +754,9 @@ func (s *Server) message(c *Call, ts string) map[string]any {
 	if c.ThreadTS != "" {
 		m["thread_ts"] = c.ThreadTS
 	}
+	if md := nonEmpty(c.Metadata); md != nil {
+		m["metadata"] = md
+	}
 	return m
 }
 
@@ -739,13 +779,20 @@ func (s *Server) completeUpload(c *Call) map[string]any {
 		}
 		out = append(out, map[string]any{"id": id, "title": title, "name": up.name})
 	}
+	s.shareFiles(c, out)
 	return map[string]any{"ok": true, "files": out}
 }
 
-// nextTS returns a unique message timestamp; s.mu must be held.
+// nextTS returns a unique message timestamp, increasing, from the wall clock
+// in microseconds as Slack's are (so time-based oldest/latest bounds work);
+// s.mu must be held.
 func (s *Server) nextTS() string {
-	s.tsSeq++
-	return fmt.Sprintf("%d.%06d", 1700000000+s.tsSeq/10000, (s.tsSeq%10000)*100)
+	now := s.cfg.now().UnixMicro()
+	if now <= s.lastTS {
+		now = s.lastTS + 1
+	}
+	s.lastTS = now
+	return fmt.Sprintf("%d.%06d", now/1e6, now%1e6)
 }
 
 // handleResponseURL serves POSTs to URLs from ResponseURL.

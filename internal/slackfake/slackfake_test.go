@@ -1,11 +1,14 @@
 package slackfake
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -422,5 +425,288 @@ func TestSign(t *testing.T) {
 	const want = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
 	if got != want {
 		t.Fatalf("Sign = %s, want %s", got, want)
+	}
+}
+
+func TestHistoryAndMetadata(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+	ctx := context.Background()
+	start := strconv.FormatInt(time.Now().Unix()-1, 10)
+
+	meta := func(key string) slack.MsgOption {
+		return slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "orderbot_delivery", EventPayload: map[string]any{"key": key}})
+	}
+	divider := slack.NewDividerBlock()
+	_, ts1, err := api.PostMessage("C0DELIV", slack.MsgOptionText("first", false), meta("k1"))
+	if err != nil {
+		t.Fatalf("PostMessage: %v", err)
+	}
+	_, ts2, err := api.PostMessage("C0DELIV", slack.MsgOptionText("second", false), slack.MsgOptionBlocks(divider), meta("k2"))
+	if err != nil {
+		t.Fatalf("PostMessage: %v", err)
+	}
+	_, ts3, err := api.PostMessage("C0DELIV", slack.MsgOptionText("in thread", false), slack.MsgOptionTS(ts1))
+	if err != nil {
+		t.Fatalf("PostMessage: %v", err)
+	}
+	if _, _, err := api.PostMessage("C0OTHER", slack.MsgOptionText("elsewhere", false)); err != nil {
+		t.Fatalf("PostMessage: %v", err)
+	}
+	if md := s.Calls("chat.postMessage")[0].Metadata; md["event_type"] != "orderbot_delivery" || md["event_payload"].(map[string]any)["key"] != "k1" {
+		t.Errorf("Call.Metadata = %v", md)
+	}
+
+	// Text without blocks drops the blocks; metadata not sent is kept.
+	if _, _, _, err := api.UpdateMessage("C0DELIV", ts2, slack.MsgOptionText("second, edited", false)); err != nil {
+		t.Fatalf("UpdateMessage: %v", err)
+	}
+
+	h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C0DELIV", Oldest: start, IncludeAllMetadata: true})
+	if err != nil {
+		t.Fatalf("history: %v", err)
+	}
+	// As in Slack, the thread reply (ts3) is not in the channel's history.
+	if len(h.Messages) != 2 || h.HasMore {
+		t.Fatalf("history = %+v", h)
+	}
+	m2, m1 := h.Messages[0], h.Messages[1]
+	if m1.Timestamp != ts1 || m1.Text != "first" || m1.User != "U0BOT0001" || m1.BotID != "B0BOT0001" || m1.Type != "message" {
+		t.Errorf("oldest message = %+v", m1.Msg)
+	}
+	if m1.Metadata.EventType != "orderbot_delivery" || m1.Metadata.EventPayload["key"] != "k1" {
+		t.Errorf("metadata = %+v", m1.Metadata)
+	}
+	if m1.ThreadTimestamp != ts1 || m1.ReplyCount != 1 {
+		t.Errorf("parent thread_ts %q reply_count %d", m1.ThreadTimestamp, m1.ReplyCount)
+	}
+	if m2.Timestamp != ts2 || m2.Text != "second, edited" || len(m2.Blocks.BlockSet) != 0 || m2.Metadata.EventPayload["key"] != "k2" {
+		t.Errorf("updated message = %+v", m2.Msg)
+	}
+	if replies, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C0DELIV", Timestamp: ts1}); err != nil ||
+		len(replies) != 2 || replies[1].Timestamp != ts3 || replies[1].ThreadTimestamp != ts1 {
+		t.Errorf("the thread reply = %+v, %v", replies, err)
+	}
+
+	// Without include_all_metadata, no metadata.
+	h, err = api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C0DELIV"})
+	if err != nil || len(h.Messages) != 2 || h.Messages[1].Metadata.EventType != "" {
+		t.Fatalf("history without metadata = %+v, %v", h, err)
+	}
+
+	// Bounds are exclusive unless inclusive.
+	tss := func(p slack.GetConversationHistoryParameters) []string {
+		t.Helper()
+		p.ChannelID = "C0DELIV"
+		h, err := api.GetConversationHistoryContext(ctx, &p)
+		if err != nil {
+			t.Fatalf("history %+v: %v", p, err)
+		}
+		var out []string
+		for _, m := range h.Messages {
+			out = append(out, m.Timestamp)
+		}
+		if h.HasMore {
+			out = append(out, "more")
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		p    slack.GetConversationHistoryParameters
+		want []string
+	}{
+		{slack.GetConversationHistoryParameters{Oldest: ts1}, []string{ts2}},
+		{slack.GetConversationHistoryParameters{Oldest: ts1, Inclusive: true}, []string{ts2, ts1}},
+		{slack.GetConversationHistoryParameters{Latest: ts2}, []string{ts1}},
+		{slack.GetConversationHistoryParameters{Latest: ts2, Inclusive: true}, []string{ts2, ts1}},
+		{slack.GetConversationHistoryParameters{Oldest: ts1, Latest: ts3}, []string{ts2}},
+		{slack.GetConversationHistoryParameters{Limit: 1}, []string{ts2, "more"}},
+		{slack.GetConversationHistoryParameters{Oldest: "9999999999"}, nil},
+	} {
+		if got := tss(tc.p); strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("history %+v = %v, want %v", tc.p, got, tc.want)
+		}
+	}
+	if _, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C0DELIV", Oldest: "yesterday"}); err == nil || err.Error() != "invalid_ts_oldest" {
+		t.Errorf("bad oldest: %v", err)
+	}
+
+	// An unknown channel has an empty history.
+	h, err = api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C0NOTHING"})
+	if err != nil || !h.Ok || len(h.Messages) != 0 {
+		t.Errorf("unknown channel = %+v, %v", h, err)
+	}
+
+	// Empty metadata on chat.update removes it.
+	if _, _, _, err := api.UpdateMessage("C0DELIV", ts1, slack.MsgOptionBlocks(divider), slack.MsgOptionMetadata(slack.SlackMetadata{})); err == nil || err.Error() != "invalid_metadata_schema" {
+		t.Errorf("update with an empty event_type: %v", err)
+	}
+	post := func(method string, form url.Values) map[string]any {
+		t.Helper()
+		form.Set("token", botToken)
+		res, err := http.PostForm(s.APIURL()+method, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if out := post("chat.update", url.Values{"channel": {"C0DELIV"}, "ts": {ts1}, "metadata": {"{}"}, "blocks": {`[{"type":"divider"}]`}}); out["ok"] != true {
+		t.Fatalf("update removing metadata = %v", out)
+	}
+	h, err = api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C0DELIV", Latest: ts1, Inclusive: true, IncludeAllMetadata: true})
+	if err != nil || len(h.Messages) != 1 {
+		t.Fatalf("history = %+v, %v", h, err)
+	}
+	if m := h.Messages[0]; m.Metadata.EventType != "" || m.Text != "first" || len(m.Blocks.BlockSet) != 1 {
+		t.Errorf("after update = %+v", m.Msg)
+	}
+
+	// Bad metadata is refused and nothing is stored.
+	if out := post("chat.postMessage", url.Values{"channel": {"C0BAD"}, "text": {"x"}, "metadata": {"{nope"}}); out["error"] != "invalid_metadata_format" {
+		t.Errorf("bad metadata = %v", out)
+	}
+	if out := post("chat.postMessage", url.Values{"channel": {"C0BAD"}, "text": {"x"}, "metadata": {`{"event_payload":{}}`}}); out["error"] != "invalid_metadata_schema" {
+		t.Errorf("metadata without event_type = %v", out)
+	}
+	if out := post("conversations.history", url.Values{"channel": {"C0BAD"}}); out["ok"] != true || len(out["messages"].([]any)) != 0 {
+		t.Errorf("history after refused posts = %v", out)
+	}
+
+	// Metadata as an object in a JSON body.
+	body := `{"channel":"C0JSON","text":"hi","metadata":{"event_type":"orderbot_delivery","event_payload":{"key":"k9"}}}`
+	req, _ := http.NewRequest(http.MethodPost, s.APIURL()+"chat.postMessage", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Authorization", "Bearer "+botToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if c := s.Calls("chat.postMessage"); c[len(c)-1].Metadata["event_payload"].(map[string]any)["key"] != "k9" {
+		t.Errorf("JSON metadata = %v", c[len(c)-1].Metadata)
+	}
+	out := post("conversations.history", url.Values{"channel": {"C0JSON"}, "include_all_metadata": {"true"}})
+	if msgs := out["messages"].([]any); len(msgs) != 1 || msgs[0].(map[string]any)["metadata"].(map[string]any)["event_type"] != "orderbot_delivery" {
+		t.Errorf("JSON-posted history = %v", out)
+	}
+}
+
+func TestRepliesAndFileShares(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+	ctx := context.Background()
+
+	_, parent, err := api.PostMessage("C0ORDERS", slack.MsgOptionText("report", false))
+	if err != nil {
+		t.Fatalf("PostMessage: %v", err)
+	}
+	_, reply, err := api.PostMessage("C0ORDERS", slack.MsgOptionText("details", false), slack.MsgOptionTS(parent))
+	if err != nil {
+		t.Fatalf("PostMessage: %v", err)
+	}
+	content := []byte("sku,qty\nA1,3\n")
+	if _, err := api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Reader: bytes.NewReader(content), Filename: "orders.csv", FileSize: len(content),
+		Channel: "C0ORDERS", ThreadTimestamp: parent, Title: "Orders",
+	}); err != nil {
+		t.Fatalf("UploadFile in thread: %v", err)
+	}
+	if _, err := api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Content: "x", Filename: "top.txt", FileSize: 1, Channel: "C0ORDERS", InitialComment: "here",
+	}); err != nil {
+		t.Fatalf("UploadFile: %v", err)
+	}
+
+	msgs, hasMore, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C0ORDERS", Timestamp: parent})
+	if err != nil {
+		t.Fatalf("replies: %v", err)
+	}
+	if len(msgs) != 3 || hasMore {
+		t.Fatalf("replies = %+v", msgs)
+	}
+	if msgs[0].Timestamp != parent || msgs[0].Text != "report" || msgs[0].ReplyCount != 2 || msgs[1].Timestamp != reply || msgs[1].ThreadTimestamp != parent {
+		t.Errorf("thread = %+v / %+v", msgs[0].Msg, msgs[1].Msg)
+	}
+	f := msgs[2]
+	if f.ThreadTimestamp != parent || len(f.Files) != 1 || f.Files[0].Name != "orders.csv" || f.Files[0].Title != "Orders" || f.Files[0].ID == "" {
+		t.Errorf("file share = %+v", f.Msg)
+	}
+	if f.Timestamp <= reply {
+		t.Errorf("file share ts %q not after reply %q", f.Timestamp, reply)
+	}
+
+	// The ts of a reply names its thread too.
+	if again, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C0ORDERS", Timestamp: reply}); err != nil || len(again) != 3 {
+		t.Errorf("replies by a reply's ts = %d, %v", len(again), err)
+	}
+
+	// The history has the top-level file share but not the threaded one.
+	h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C0ORDERS"})
+	if err != nil {
+		t.Fatalf("history: %v", err)
+	}
+	var names []string
+	for _, m := range h.Messages {
+		for _, f := range m.Files {
+			names = append(names, f.Name)
+		}
+	}
+	if len(h.Messages) != 2 || h.Messages[0].Text != "here" || strings.Join(names, ",") != "top.txt" {
+		t.Errorf("history = %+v (files %v)", h.Messages, names)
+	}
+
+	// A thread the fake knows nothing of is not found; one under a message
+	// the fake did not post (a user's) holds the replies.
+	if _, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C0ORDERS", Timestamp: "1600000000.000100"}); err == nil || err.Error() != "thread_not_found" {
+		t.Errorf("unknown thread: %v", err)
+	}
+	if _, _, err := api.PostMessage("C0ORDERS", slack.MsgOptionText("on it", false), slack.MsgOptionTS("1600000001.000200")); err != nil {
+		t.Fatalf("PostMessage: %v", err)
+	}
+	if got, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C0ORDERS", Timestamp: "1600000001.000200"}); err != nil || len(got) != 1 || got[0].Text != "on it" {
+		t.Errorf("thread under a foreign parent = %+v, %v", got, err)
+	}
+}
+
+func TestConcurrentHistory(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+	ctx := context.Background()
+	const n = 50
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, ts, err := api.PostMessage("C1", slack.MsgOptionText("m", false), slack.MsgOptionMetadata(slack.SlackMetadata{EventType: "e", EventPayload: map[string]any{"i": i}}))
+			if err != nil {
+				t.Errorf("PostMessage: %v", err)
+				return
+			}
+			if _, _, _, err := api.UpdateMessage("C1", ts, slack.MsgOptionText("edited", false)); err != nil {
+				t.Errorf("UpdateMessage: %v", err)
+			}
+		})
+		wg.Go(func() {
+			if _, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1", IncludeAllMetadata: true}); err != nil {
+				t.Errorf("history: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1"})
+	if err != nil || len(h.Messages) != n {
+		t.Fatalf("history = %d messages, %v", len(h.Messages), err)
+	}
+	for i := 1; i < n; i++ {
+		if h.Messages[i-1].Timestamp <= h.Messages[i].Timestamp || h.Messages[i].Text != "edited" {
+			t.Fatalf("history not newest first or not edited at %d: %+v", i, h.Messages[i].Msg)
+		}
 	}
 }
