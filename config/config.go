@@ -35,6 +35,10 @@ type Config struct {
 	Bot BotConfig `mapstructure:"bot" yaml:"bot"`
 	// Import is how the ERP's exports are read.
 	Import ImportConfig `mapstructure:"import" yaml:"import"`
+	// Alerts is how block alerts are delivered.
+	Alerts AlertsConfig `mapstructure:"alerts" yaml:"alerts"`
+	// Digest is when the reps' digests and the managers' summary are posted.
+	Digest DigestConfig `mapstructure:"digest" yaml:"digest"`
 	// Log is the program's own logging.
 	Log LogConfig `mapstructure:"log" yaml:"log"`
 }
@@ -178,11 +182,61 @@ func Defaults() Config {
 			MaxCloseShare: 0.3,
 			MaxErrors:     100,
 		},
+		Alerts: AlertsConfig{
+			MaxTries: 5,
+			Top:      10,
+		},
+		Digest: DigestConfig{
+			Days:        "mon-fri",
+			Time:        "08:30",
+			Timezone:    "Europe/Paris",
+			StalledDays: 7,
+			WhenEmpty:   "line",
+			Missed:      "late",
+			SummaryTime: "08:00",
+		},
 		Log: LogConfig{
 			Level:  "info",
 			Format: "auto",
 		},
 	}
+}
+
+// AlertsConfig is the alerts section.
+type AlertsConfig struct {
+	// MaxTries (alerts.max_tries) is how many times a delivery is tried
+	// before it is parked as failed.
+	MaxTries int `mapstructure:"max_tries" yaml:"max_tries"`
+	// Top (alerts.top) is how many orders a large batch lists, by value;
+	// the rest are counted.
+	Top int `mapstructure:"top" yaml:"top"`
+}
+
+// DigestConfig is the digest section: the reps' daily digests and the
+// managers' summary.
+type DigestConfig struct {
+	// Days (digest.days) are the working days: "mon-fri", or a list such
+	// as "mon,tue,thu".
+	Days string `mapstructure:"days" yaml:"days"`
+	// Time (digest.time) is when the reps' digests are posted, HH:MM.
+	Time string `mapstructure:"time" yaml:"time"`
+	// Timezone (digest.timezone) is the IANA zone of Days and Time.
+	Timezone string `mapstructure:"timezone" yaml:"timezone"`
+	// StalledDays (digest.stalled_days) is how long an order stays blocked
+	// before a digest lists it as stalled, to escalate.
+	StalledDays int `mapstructure:"stalled_days" yaml:"stalled_days"`
+	// WhenEmpty (digest.when_empty) is "line" (a one-line digest when
+	// nothing became blocked) or "skip" (no post).
+	WhenEmpty string `mapstructure:"when_empty" yaml:"when_empty"`
+	// Missed (digest.missed) is what happens to a day's digest or summary
+	// missed while orderbot was down: "late" (posted when it comes back)
+	// or "skip". Its changes are never lost: they roll into the next one.
+	Missed string `mapstructure:"missed" yaml:"missed"`
+	// SummaryChannel (digest.summary_channel) is the channel ID of the
+	// managers' daily summary; empty means no summary.
+	SummaryChannel string `mapstructure:"summary_channel" yaml:"summary_channel"`
+	// SummaryTime (digest.summary_time) is when the summary is posted, HH:MM.
+	SummaryTime string `mapstructure:"summary_time" yaml:"summary_time"`
 }
 
 // isSecret reports whether key's value must never be printed.

@@ -285,6 +285,10 @@ func TestLoadErrors(t *testing.T) {
 		{name: "next step in an unknown language", file: "bot:\n  next_steps:\n    credit_limit:\n      de: Anrufen\n", want: []string{"bot.next_steps.credit_limit.de", "not a supported language"}},
 		{name: "next step empty", file: "bot:\n  next_steps:\n    credit_limit:\n      fr: ' '\n", want: []string{"bot.next_steps.credit_limit.fr", "empty"}},
 		{name: "next steps not a mapping", file: "bot:\n  next_steps: call finance\n", want: []string{"bot.next_steps", "line 2", "want a status"}},
+		{name: "digest days", file: "digest:\n  days: lundi-vendredi\n", want: []string{"digest.days", "not a list of days"}},
+		{name: "digest time", env: map[string]string{"ORDERBOT_DIGEST_TIME": "8h30"}, want: []string{"digest.time", "HH:MM", "ORDERBOT_DIGEST_TIME"}},
+		{name: "digest missed", file: "digest:\n  missed: never\n", want: []string{"digest.missed", "late, skip"}},
+		{name: "alerts max tries", file: "alerts:\n  max_tries: 0\n", want: []string{"alerts.max_tries", "1 to 100"}},
 		{name: "several problems in key order", file: "bot:\n  language: de\nlog:\n  level: loud\n", env: map[string]string{"ORDERBOT_SLACK_MODE": "x"}, want: []string{"slack.mode: ", "; bot.language: ", "; log.level: "}},
 	}
 	for _, tt := range tests {
@@ -516,6 +520,9 @@ func TestKeys(t *testing.T) {
 		"llm.base_url", "llm.api_key", "llm.model", "llm.timeout", "llm.max_tokens",
 		"bot.language", "bot.access", "bot.timezone", "bot.stale_after", "bot.order_number_pattern", "bot.list_limit",
 		"import.max_close_share", "import.max_errors",
+		"alerts.max_tries", "alerts.top",
+		"digest.days", "digest.time", "digest.timezone", "digest.stalled_days", "digest.when_empty", "digest.missed",
+		"digest.summary_channel", "digest.summary_time",
 		"log.level", "log.format",
 	}
 	if got := keys(); !slices.Equal(got, want) {
@@ -722,6 +729,26 @@ const testProfileYAML = `import:
 // blockExtra in their places.
 func profileFile(name, extra, blockExtra string) string {
 	return strings.NewReplacer("NAME", name, "BLOCKEXTRA", blockExtra, "EXTRA", extra).Replace(testProfileYAML)
+}
+
+func TestParseDays(t *testing.T) {
+	for in, want := range map[string][]time.Weekday{
+		"mon-fri":     {time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
+		"Mon,Wed,FRI": {time.Monday, time.Wednesday, time.Friday},
+		"fri-mon":     {time.Friday, time.Saturday, time.Sunday, time.Monday},
+		"all":         {time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday},
+	} {
+		got, err := ParseDays(in)
+		if err != nil || len(got) != len(want) {
+			t.Errorf("ParseDays(%q) = %v, %v", in, got, err)
+			continue
+		}
+		for _, d := range want {
+			if !got[d] {
+				t.Errorf("ParseDays(%q) lacks %s", in, d)
+			}
+		}
+	}
 }
 
 func TestNextSteps(t *testing.T) {

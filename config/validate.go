@@ -184,6 +184,32 @@ func (c Config) problems() []problem {
 	}
 	ps = append(ps, profileProblems(c.Import.Profiles)...)
 
+	if c.Alerts.MaxTries < 1 || c.Alerts.MaxTries > 100 {
+		add("alerts.max_tries", "%d is out of range (want 1 to 100)", c.Alerts.MaxTries)
+	}
+	if c.Alerts.Top < 1 || c.Alerts.Top > 50 {
+		add("alerts.top", "%d is out of range (want 1 to 50)", c.Alerts.Top)
+	}
+	if _, err := ParseDays(c.Digest.Days); err != nil {
+		add("digest.days", "%s", err)
+	}
+	for key, v := range map[string]string{"digest.time": c.Digest.Time, "digest.summary_time": c.Digest.SummaryTime} {
+		if _, _, err := ParseClock(v); err != nil {
+			add(key, "%s", err)
+		}
+	}
+	if _, err := time.LoadLocation(c.Digest.Timezone); err != nil || c.Digest.Timezone == "" {
+		add("digest.timezone", "%q is not a known time zone (want an IANA name such as Europe/Paris)", c.Digest.Timezone)
+	}
+	if c.Digest.StalledDays < 1 {
+		add("digest.stalled_days", "%d is out of range (want 1 or more)", c.Digest.StalledDays)
+	}
+	if c.Digest.WhenEmpty != "line" && c.Digest.WhenEmpty != "skip" {
+		add("digest.when_empty", "%q is not a choice (line, skip)", c.Digest.WhenEmpty)
+	}
+	if c.Digest.Missed != "late" && c.Digest.Missed != "skip" {
+		add("digest.missed", "%q is not a choice (late, skip)", c.Digest.Missed)
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -265,4 +291,51 @@ func checkPattern(s string) string {
 		return oneLine(err.Error())
 	}
 	return ""
+}
+
+// ParseDays reads digest.days: "mon-fri", "mon,wed,fri", "sat-sun", "all".
+func ParseDays(s string) (map[time.Weekday]bool, error) {
+	names := []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+	day := func(n string) (int, bool) {
+		for i, d := range names {
+			if strings.EqualFold(strings.TrimSpace(n), d) {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	out := map[time.Weekday]bool{}
+	if strings.EqualFold(strings.TrimSpace(s), "all") {
+		for i := range names {
+			out[time.Weekday(i)] = true
+		}
+		return out, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		from, to, isRange := strings.Cut(part, "-")
+		a, ok1 := day(from)
+		b, ok2 := a, true
+		if isRange {
+			b, ok2 = day(to)
+		}
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("%q is not a list of days (want e.g. mon-fri or mon,wed,fri)", s)
+		}
+		for i := a; ; i = (i + 1) % 7 {
+			out[time.Weekday(i)] = true
+			if i == b {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// ParseClock reads a time of day, HH:MM.
+func ParseClock(s string) (hour, minute int, err error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, 0, fmt.Errorf("%q is not a time of day (want HH:MM, such as 08:30)", s)
+	}
+	return t.Hour(), t.Minute(), nil
 }

@@ -42,6 +42,14 @@ func NewPoster(api *slack.Client, httpClient *http.Client, onFatal func(error)) 
 		channels: map[string]*rate.Limiter{}}
 }
 
+// Once returns a Poster that tries each post once, with the same pacing
+// policy: for callers that retry on their own schedule (notify's
+// deliveries, whose retries survive restarts).
+func (p *Poster) Once() *Poster {
+	return &Poster{api: p.api, http: p.http, tries: 1, pause: p.pause, every: p.every, onFatal: p.onFatal,
+		channels: map[string]*rate.Limiter{}}
+}
+
 // perChannel is how often orderbot posts to one channel: Slack allows about
 // one message a second, with short bursts. A retry counts as a post.
 const perChannel = rate.Limit(1)

@@ -23,7 +23,8 @@ func rootCommand(e env) *cobra.Command {
 	dev := &cobra.Command{Use: "dev", Short: "Tools for developing orderbot: sample data and throwaway databases"}
 	dev.AddCommand(genCommand(e, load), postgresCommand(e))
 	root.AddCommand(configCommand(e, load), migrateCommand(e, load), demoCommand(e, load), importCommand(e, load),
-		askCommand(e, load), chatCommand(e, load), serveCommand(e, load), evalCommand(e, load), dev)
+		askCommand(e, load), chatCommand(e, load), serveCommand(e, load), evalCommand(e, load),
+		digestCommand(e, load), summaryCommand(e, load), alertsCommand(e, load), dev)
 	return root
 }
 

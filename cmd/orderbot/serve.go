@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orderbot/orderbot/config"
+	"github.com/orderbot/orderbot/notify"
 	"github.com/orderbot/orderbot/slackapp"
 )
 
@@ -102,6 +104,13 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	defer stopWork()
 	app.Start(work)
 	go forgetEvents(ctx, st, log)
+	nopt, err := notifyOptions(cfg, time.Now)
+	if err != nil {
+		return err
+	}
+	notifier := notify.New(st, slackapp.NewNotifications(api, poster), log, nopt)
+	var background sync.WaitGroup
+	background.Go(func() { notifier.Run(ctx, notifyEvery) })
 
 	var connected atomic.Bool
 	switch cfg.Slack.Mode {
@@ -112,11 +121,17 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 		err = serveHTTP(ctx, cfg.Slack.HTTPAddr, app, slackapp.NewVerifier(cfg.Slack.SigningSecret, nil), log)
 	}
 	finish(app, stopWork, log)
-	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+	cause := context.Cause(ctx)
+	cancel(nil)
+	background.Wait()
+	if cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause
 	}
 	return err
 }
+
+// notifyEvery is how often serve looks for alerts to send and digests due.
+const notifyEvery = 20 * time.Second
 
 // shutdownGrace is how long the questions in hand may take to finish.
 const shutdownGrace = 20 * time.Second

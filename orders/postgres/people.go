@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/orderbot/orderbot/orders"
 )
@@ -44,4 +47,15 @@ func (s *Store) PersonByID(ctx context.Context, id int64) (orders.Person, error)
 		return p, notFound(err, "no person %d", id)
 	}
 	return p, nil
+}
+
+// DigestReps returns the reps who get a daily digest: those of the
+// directory with a digest channel.
+func (s *Store) DigestReps(ctx context.Context) ([]orders.Person, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+personColumns+` FROM people
+		WHERE role = 'rep' AND digest_channel <> '' AND NOT placeholder ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("reps with a digest: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (orders.Person, error) { return scanPerson(r) })
 }

@@ -245,6 +245,14 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 			res.OrderID, res.From, o.Status, o.BlockReason, since, ch.Source, ch.ImportID); err != nil {
 			return res, fmt.Errorf("record status change of order %s: %w", o.Number, err)
 		}
+		if o.Status.Blocked() {
+			// The transition into a block is alerted, as an import's are.
+			if _, err := s.db.Exec(ctx, `INSERT INTO alert_events (order_id, import_id, from_status, to_status, reason, at)
+				VALUES ($1, nullif($2, 0), nullif($3, ''), $4, $5, $6)`,
+				res.OrderID, ch.ImportID, res.From, o.Status, o.BlockReason, since); err != nil {
+				return res, fmt.Errorf("queue the alert of order %s: %w", o.Number, err)
+			}
+		}
 	}
 	return res, nil
 }

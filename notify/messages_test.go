@@ -1,0 +1,170 @@
+package notify_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderbot/orderbot/notify"
+	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/postgres"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var paris, _ = time.LoadLocation("Europe/Paris")
+
+func amounts(n int, cents int64) postgres.Amounts {
+	return postgres.Amounts{Count: n, Cents: map[string]int64{"EUR": cents}}
+}
+
+func goldenDigest(lang orders.Language) notify.Digest {
+	to := time.Date(2026, 11, 30, 8, 30, 0, 0, paris) // a Monday
+	from := time.Date(2026, 11, 27, 8, 30, 0, 0, paris)
+	tr := func(number, customer string, st orders.Status, reason string, at time.Time, cents int64, now orders.Status) postgres.Transition {
+		return postgres.Transition{Number: number, Customer: customer, Rep: "François Dubœuf", To: st, Reason: reason, At: at,
+			AmountCents: cents, Currency: "EUR", Now: now, Since: at}
+	}
+	return notify.Digest{
+		Rep: orders.Person{Name: "François Dubœuf"}, From: from, To: to, Lang: lang, Loc: paris, StalledAfter: 7 * 24 * time.Hour,
+		New: []postgres.Transition{
+			tr("4500012345", "Boulangerie Dupré & Fils", orders.StatusCreditLimit, "encours dépassé de 12 400 €", from.Add(2*time.Hour), 1825000, orders.StatusCreditLimit),
+			tr("4500012346", "<!channel> Café *Gras*", orders.StatusOutOfStock, "SKU 4711 manquant", from.Add(50*time.Hour), 386000, orders.StatusOutOfStock),
+			tr("4500012347", "Hôtel du Vieux Port", orders.StatusCreditLimit, "", from.Add(70*time.Hour), 98000, orders.StatusOpen),
+		},
+		StillBlocked: orders.OrderList{Total: 9, TotalCents: map[string]int64{"EUR": 7901000}},
+		Stalled: []postgres.Transition{
+			tr("4500012900", "Hôtel du Vieux Port", orders.StatusOutOfStock, "SKU 30021", to.Add(-12*24*time.Hour), 1840000, orders.StatusOutOfStock),
+		},
+		StalledCount: 3,
+	}
+}
+
+func goldenSummary(lang orders.Language) notify.Summary {
+	to := time.Date(2026, 11, 27, 8, 0, 0, 0, paris)
+	prev := postgres.Portfolio{Blocked: amounts(10, 13800000)}
+	return notify.Summary{
+		From: to.Add(-24 * time.Hour), To: to, Lang: lang, Loc: paris, Previous: &prev,
+		Now: postgres.Portfolio{
+			ByStatus: map[orders.Status]postgres.Amounts{
+				orders.StatusOpen: amounts(20, 10000000), orders.StatusPicking: amounts(6, 2500000),
+				orders.StatusCreditLimit: amounts(4, 9000000), orders.StatusOutOfStock: amounts(7, 6000000),
+			},
+			Open:    postgres.Amounts{Count: 37, Cents: map[string]int64{"EUR": 27500000, "CHF": 1200000}},
+			Blocked: amounts(11, 15000000),
+			Aging:   [4]postgres.Amounts{amounts(5, 4000000), amounts(3, 6000000), amounts(2, 3000000), amounts(1, 2000000)},
+			Top: []postgres.Transition{{Number: "4500012401", Customer: "Établissements Müller SARL", AmountCents: 2275000, Currency: "EUR",
+				Now: orders.StatusCreditLimit, Since: to.Add(-5 * 24 * time.Hour)}},
+			Reps: []postgres.RepFigures{
+				{Name: "Camille Rousseau", Open: amounts(15, 12000000), Blocked: amounts(4, 7000000)},
+				{Name: "François Dubœuf", Open: amounts(22, 15500000), Blocked: amounts(7, 8000000)},
+			},
+			Closed:  amounts(4, 2300000),
+			Weeks:   [5]postgres.Amounts{amounts(3, 1500000), amounts(8, 5000000), amounts(6, 4000000), {}, amounts(1, 200000)},
+			Answers: 37,
+		},
+		History: []notify.Point{
+			{At: to.AddDate(0, 0, -20), Blocked: amounts(8, 9000000)},
+			{At: to.AddDate(0, 0, -1), Blocked: amounts(10, 13800000)},
+			{At: to, Blocked: amounts(11, 15000000)},
+		},
+	}
+}
+
+func TestGoldenMessages(t *testing.T) {
+	for _, lang := range []orders.Language{orders.French, orders.English} {
+		alerts := []postgres.Alert{
+			{Number: "4500012345", Customer: "Boulangerie Dupré & Fils", Status: orders.StatusCreditLimit, Reason: "encours dépassé", AmountCents: 1825000, Currency: "EUR"},
+			{Number: "4500012346", Customer: "<@U123> & Co", Status: orders.StatusOutOfStock, AmountCents: 386000, Currency: "EUR"},
+			{Number: "4500012347", Customer: "Zürcher Gastro AG", Status: orders.StatusDeliveryBlock, AmountCents: 98000, Currency: "CHF"},
+		}
+		for name, m := range map[string]notify.Message{
+			"alert":        notify.AlertMessage(alerts, 2, lang),
+			"alert_single": notify.AlertMessage(alerts[:1], 10, lang),
+			"digest":       goldenDigest(lang).Message(),
+			"digest_empty": func() notify.Message {
+				d := goldenDigest(lang)
+				d.New, d.Stalled, d.StalledCount = nil, nil, 0
+				return d.Message()
+			}(),
+			"summary": goldenSummary(lang).Message(),
+		} {
+			name := name + "_" + string(lang)
+			var js bytes.Buffer
+			enc := json.NewEncoder(&js)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(m.Slack()); err != nil {
+				t.Fatal(err)
+			}
+			if strings.ContainsAny(js.String(), "<>") {
+				t.Errorf("%s: unescaped markup reaches Slack:\n%s", name, js.Bytes())
+			}
+			golden(t, name+".json", js.Bytes())
+			golden(t, name+".txt", []byte(m.Console))
+		}
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./notify -update writes it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestChart(t *testing.T) {
+	for _, lang := range []orders.Language{orders.French, orders.English} {
+		b, err := goldenSummary(lang).Chart()
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("the chart is not a PNG: %v", err)
+		}
+		if got := img.Bounds().Size(); got.X != notify.ChartWidth || got.Y != notify.ChartHeight {
+			t.Errorf("the chart is %dx%d, want %dx%d", got.X, got.Y, notify.ChartWidth, notify.ChartHeight)
+		}
+	}
+}
+
+func TestSchedule(t *testing.T) {
+	s := notify.Schedule{Days: map[time.Weekday]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true,
+		time.Thursday: true, time.Friday: true}, Hour: 8, Minute: 30, Loc: paris}
+	cases := []struct{ now, want time.Time }{
+		{time.Date(2026, 11, 30, 8, 31, 0, 0, paris), time.Date(2026, 11, 30, 8, 30, 0, 0, paris)},  // Monday, just after
+		{time.Date(2026, 11, 30, 8, 29, 0, 0, paris), time.Date(2026, 11, 27, 8, 30, 0, 0, paris)},  // Monday, just before: Friday's
+		{time.Date(2026, 11, 29, 18, 0, 0, 0, paris), time.Date(2026, 11, 27, 8, 30, 0, 0, paris)},  // Sunday
+		{time.Date(2026, 12, 1, 7, 30, 0, 0, time.UTC), time.Date(2026, 12, 1, 8, 30, 0, 0, paris)}, // UTC input
+	}
+	for _, c := range cases {
+		got, ok := s.Latest(c.now)
+		if !ok || !got.Equal(c.want) {
+			t.Errorf("Latest(%s) = %s, want %s", c.now, got, c.want)
+		}
+	}
+	if prev, _ := s.Previous(time.Date(2026, 11, 30, 8, 30, 0, 0, paris)); !prev.Equal(time.Date(2026, 11, 27, 8, 30, 0, 0, paris)) {
+		t.Errorf("Previous(Monday) = %s, want Friday", prev)
+	}
+}

@@ -1,0 +1,341 @@
+// Package notify posts what people learn without asking: block alerts to
+// sales assistants (or, for orders without one, to their rep), each rep's
+// daily digest, and the managers' daily summary with its chart. Each post is
+// a delivery claimed in PostgreSQL under a unique key before it goes out and
+// recorded with Slack's ts after, so that restarts, replicas, manual runs
+// and retries post it exactly once (see deliver). Time comes from an
+// injected clock, so schedules are tested without waiting.
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/orderbot/orderbot/bot/render"
+	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/postgres"
+)
+
+// Slack is what notify needs of Slack.
+type Slack interface {
+	// OpenDM returns the direct-message channel with a user.
+	OpenDM(ctx context.Context, userID string) (string, error)
+	// Post posts msg to channel (in a thread when threadTS is set), marked
+	// with key so that it can be found again, and returns its ts.
+	Post(ctx context.Context, channel, threadTS string, msg render.Message, key string) (string, error)
+	// Find looks in channel, since a moment, for a message marked with key.
+	Find(ctx context.Context, channel string, since time.Time, key string) (ts string, found bool, err error)
+	// Upload posts a file in the thread of threadTS.
+	Upload(ctx context.Context, channel, threadTS, filename, title string, data []byte) error
+	// Uploaded reports whether the thread of threadTS holds a file named filename.
+	Uploaded(ctx context.Context, channel, threadTS, filename string) (bool, error)
+}
+
+// Delay is an error that says how long to wait before trying again (a
+// 429's Retry-After).
+type Delay interface {
+	Delay() time.Duration
+}
+
+// Store is what notify needs of the store.
+type Store interface {
+	ClaimDelivery(ctx context.Context, d postgres.Delivery, now time.Time, lease time.Duration) (postgres.Delivery, bool, error)
+	ClaimAlerts(ctx context.Context, now time.Time, lease time.Duration) (postgres.AlertBatch, bool, error)
+	MarkPosting(ctx context.Context, id int64, now time.Time) error
+	MarkPosted(ctx context.Context, id int64, ts string) error
+	MarkSent(ctx context.Context, id int64, ts string, figures []byte, now time.Time) error
+	MarkRetry(ctx context.Context, id int64, cause error, next time.Time) error
+	MarkFailed(ctx context.Context, id int64, cause error) error
+	MarkSkipped(ctx context.Context, id int64) error
+	LastSent(ctx context.Context, kind, channel string) (postgres.Delivery, bool, error)
+	SentFigures(ctx context.Context, channel string, from time.Time) ([]postgres.Delivery, error)
+	DigestReps(ctx context.Context) ([]orders.Person, error)
+	NewlyBlocked(ctx context.Context, repID int64, from, to time.Time) ([]postgres.Transition, error)
+	Stalled(ctx context.Context, repID int64, before time.Time, limit int) ([]postgres.Transition, int, error)
+	OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.OrderList, error)
+	PortfolioAt(ctx context.Context, from, now time.Time, loc *time.Location, top int) (postgres.Portfolio, error)
+}
+
+// Options are the settings of notifications.
+type Options struct {
+	Digest         Schedule
+	Summary        Schedule
+	SummaryChannel string // empty: no summary
+	StalledAfter   time.Duration
+	SkipEmpty      bool // no digest when nothing became blocked
+	SkipMissed     bool // a day missed while down is not posted late
+	MaxTries       int
+	Top            int             // orders an alert lists
+	Language       orders.Language // of the summary, and of people without one
+	Now            func() time.Time
+	// Lease is how long a claim holds before someone else may take over.
+	Lease time.Duration
+}
+
+// Notifier sends alerts, digests and summaries.
+type Notifier struct {
+	store Store
+	slack Slack
+	log   *slog.Logger
+	opt   Options
+}
+
+// New returns a Notifier.
+func New(store Store, slack Slack, log *slog.Logger, opt Options) *Notifier {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.MaxTries <= 0 {
+		opt.MaxTries = 5
+	}
+	if opt.Top <= 0 {
+		opt.Top = 10
+	}
+	if opt.Lease <= 0 {
+		opt.Lease = 2 * time.Minute
+	}
+	if opt.Language == "" {
+		opt.Language = orders.French
+	}
+	return &Notifier{store: store, slack: slack, log: log, opt: opt}
+}
+
+// Run sends what is due every interval until ctx ends.
+func (n *Notifier) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := n.RunDue(ctx); err != nil && ctx.Err() == nil {
+			n.log.Error("notifications", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunDue sends the alerts waiting, and the digests and summary due now;
+// running it again, here or in another process, posts nothing twice.
+func (n *Notifier) RunDue(ctx context.Context) error {
+	return errors.Join(n.SendAlerts(ctx), n.SendDigests(ctx), n.SendSummary(ctx))
+}
+
+// maxBatches bounds the alert batches one run sends, so that digests are
+// not held up by a flood.
+const maxBatches = 200
+
+// SendAlerts sends the waiting alerts, one message per batch.
+func (n *Notifier) SendAlerts(ctx context.Context) error {
+	for range maxBatches {
+		b, ok, err := n.store.ClaimAlerts(ctx, n.opt.Now(), n.opt.Lease)
+		if err != nil || !ok {
+			return err
+		}
+		if err := n.sendAlerts(ctx, b); err != nil {
+			n.log.Warn("alert not sent", "delivery", b.Delivery.Key, "err", err)
+		}
+	}
+	return nil
+}
+
+func (n *Notifier) sendAlerts(ctx context.Context, b postgres.AlertBatch) error {
+	d := b.Delivery
+	if b.Recipient.ID == 0 || b.Recipient.SlackUserID == "" {
+		who := "nobody"
+		if b.Recipient.ID != 0 {
+			who = b.Recipient.Name + " has no Slack user"
+		}
+		err := fmt.Errorf("no one to alert: %s", who)
+		n.log.Error("alert parked", "delivery", d.Key, "err", err)
+		return n.store.MarkFailed(ctx, d.ID, err)
+	}
+	channel, err := n.slack.OpenDM(ctx, b.Recipient.SlackUserID)
+	if err != nil {
+		return n.retry(ctx, d, err)
+	}
+	lang := b.Recipient.Language
+	if lang == "" {
+		lang = n.opt.Language
+	}
+	msg := AlertMessage(b.Alerts, n.opt.Top, lang)
+	return n.deliver(ctx, d, channel, msg.Slack(), nil, nil)
+}
+
+// DigestReps are the reps who get a digest.
+func (n *Notifier) digestReps(ctx context.Context) ([]orders.Person, error) {
+	return n.store.DigestReps(ctx)
+}
+
+// SendDigests posts each rep's digest of the latest scheduled day, if it
+// was not posted yet.
+func (n *Notifier) SendDigests(ctx context.Context) error {
+	now := n.opt.Now()
+	slot, ok := n.opt.Digest.Latest(now)
+	if !ok {
+		return nil
+	}
+	reps, err := n.digestReps(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, rep := range reps {
+		if err := n.sendDigest(ctx, rep, slot, now); err != nil {
+			errs = append(errs, fmt.Errorf("digest of %s: %w", rep.Name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now time.Time) error {
+	from, err := n.periodStart(ctx, "digest", rep.DigestChannel, n.opt.Digest, slot)
+	if err != nil {
+		return err
+	}
+	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "digest", Key: "digest:" + rep.DigestChannel + ":" + Day(slot),
+		Channel: rep.DigestChannel, PeriodFrom: &from, PeriodTo: &now}, now, n.opt.Lease)
+	if err != nil || !ok {
+		return err
+	}
+	if n.missed(slot, now) && d.State == "claimed" && d.Tries == 0 {
+		n.log.Info("missed digest skipped", "channel", rep.DigestChannel, "day", Day(slot))
+		return n.store.MarkSkipped(ctx, d.ID)
+	}
+	dg, err := n.Digest(ctx, rep, *d.PeriodFrom, *d.PeriodTo)
+	if err != nil {
+		return n.retry(ctx, d, err)
+	}
+	if len(dg.New) == 0 && n.opt.SkipEmpty {
+		return n.store.MarkSkipped(ctx, d.ID)
+	}
+	return n.deliver(ctx, d, rep.DigestChannel, dg.Slack(), nil, nil)
+}
+
+// missed reports whether a slot's post comes so late, and the setting
+// says to skip it: more than a few hours after its time.
+func (n *Notifier) missed(slot, now time.Time) bool {
+	return n.opt.SkipMissed && now.Sub(slot) > lateAfter
+}
+
+// lateAfter is how late a post may still go out when missed days are
+// skipped.
+const lateAfter = 3 * time.Hour
+
+// periodStart is where the period of the next post of kind to channel
+// starts: the end of the previous one sent, whenever that was (after a
+// weekend or an outage nothing is skipped), else the previous scheduled
+// moment.
+func (n *Notifier) periodStart(ctx context.Context, kind, channel string, s Schedule, slot time.Time) (time.Time, error) {
+	last, ok, err := n.store.LastSent(ctx, kind, channel)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok && last.PeriodTo != nil {
+		return *last.PeriodTo, nil
+	}
+	prev, ok := s.Previous(slot)
+	if !ok {
+		return slot.Add(-24 * time.Hour), nil
+	}
+	return prev, nil
+}
+
+// Digest gathers a rep's digest for the period (from, to].
+func (n *Notifier) Digest(ctx context.Context, rep orders.Person, from, to time.Time) (Digest, error) {
+	lang := rep.Language
+	if lang == "" {
+		lang = n.opt.Language
+	}
+	dg := Digest{Rep: rep, From: from, To: to, Lang: lang, StalledAfter: n.opt.StalledAfter, Loc: n.opt.Digest.Loc}
+	var err error
+	if dg.New, err = n.store.NewlyBlocked(ctx, rep.ID, from, to); err != nil {
+		return dg, err
+	}
+	if dg.StillBlocked, err = n.store.OpenOrders(ctx, orders.OrderFilter{RepID: rep.ID, BlockedOnly: true, Limit: 1}); err != nil {
+		return dg, err
+	}
+	if dg.Stalled, dg.StalledCount, err = n.store.Stalled(ctx, rep.ID, to.Add(-n.opt.StalledAfter), 10); err != nil {
+		return dg, err
+	}
+	return dg, nil
+}
+
+// SendSummary posts the managers' summary of the latest scheduled day, if
+// it was not posted yet.
+func (n *Notifier) SendSummary(ctx context.Context) error {
+	if n.opt.SummaryChannel == "" {
+		return nil
+	}
+	now := n.opt.Now()
+	slot, ok := n.opt.Summary.Latest(now)
+	if !ok {
+		return nil
+	}
+	channel := n.opt.SummaryChannel
+	from, err := n.periodStart(ctx, "summary", channel, n.opt.Summary, slot)
+	if err != nil {
+		return err
+	}
+	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "summary", Key: "summary:" + channel + ":" + Day(slot),
+		Channel: channel, PeriodFrom: &from, PeriodTo: &now}, now, n.opt.Lease)
+	if err != nil || !ok {
+		return err
+	}
+	if n.missed(slot, now) && d.State == "claimed" && d.Tries == 0 {
+		return n.store.MarkSkipped(ctx, d.ID)
+	}
+	sm, err := n.Summary(ctx, *d.PeriodFrom, *d.PeriodTo)
+	if err != nil {
+		return n.retry(ctx, d, err)
+	}
+	chart, err := sm.Chart()
+	if err != nil {
+		return n.retry(ctx, d, err)
+	}
+	figures, err := sm.Figures()
+	if err != nil {
+		return err
+	}
+	title := sm.ChartTitle()
+	return n.deliver(ctx, d, channel, sm.Slack(), figures, func(ts string) error {
+		// The chart follows in the message's thread; a takeover after a
+		// crash looks for it before uploading it again.
+		name := "orderbot-" + Day(*d.PeriodTo) + ".png"
+		if d.State == "posted" {
+			if done, err := n.slack.Uploaded(ctx, channel, ts, name); err != nil || done {
+				return err
+			}
+		}
+		return n.slack.Upload(ctx, channel, ts, name, title, chart)
+	})
+}
+
+// Summary gathers the managers' summary for the period (from, to].
+func (n *Notifier) Summary(ctx context.Context, from, to time.Time) (Summary, error) {
+	sm := Summary{From: from, To: to, Lang: n.opt.Language, Loc: n.opt.Summary.Loc}
+	var err error
+	if sm.Now, err = n.store.PortfolioAt(ctx, from, to, n.opt.Summary.Loc, 5); err != nil {
+		return sm, err
+	}
+	if last, ok, err := n.store.LastSent(ctx, "summary", n.opt.SummaryChannel); err != nil {
+		return sm, err
+	} else if ok {
+		sm.Previous = decodeFigures(last.Figures)
+	}
+	past, err := n.store.SentFigures(ctx, n.opt.SummaryChannel, to.AddDate(0, 0, -30))
+	if err != nil {
+		return sm, err
+	}
+	for _, d := range past {
+		if f := decodeFigures(d.Figures); f != nil && d.PeriodTo != nil {
+			sm.History = append(sm.History, Point{At: *d.PeriodTo, Blocked: f.Blocked})
+		}
+	}
+	sm.History = append(sm.History, Point{At: to, Blocked: sm.Now.Blocked})
+	return sm, nil
+}

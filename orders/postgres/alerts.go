@@ -1,0 +1,159 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// Alert is one order's transition into a blocked status, as an alert shows it.
+type Alert struct {
+	EventID     int64
+	Number      string
+	Customer    string
+	Status      orders.Status
+	Reason      string
+	AmountCents int64
+	Currency    string
+	At          time.Time
+}
+
+// AlertBatch is one delivery of alerts: the transitions of one import (or
+// one change) for one person, who follows the orders as assistant or, for
+// orders without one, as rep.
+type AlertBatch struct {
+	Delivery  Delivery
+	Recipient orders.Person // ID 0 when the orders have nobody to alert
+	Alerts    []Alert
+}
+
+// ClaimAlerts claims the next batch of alerts to send, for lease from now:
+// first a batch whose holder's lease ran out or whose retry is due, else
+// the oldest pending transitions not yet in a batch, grouped by import and
+// recipient. Rows are locked with SKIP LOCKED, so replicas claiming at once
+// get different batches. It returns false when there is nothing to send.
+func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, lease time.Duration) (AlertBatch, bool, error) {
+	var b AlertBatch
+	err := s.InTx(ctx, func(tx *Store) error {
+		d, err := scanDelivery(tx.db.QueryRow(ctx, `UPDATE deliveries SET lease_until = $2,
+				state = CASE WHEN state = 'retry' THEN 'claimed' ELSE state END
+			WHERE id = (SELECT id FROM deliveries d WHERE d.kind = 'alert' AND `+takeable+`
+				ORDER BY d.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+			RETURNING `+deliveryColumns, now, now.Add(lease)))
+		switch {
+		case err == nil:
+			b.Delivery = d
+			return nil
+		case !errors.Is(err, pgx.ErrNoRows):
+			return fmt.Errorf("claim alerts: %w", err)
+		}
+		// A new batch: the oldest pending transition, and those of the same
+		// import for the same person.
+		var first int64
+		var importID *int64
+		var who *int64
+		err = tx.db.QueryRow(ctx, `SELECT e.id, e.import_id, coalesce(o.assistant_id, o.rep_id)
+			FROM alert_events e JOIN orders o ON o.id = e.order_id
+			WHERE e.state = 'pending' AND e.delivery_id IS NULL
+			ORDER BY e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED`).Scan(&first, &importID, &who)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNothing
+		}
+		if err != nil {
+			return fmt.Errorf("claim alerts: %w", err)
+		}
+		channel := ""
+		var recipient int64
+		if who != nil {
+			recipient = *who
+			_ = tx.db.QueryRow(ctx, `SELECT coalesce(slack_user_id, '') FROM people WHERE id = $1`, recipient).Scan(&channel)
+		}
+		d, err = scanDelivery(tx.db.QueryRow(ctx, `INSERT INTO deliveries (kind, key, channel, state, lease_until)
+			VALUES ('alert', $1, $2, 'claimed', $3) RETURNING `+deliveryColumns,
+			fmt.Sprintf("alert:%d:%d", recipient, first), channel, now.Add(lease)))
+		if err != nil {
+			return fmt.Errorf("claim alerts: %w", err)
+		}
+		b.Delivery = d
+		_, err = tx.db.Exec(ctx, `UPDATE alert_events SET delivery_id = $1 WHERE id IN (
+			SELECT e.id FROM alert_events e JOIN orders o ON o.id = e.order_id
+			WHERE e.state = 'pending' AND e.delivery_id IS NULL AND e.import_id IS NOT DISTINCT FROM $2
+				AND coalesce(o.assistant_id, o.rep_id) IS NOT DISTINCT FROM $3
+				AND (e.id = $4 OR e.import_id IS NOT NULL)
+			FOR UPDATE OF e SKIP LOCKED)`, d.ID, importID, who, first)
+		if err != nil {
+			return fmt.Errorf("claim alerts: %w", err)
+		}
+		return nil
+	})
+	if errors.Is(err, errNothing) {
+		return AlertBatch{}, false, nil
+	}
+	if err != nil {
+		return AlertBatch{}, false, err
+	}
+	return b, true, s.fillAlerts(ctx, &b)
+}
+
+// errNothing ends a claim with nothing to claim.
+var errNothing = errors.New("nothing to claim")
+
+// fillAlerts reads the transitions and the recipient of a batch.
+func (s *Store) fillAlerts(ctx context.Context, b *AlertBatch) error {
+	rows, err := s.db.Query(ctx, `SELECT e.id, o.number, c.name, e.to_status, e.reason, (o.amount * 100)::bigint, o.currency, e.at,
+			coalesce(o.assistant_id, o.rep_id, 0)
+		FROM alert_events e JOIN orders o ON o.id = e.order_id JOIN customers c ON c.id = o.customer_id
+		WHERE e.delivery_id = $1 ORDER BY o.amount DESC, e.id`, b.Delivery.ID)
+	if err != nil {
+		return fmt.Errorf("alerts of delivery %d: %w", b.Delivery.ID, err)
+	}
+	var who int64
+	b.Alerts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Alert, error) {
+		var a Alert
+		err := r.Scan(&a.EventID, &a.Number, &a.Customer, &a.Status, &a.Reason, &a.AmountCents, &a.Currency, &a.At, &who)
+		return a, err
+	})
+	if err != nil {
+		return fmt.Errorf("alerts of delivery %d: %w", b.Delivery.ID, err)
+	}
+	if who != 0 {
+		p, err := s.PersonByID(ctx, who)
+		if err != nil {
+			return err
+		}
+		b.Recipient = p
+	}
+	return nil
+}
+
+// AlertStatus counts the alert transitions by state, and lists the failed
+// deliveries with why.
+type AlertStatus struct {
+	Pending, Sending, Sent, Failed int // transitions
+	FailedDeliveries               []Delivery
+}
+
+// AlertsStatus returns where the alerts stand.
+func (s *Store) AlertsStatus(ctx context.Context) (AlertStatus, error) {
+	var st AlertStatus
+	err := s.db.QueryRow(ctx, `SELECT
+			count(*) FILTER (WHERE state = 'pending' AND delivery_id IS NULL),
+			count(*) FILTER (WHERE state = 'pending' AND delivery_id IS NOT NULL),
+			count(*) FILTER (WHERE state = 'sent'),
+			count(*) FILTER (WHERE state = 'failed')
+		FROM alert_events`).Scan(&st.Pending, &st.Sending, &st.Sent, &st.Failed)
+	if err != nil {
+		return st, fmt.Errorf("alerts status: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE kind = 'alert' AND state = 'failed' ORDER BY id DESC LIMIT 20`)
+	if err != nil {
+		return st, fmt.Errorf("alerts status: %w", err)
+	}
+	st.FailedDeliveries, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Delivery, error) { return scanDelivery(r) })
+	return st, err
+}

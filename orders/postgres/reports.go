@@ -1,0 +1,221 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// Transition is an order that entered a status in a period, with what the
+// order is now.
+type Transition struct {
+	Number      string
+	Customer    string
+	Rep         string
+	To          orders.Status // the status entered
+	Reason      string
+	At          time.Time
+	AmountCents int64
+	Currency    string
+	Now         orders.Status // the order's status today
+	Since       time.Time     // in it since
+}
+
+func collectTransitions(rows pgx.Rows) ([]Transition, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Transition, error) {
+		var t Transition
+		err := r.Scan(&t.Number, &t.Customer, &t.Rep, &t.To, &t.Reason, &t.At, &t.AmountCents, &t.Currency, &t.Now, &t.Since)
+		return t, err
+	})
+}
+
+const transitionColumns = `o.number AS number, c.name, coalesce(p.name, ''), h.to_status, h.reason, h.at,
+	(o.amount * 100)::bigint AS amount_cents, o.currency, o.status, o.status_since`
+
+// NewlyBlocked returns the orders of a rep that became blocked in (from,
+// to], each once (its last blocking in the period), biggest first.
+func (s *Store) NewlyBlocked(ctx context.Context, repID int64, from, to time.Time) ([]Transition, error) {
+	rows, err := s.db.Query(ctx, `SELECT * FROM (
+			SELECT DISTINCT ON (o.id) `+transitionColumns+`
+			FROM status_history h JOIN orders o ON o.id = h.order_id JOIN customers c ON c.id = o.customer_id
+			LEFT JOIN people p ON p.id = o.rep_id
+			WHERE o.rep_id = $1 AND h.at > $2 AND h.at <= $3 AND h.to_status = ANY($4)
+			ORDER BY o.id, h.at DESC) t
+		ORDER BY amount_cents DESC, number`, repID, from, to, statusStrings(orders.BlockedStatuses()))
+	if err != nil {
+		return nil, fmt.Errorf("orders newly blocked: %w", err)
+	}
+	return collectTransitions(rows)
+}
+
+// Stalled returns a rep's open orders (all reps' when repID is 0) blocked
+// since before, longest blocked first, at most limit, and how many there
+// are.
+func (s *Store) Stalled(ctx context.Context, repID int64, before time.Time, limit int) ([]Transition, int, error) {
+	where := `o.closed_at IS NULL AND o.status = ANY($1) AND o.status_since < $2 AND ($3 = 0 OR o.rep_id = $3)`
+	args := []any{statusStrings(orders.BlockedStatuses()), before, repID}
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM orders o WHERE `+where, args...).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("stalled orders: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT o.number, c.name, coalesce(p.name, ''), o.status, o.block_reason, o.status_since,
+			(o.amount * 100)::bigint, o.currency, o.status, o.status_since
+		FROM orders o JOIN customers c ON c.id = o.customer_id LEFT JOIN people p ON p.id = o.rep_id
+		WHERE `+where+` ORDER BY o.status_since, o.id LIMIT $4`, append(args, limit)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("stalled orders: %w", err)
+	}
+	t, err := collectTransitions(rows)
+	return t, n, err
+}
+
+// Amounts is a count of orders and their value per currency.
+type Amounts struct {
+	Count int              `json:"count"`
+	Cents map[string]int64 `json:"cents"`
+}
+
+func (a *Amounts) add(n int, cur string, cents int64) {
+	if a.Cents == nil {
+		a.Cents = map[string]int64{}
+	}
+	a.Count += n
+	a.Cents[cur] += cents
+}
+
+// RepFigures is one rep's line of the managers' summary.
+type RepFigures struct {
+	Name    string  `json:"name"`
+	Open    Amounts `json:"open"`
+	Blocked Amounts `json:"blocked"`
+}
+
+// Portfolio is the managers' view of the open portfolio at one moment.
+type Portfolio struct {
+	ByStatus map[orders.Status]Amounts `json:"by_status"`
+	Open     Amounts                   `json:"open"`
+	Blocked  Amounts                   `json:"blocked"`
+	// Aging of blocked orders: 0-2, 3-7, 8-30 and more than 30 days.
+	Aging   [4]Amounts   `json:"aging"`
+	Top     []Transition `json:"-"`
+	Reps    []RepFigures `json:"reps"`
+	Closed  Amounts      `json:"invoiced"` // invoiced in the period
+	Weeks   [5]Amounts   `json:"expected"` // expected invoicing: overdue, then the coming four weeks
+	Answers int          `json:"questions"`
+}
+
+// PortfolioAt returns the managers' figures at now, with what was invoiced
+// and how many questions were answered in (from, now]; the expected
+// invoicing counts open orders by promised (else requested) date, from the
+// start of now's day in loc.
+func (s *Store) PortfolioAt(ctx context.Context, from, now time.Time, loc *time.Location, top int) (Portfolio, error) {
+	p := Portfolio{ByStatus: map[orders.Status]Amounts{}}
+	blocked := statusStrings(orders.BlockedStatuses())
+	y, m, d := now.In(loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC) // dates are stored as days
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT status, currency, count(*), (sum(amount) * 100)::bigint FROM orders
+		WHERE closed_at IS NULL GROUP BY status, currency ORDER BY status, currency`).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var st orders.Status
+			var cur string
+			var n int
+			var cents int64
+			if err := rows.Scan(&st, &cur, &n, &cents); err != nil {
+				return err
+			}
+			a := p.ByStatus[st]
+			a.add(n, cur, cents)
+			p.ByStatus[st] = a
+			p.Open.add(n, cur, cents)
+			if st.Blocked() {
+				p.Blocked.add(n, cur, cents)
+			}
+		}
+		return rows.Err()
+	})
+	batch.Queue(`SELECT CASE WHEN age < 3 THEN 0 WHEN age < 8 THEN 1 WHEN age <= 30 THEN 2 ELSE 3 END, currency, count(*),
+			(sum(amount) * 100)::bigint
+		FROM (SELECT extract(epoch FROM $2 - status_since) / 86400 AS age, currency, amount FROM orders
+			WHERE closed_at IS NULL AND status = ANY($1)) b GROUP BY 1, 2`, blocked, now).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var i, n int
+			var cur string
+			var cents int64
+			if err := rows.Scan(&i, &cur, &n, &cents); err != nil {
+				return err
+			}
+			p.Aging[i].add(n, cur, cents)
+		}
+		return rows.Err()
+	})
+	batch.Queue(`SELECT o.number, c.name, coalesce(p.name, ''), o.status, o.block_reason, o.status_since,
+			(o.amount * 100)::bigint, o.currency, o.status, o.status_since
+		FROM orders o JOIN customers c ON c.id = o.customer_id LEFT JOIN people p ON p.id = o.rep_id
+		WHERE o.closed_at IS NULL AND o.status = ANY($1) ORDER BY o.amount DESC, o.id LIMIT $2`, blocked, top).
+		Query(func(rows pgx.Rows) error {
+			var err error
+			p.Top, err = collectTransitions(rows)
+			return err
+		})
+	batch.Queue(`SELECT coalesce(p.name, '—'), o.currency, count(*), (sum(o.amount) * 100)::bigint,
+			count(*) FILTER (WHERE o.status = ANY($1)), coalesce((sum(o.amount) FILTER (WHERE o.status = ANY($1)) * 100)::bigint, 0)
+		FROM orders o LEFT JOIN people p ON p.id = o.rep_id WHERE o.closed_at IS NULL
+		GROUP BY p.name, o.currency ORDER BY p.name, o.currency`, blocked).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var name, cur string
+			var n, nb int
+			var cents, bcents int64
+			if err := rows.Scan(&name, &cur, &n, &cents, &nb, &bcents); err != nil {
+				return err
+			}
+			if len(p.Reps) == 0 || p.Reps[len(p.Reps)-1].Name != name {
+				p.Reps = append(p.Reps, RepFigures{Name: name})
+			}
+			r := &p.Reps[len(p.Reps)-1]
+			r.Open.add(n, cur, cents)
+			if nb > 0 {
+				r.Blocked.add(nb, cur, bcents)
+			}
+		}
+		return rows.Err()
+	})
+	batch.Queue(`SELECT o.currency, count(DISTINCT o.id), (sum(o.amount) * 100)::bigint FROM orders o
+		WHERE o.status = 'invoiced' AND o.closed_at > $1 AND o.closed_at <= $2 GROUP BY o.currency`, from, now).
+		Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var cur string
+				var n int
+				var cents int64
+				if err := rows.Scan(&cur, &n, &cents); err != nil {
+					return err
+				}
+				p.Closed.add(n, cur, cents)
+			}
+			return rows.Err()
+		})
+	batch.Queue(`SELECT CASE WHEN due < $1 THEN 0 ELSE 1 + (due - $1) / 7 END, currency, count(*), (sum(amount) * 100)::bigint
+		FROM (SELECT coalesce(promised_on, requested_on) AS due, currency, amount FROM orders WHERE closed_at IS NULL) o
+		WHERE due < $1::date + 28 GROUP BY 1, 2`, today).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var i, n int
+			var cur string
+			var cents int64
+			if err := rows.Scan(&i, &cur, &n, &cents); err != nil {
+				return err
+			}
+			p.Weeks[i].add(n, cur, cents)
+		}
+		return rows.Err()
+	})
+	batch.Queue(`SELECT count(*) FROM questions WHERE asked_at > $1 AND asked_at <= $2 AND outcome NOT IN ('refused', 'unavailable')`,
+		from, now).QueryRow(func(row pgx.Row) error { return row.Scan(&p.Answers) })
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		return p, fmt.Errorf("portfolio figures: %w", err)
+	}
+	return p, nil
+}
