@@ -39,6 +39,8 @@ type Config struct {
 	Alerts AlertsConfig `mapstructure:"alerts" yaml:"alerts"`
 	// Digest is when the reps' digests and the managers' summary are posted.
 	Digest DigestConfig `mapstructure:"digest" yaml:"digest"`
+	// API is the push API of ERPs.
+	API APIConfig `mapstructure:"api" yaml:"api"`
 	// Log is the program's own logging.
 	Log LogConfig `mapstructure:"log" yaml:"log"`
 }
@@ -182,6 +184,9 @@ func Defaults() Config {
 			MaxCloseShare: 0.3,
 			MaxErrors:     100,
 		},
+		API: APIConfig{
+			MaxBody: 10 << 20,
+		},
 		Alerts: AlertsConfig{
 			MaxTries: 5,
 			Top:      10,
@@ -200,6 +205,18 @@ func Defaults() Config {
 			Format: "auto",
 		},
 	}
+}
+
+// APIConfig is the api section: who may push orders.
+type APIConfig struct {
+	// Tokens (api.tokens) are bearer tokens, comma-separated. Secret: give
+	// them in the environment, or their hashes in the file.
+	Tokens string `mapstructure:"tokens" yaml:"tokens"`
+	// TokenHashes (api.token_hashes) are the SHA-256 of bearer tokens, in
+	// hex, comma-separated (orderbot api hash-token prints one).
+	TokenHashes string `mapstructure:"token_hashes" yaml:"token_hashes"`
+	// MaxBody (api.max_body) is the largest request body accepted, in bytes.
+	MaxBody int64 `mapstructure:"max_body" yaml:"max_body"`
 }
 
 // AlertsConfig is the alerts section.
@@ -242,7 +259,7 @@ type DigestConfig struct {
 // isSecret reports whether key's value must never be printed.
 func isSecret(key string) bool {
 	switch key {
-	case "slack.bot_token", "slack.app_token", "slack.signing_secret", "llm.api_key":
+	case "slack.bot_token", "slack.app_token", "slack.signing_secret", "llm.api_key", "api.tokens":
 		return true
 	}
 	return false

@@ -523,6 +523,7 @@ func TestKeys(t *testing.T) {
 		"alerts.max_tries", "alerts.top",
 		"digest.days", "digest.time", "digest.timezone", "digest.stalled_days", "digest.when_empty", "digest.missed",
 		"digest.summary_channel", "digest.summary_time",
+		"api.tokens", "api.token_hashes", "api.max_body",
 		"log.level", "log.format",
 	}
 	if got := keys(); !slices.Equal(got, want) {

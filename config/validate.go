@@ -210,6 +210,14 @@ func (c Config) problems() []problem {
 	if c.Digest.Missed != "late" && c.Digest.Missed != "skip" {
 		add("digest.missed", "%q is not a choice (late, skip)", c.Digest.Missed)
 	}
+	if c.API.MaxBody < 1024 {
+		add("api.max_body", "%d is too small (want at least 1024 bytes)", c.API.MaxBody)
+	}
+	for _, h := range strings.Split(c.API.TokenHashes, ",") {
+		if h = strings.TrimSpace(h); h != "" && !isSHA256Hex(h) {
+			add("api.token_hashes", "%q is not a SHA-256 in hex (64 characters 0-9a-f)", h)
+		}
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -338,4 +346,33 @@ func ParseClock(s string) (hour, minute int, err error) {
 		return 0, 0, fmt.Errorf("%q is not a time of day (want HH:MM, such as 08:30)", s)
 	}
 	return t.Hour(), t.Minute(), nil
+}
+
+func isSHA256Hex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// APITokenHashes returns the hashes of every accepted API token: those of
+// the file, and those of the tokens given in the environment.
+func (c Config) APITokenHashes(hash func(string) string) []string {
+	var out []string
+	for _, h := range strings.Split(c.API.TokenHashes, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, strings.ToLower(h))
+		}
+	}
+	for _, t := range strings.Split(c.API.Tokens, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, hash(t))
+		}
+	}
+	return out
 }

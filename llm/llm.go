@@ -37,6 +37,9 @@ type Config struct {
 	// for Cooldown; then one question tries it again.
 	Failures uint32
 	Cooldown time.Duration
+	// Observe, when set, hears each question: "ok", "unusable", "failed"
+	// or "refused" (the breaker open), and how long the call took.
+	Observe func(outcome string, took time.Duration)
 }
 
 // azureAPIVersion is the Azure OpenAI API version asked for: the first
@@ -88,6 +91,9 @@ func New(cfg Config, httpClient *http.Client, log *slog.Logger) *Reader {
 	if httpClient == nil {
 		httpClient = &http.Client{}
 	}
+	if cfg.Observe == nil {
+		cfg.Observe = func(string, time.Duration) {}
+	}
 	var oc openai.ClientConfig
 	if IsAzure(cfg.BaseURL) {
 		oc = openai.DefaultAzureConfig(cfg.APIKey, cfg.BaseURL)
@@ -138,6 +144,7 @@ func (r *Reader) Read(ctx context.Context, message string) (understand.Question,
 		r.mu.Lock()
 		r.stats.Refused++
 		r.mu.Unlock()
+		r.cfg.Observe("refused", 0)
 		return q, ErrOpen
 	}
 	return q, err
@@ -167,6 +174,14 @@ func (r *Reader) ask(ctx context.Context, message string) (understand.Question, 
 		r.stats.Failed++
 	}
 	r.mu.Unlock()
+	switch {
+	case err == nil:
+		r.cfg.Observe("ok", took)
+	case errors.Is(err, ErrUnusable):
+		r.cfg.Observe("unusable", took)
+	default:
+		r.cfg.Observe("failed", took)
+	}
 	if err != nil {
 		r.log.Warn("model reply not used", "took", took.Round(time.Millisecond), "err", err)
 	} else {

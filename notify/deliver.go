@@ -69,6 +69,7 @@ func (n *Notifier) deliver(ctx context.Context, d postgres.Delivery, channel str
 		return err
 	}
 	n.log.Info("delivered", "delivery", d.Key, "channel", channel, "ts", ts)
+	n.opt.Observe(d.Kind, "sent")
 	return nil
 }
 
@@ -76,6 +77,7 @@ func (n *Notifier) deliver(ctx context.Context, d postgres.Delivery, channel str
 func (n *Notifier) retry(ctx context.Context, d postgres.Delivery, cause error) error {
 	if d.Tries >= n.opt.MaxTries {
 		n.log.Error("delivery parked as failed", "delivery", d.Key, "tries", d.Tries, "err", cause)
+		n.opt.Observe(d.Kind, "failed")
 		if err := n.store.MarkFailed(ctx, d.ID, cause); err != nil {
 			return errors.Join(cause, err)
 		}
@@ -87,6 +89,7 @@ func (n *Notifier) retry(ctx context.Context, d postgres.Delivery, cause error) 
 		wait = delay.Delay()
 	}
 	n.log.Warn("delivery to try again", "delivery", d.Key, "tries", d.Tries, "in", wait, "err", cause)
+	n.opt.Observe(d.Kind, "retry")
 	if err := n.store.MarkRetry(ctx, d.ID, cause, n.opt.Now().Add(wait)); err != nil {
 		return errors.Join(cause, err)
 	}

@@ -73,6 +73,9 @@ type Options struct {
 	Now            func() time.Time
 	// Lease is how long a claim holds before someone else may take over.
 	Lease time.Duration
+	// Observe, when set, hears each delivery's outcome by kind: "sent",
+	// "retry", "failed", "skipped".
+	Observe func(kind, outcome string)
 }
 
 // Notifier sends alerts, digests and summaries.
@@ -99,6 +102,9 @@ func New(store Store, slack Slack, log *slog.Logger, opt Options) *Notifier {
 	}
 	if opt.Language == "" {
 		opt.Language = orders.French
+	}
+	if opt.Observe == nil {
+		opt.Observe = func(string, string) {}
 	}
 	return &Notifier{store: store, slack: slack, log: log, opt: opt}
 }
@@ -152,6 +158,7 @@ func (n *Notifier) sendAlerts(ctx context.Context, b postgres.AlertBatch) error 
 		}
 		err := fmt.Errorf("no one to alert: %s", who)
 		n.log.Error("alert parked", "delivery", d.Key, "err", err)
+		n.opt.Observe("alert", "failed")
 		return n.store.MarkFailed(ctx, d.ID, err)
 	}
 	channel, err := n.slack.OpenDM(ctx, b.Recipient.SlackUserID)
@@ -204,6 +211,7 @@ func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now 
 	}
 	if n.missed(slot, now) && d.State == "claimed" && d.Tries == 0 {
 		n.log.Info("missed digest skipped", "channel", rep.DigestChannel, "day", Day(slot))
+		n.opt.Observe("digest", "skipped")
 		return n.store.MarkSkipped(ctx, d.ID)
 	}
 	dg, err := n.Digest(ctx, rep, *d.PeriodFrom, *d.PeriodTo)
@@ -211,6 +219,7 @@ func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now 
 		return n.retry(ctx, d, err)
 	}
 	if len(dg.New) == 0 && n.opt.SkipEmpty {
+		n.opt.Observe("digest", "skipped")
 		return n.store.MarkSkipped(ctx, d.ID)
 	}
 	return n.deliver(ctx, d, rep.DigestChannel, dg.Slack(), nil, nil)
@@ -287,6 +296,7 @@ func (n *Notifier) SendSummary(ctx context.Context) error {
 		return err
 	}
 	if n.missed(slot, now) && d.State == "claimed" && d.Tries == 0 {
+		n.opt.Observe("summary", "skipped")
 		return n.store.MarkSkipped(ctx, d.ID)
 	}
 	sm, err := n.Summary(ctx, *d.PeriodFrom, *d.PeriodTo)

@@ -40,6 +40,9 @@ type Options struct {
 	Workers int
 	// Queue is how many acknowledged requests may wait for a worker.
 	Queue int
+	// OnDuplicate, when set, hears of each event not answered because it
+	// was answered before.
+	OnDuplicate func()
 }
 
 // App answers Slack's requests. Start it with Start, feed it with a
@@ -148,6 +151,9 @@ func (a *App) Event(cb *slackevents.EventsAPICallbackEvent, inner slackevents.Ev
 				a.log.Error("slack event not claimed", "event_id", eventID, "err", err)
 			} else if !fresh {
 				a.log.Info("slack event answered before", "event_id", eventID)
+				if a.opt.OnDuplicate != nil {
+					a.opt.OnDuplicate()
+				}
 				return
 			}
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/orderbot/orderbot/bot/understand"
 	"github.com/orderbot/orderbot/config"
 	"github.com/orderbot/orderbot/llm"
+	"github.com/orderbot/orderbot/metrics"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
@@ -35,7 +36,7 @@ func (c *conversation) Close() { c.log.Close() }
 // newConversation builds the answerer and the renderer over st, with the
 // model when one is configured; questions go to the audit log, whose
 // failures are reported on stderr.
-func newConversation(cfg config.Config, st *store, stderr io.Writer, log *slog.Logger) (*conversation, error) {
+func newConversation(cfg config.Config, st *store, stderr io.Writer, log *slog.Logger, m *metrics.Metrics) (*conversation, error) {
 	parser, err := understand.New(cfg.Bot.OrderNumberPattern)
 	if err != nil {
 		return nil, err
@@ -55,26 +56,46 @@ func newConversation(cfg config.Config, st *store, stderr io.Writer, log *slog.L
 		}
 	}
 	questions := newQuestionLog(st, stderr)
+	var answered bot.QuestionLog = questions
+	if m != nil {
+		answered = observedLog{questions, m}
+	}
 	opt := bot.Options{
 		Access:     bot.Access(cfg.Bot.Access),
 		Language:   orders.Language(cfg.Bot.Language),
 		StaleAfter: cfg.Bot.StaleAfter,
 		ListLimit:  cfg.Bot.ListLimit,
 	}
-	if m := newModel(cfg, log); m != nil {
-		opt.Model = m
+	if model := newModel(cfg, log, m); model != nil {
+		opt.Model = model
 	}
-	a := bot.New(st, parser, questions, opt)
+	a := bot.New(st, parser, answered, opt)
 	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps}), log: questions}, nil
 }
 
-// newModel returns the configured model's reader, or nil without one.
-func newModel(cfg config.Config, log *slog.Logger) *llm.Reader {
+// observedLog records questions in the audit log and in the metrics.
+type observedLog struct {
+	log *questionLog
+	m   *metrics.Metrics
+}
+
+func (o observedLog) Record(q orders.AskedQuestion) {
+	o.m.Question(q)
+	o.log.Record(q)
+}
+
+// newModel returns the configured model's reader, or nil without one; m,
+// when set, counts its calls.
+func newModel(cfg config.Config, log *slog.Logger, m *metrics.Metrics) *llm.Reader {
 	if cfg.LLM.BaseURL == "" {
 		return nil
 	}
-	return llm.New(llm.Config{BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey, Model: cfg.LLM.Model,
-		Timeout: cfg.LLM.Timeout, MaxTokens: cfg.LLM.MaxTokens}, nil, log)
+	c := llm.Config{BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey, Model: cfg.LLM.Model,
+		Timeout: cfg.LLM.Timeout, MaxTokens: cfg.LLM.MaxTokens}
+	if m != nil {
+		c.Observe = m.ModelCall
+	}
+	return llm.New(c, nil, log)
 }
 
 // consoleLogger is the logger of the console commands: warnings and
@@ -110,7 +131,7 @@ func asPerson(ctx context.Context, e env, load func() (config.Config, error), as
 		return err
 	}
 	defer st.Close()
-	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr))
+	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr), nil)
 	if err != nil {
 		return err
 	}

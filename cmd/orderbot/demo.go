@@ -71,7 +71,7 @@ func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
 	if me.Email == "" {
 		return fmt.Errorf("--as %q is not a person of the sample directory", as)
 	}
-	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr))
+	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr), nil)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func runEval(ctx context.Context, cfg config.Config, e env, withModel, verbose b
 		Read(context.Context, string) (understand.Question, error)
 	}
 	if withModel {
-		m := newModel(cfg, consoleLogger(cfg, e.stderr))
+		m := newModel(cfg, consoleLogger(cfg, e.stderr), nil)
 		if m == nil {
 			return fmt.Errorf("--llm: llm.base_url is not set (set ORDERBOT_LLM_BASE_URL, ORDERBOT_LLM_MODEL and ORDERBOT_LLM_API_KEY)")
 		}

@@ -19,7 +19,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orderbot/orderbot/config"
+	"github.com/orderbot/orderbot/health"
+	"github.com/orderbot/orderbot/metrics"
 	"github.com/orderbot/orderbot/notify"
+	"github.com/orderbot/orderbot/orderapi"
 	"github.com/orderbot/orderbot/slackapp"
 )
 
@@ -72,13 +75,22 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 		return err
 	}
 	defer st.Close()
-	conv, err := newConversation(cfg, st, e.stderr, log)
+	m := metrics.New()
+	m.Pool(st.Pool())
+	m.Gauge("orderbot_alerts_pending", "Transitions waiting to be alerted.", func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, _ := st.PendingAlerts(ctx)
+		return float64(n)
+	})
+	conv, err := newConversation(cfg, st, e.stderr, log, m)
 	if err != nil {
 		return err
 	}
 	defer conv.Close()
 
-	opts := []slack.Option{slack.OptionAPIURL(cfg.Slack.APIURL)}
+	httpClient := &http.Client{Transport: m.Transport(nil), Timeout: 30 * time.Second}
+	opts := []slack.Option{slack.OptionAPIURL(cfg.Slack.APIURL), slack.OptionHTTPClient(httpClient)}
 	if cfg.Slack.Mode == "socket" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.Slack.AppToken))
 	}
@@ -92,33 +104,57 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	}
 	log.Info("slack connected", "team", auth.Team, "bot_user", auth.UserID, "mode", cfg.Slack.Mode)
 
-	poster := slackapp.NewPoster(api, nil, func(err error) {
+	poster := slackapp.NewPoster(api, httpClient, func(err error) {
 		log.Error("stopping: Slack refused the token", "err", err)
 		cancel(err)
 	})
 	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID,
-		slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral})
+		slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate})
 	// Workers finish the questions in hand when serving stops: they get a
 	// context of their own, cut only if finishing takes too long.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	app.Start(work)
-	go forgetEvents(ctx, st, log)
+
 	nopt, err := notifyOptions(cfg, time.Now)
 	if err != nil {
 		return err
 	}
+	nopt.Observe = m.Delivery
 	notifier := notify.New(st, slackapp.NewNotifications(api, poster), log, nopt)
-	var background sync.WaitGroup
-	background.Go(func() { notifier.Run(ctx, notifyEvery) })
+	push, err := orderapi.New(st, log, orderapi.Options{TokenHashes: cfg.APITokenHashes(orderapi.HashToken),
+		MaxBody: cfg.API.MaxBody, Observe: m.Import})
+	if err != nil {
+		return err
+	}
 
 	var connected atomic.Bool
-	switch cfg.Slack.Mode {
-	case "socket":
-		client := socketmode.New(api)
-		err = app.RunSocket(ctx, client, connected.Store)
-	default:
-		err = serveHTTP(ctx, cfg.Slack.HTTPAddr, app, slackapp.NewVerifier(cfg.Slack.SigningSecret, nil), log)
+	checks := health.Checks{Ping: st.Ping, SchemaCurrent: st.SchemaCurrent}
+	var verifier *slackapp.Verifier
+	if cfg.Slack.Mode == "socket" {
+		checks.SlackConnected = connected.Load
+	} else {
+		verifier = slackapp.NewVerifier(cfg.Slack.SigningSecret, nil)
+	}
+	srv, err := listen(cfg.Slack.HTTPAddr, routes(app, verifier, push, m, checks), log)
+	if err != nil {
+		return err
+	}
+
+	var background sync.WaitGroup
+	background.Go(func() { forgetEvents(ctx, st, log) })
+	background.Go(func() { notifier.Run(ctx, notifyEvery) })
+	if cfg.Slack.Mode == "socket" {
+		err = app.RunSocket(ctx, socketmode.New(api), connected.Store)
+	} else {
+		<-ctx.Done()
+	}
+	// Stop taking work, finish what is in hand, then stop.
+	log.Info("stopping")
+	shut, cancelShut := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancelShut()
+	if herr := srv.Shutdown(shut); herr != nil {
+		log.Warn("http server shutdown", "err", herr)
 	}
 	finish(app, stopWork, log)
 	cause := context.Cause(ctx)
@@ -128,6 +164,22 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 		return cause
 	}
 	return err
+}
+
+// listen serves handler on addr in the background.
+func listen(addr string, handler http.Handler, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("slack.http_addr: %w", err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("listening", "addr", ln.Addr().String())
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "err", err)
+		}
+	}()
+	return srv, nil
 }
 
 // notifyEvery is how often serve looks for alerts to send and digests due.
@@ -147,29 +199,6 @@ func finish(app *slackapp.App, stopWork context.CancelFunc, log *slog.Logger) {
 		stopWork()
 		<-done
 	}
-}
-
-// serveHTTP serves Slack's HTTP mode on addr until ctx ends.
-func serveHTTP(ctx context.Context, addr string, app *slackapp.App, v *slackapp.Verifier, log *slog.Logger) error {
-	mux := http.NewServeMux()
-	app.Routes(mux, v)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("slack.http_addr: %w", err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	log.Info("listening for Slack", "addr", ln.Addr().String())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("slack http: %w", err)
-	case <-ctx.Done():
-	}
-	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	return srv.Shutdown(shut)
 }
 
 // forgetEvents drops the claims of events older than a day, hourly.

@@ -24,6 +24,7 @@ import (
 // database holding the sample portfolio.
 type served struct {
 	slack  *slackfake.Server
+	addr   string // where serve's HTTP server listens
 	dbURL  string
 	stderr *syncBuffer
 	done   chan error
@@ -72,7 +73,9 @@ func startServe(t testing.TB, vars map[string]string) *served {
 		t.Fatal(err)
 	}
 	st.Close()
+	s.addr = freeAddr(t)
 	env := map[string]string{
+		"ORDERBOT_SLACK_HTTP_ADDR": s.addr,
 		"ORDERBOT_DATABASE_URL":    s.dbURL,
 		"ORDERBOT_SLACK_BOT_TOKEN": "xoxb-test-token",
 		"ORDERBOT_SLACK_APP_TOKEN": "xapp-test-token",
@@ -96,6 +99,16 @@ func startServe(t testing.TB, vars map[string]string) *served {
 		}
 	})
 	return s
+}
+
+// freeAddr returns a loopback address no one listens on.
+func freeAddr(t testing.TB) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // event is an Events API event from a person.
@@ -309,16 +322,9 @@ func TestServeStopsOnARefusedToken(t *testing.T) {
 
 func TestServeHTTPMode(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	const secret = "test-signing-secret"
-	s := startServe(t, map[string]string{"ORDERBOT_SLACK_MODE": "http", "ORDERBOT_SLACK_SIGNING_SECRET": secret,
-		"ORDERBOT_SLACK_HTTP_ADDR": addr})
-	base := "http://" + addr
+	s := startServe(t, map[string]string{"ORDERBOT_SLACK_MODE": "http", "ORDERBOT_SLACK_SIGNING_SECRET": secret})
+	base := "http://" + s.addr
 	waitFor(t, "the HTTP server", func() bool {
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {

@@ -157,3 +157,13 @@ func (s *Store) AlertsStatus(ctx context.Context) (AlertStatus, error) {
 	st.FailedDeliveries, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Delivery, error) { return scanDelivery(r) })
 	return st, err
 }
+
+// PendingAlerts counts the transitions waiting to be alerted.
+func (s *Store) PendingAlerts(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM alert_events WHERE state = 'pending'`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("pending alerts: %w", err)
+	}
+	return n, nil
+}

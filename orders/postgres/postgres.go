@@ -91,6 +91,27 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// SchemaCurrent reports whether every migration this orderbot knows is
+// applied: a replica of an older version, or a database not migrated yet,
+// is not ready.
+func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
+	// The version table is read directly: goose's provider would take its
+	// session lock, which a migration in progress holds.
+	var applied int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&applied)
+	if err != nil {
+		return false, fmt.Errorf("schema version: %w", err)
+	}
+	entries, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return false, err
+	}
+	return applied >= int64(len(entries)), nil
+}
+
 func (s *Store) migrator() (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {

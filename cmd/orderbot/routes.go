@@ -1,0 +1,24 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/orderbot/orderbot/health"
+	"github.com/orderbot/orderbot/metrics"
+	"github.com/orderbot/orderbot/orderapi"
+	"github.com/orderbot/orderbot/slackapp"
+)
+
+// routes is every endpoint of orderbot serve, in one place: Slack's (in
+// HTTP mode, when verifier is set), the push API, health and metrics.
+func routes(app *slackapp.App, verifier *slackapp.Verifier, push *orderapi.API, m *metrics.Metrics, checks health.Checks) http.Handler {
+	mux := http.NewServeMux()
+	if verifier != nil {
+		app.Routes(mux, verifier)
+	}
+	push.Routes(mux)
+	mux.Handle("GET /healthz", health.Live())
+	mux.Handle("GET /readyz", health.Ready(checks))
+	mux.Handle("GET /metrics", m.Handler())
+	return mux
+}

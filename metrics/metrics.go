@@ -1,0 +1,152 @@
+// Package metrics holds orderbot's Prometheus metrics: questions by intent
+// and outcome with their latency, model calls, Slack API calls by method and
+// status (429s included), deliveries by kind and outcome, imports, Slack
+// events answered before, and the PostgreSQL pool. Everything lives in one
+// Metrics value registered on a registry of its own (no global state), and
+// is served at /metrics.
+package metrics
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// Metrics are orderbot's metrics.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	questions    *prometheus.CounterVec
+	latency      prometheus.Histogram
+	slackCalls   *prometheus.CounterVec
+	deliveries   *prometheus.CounterVec
+	importRuns   *prometheus.CounterVec
+	importRows   prometheus.Counter
+	duplicates   prometheus.Counter
+	modelCalls   *prometheus.CounterVec
+	modelSeconds prometheus.Counter
+}
+
+// New returns the metrics on a registry of their own, with Go's and the
+// process's.
+func New() *Metrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := &Metrics{
+		reg: reg,
+		questions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_questions_total",
+			Help: "Questions answered, by intent and outcome."}, []string{"intent", "outcome"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "orderbot_answer_seconds",
+			Help:    "Time to answer a question (understanding, store, rendering).",
+			Buckets: []float64{.001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
+		slackCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_slack_api_calls_total",
+			Help: "Slack Web API calls, by method and HTTP status (0: no answer)."}, []string{"method", "status"}),
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_deliveries_total",
+			Help: "Alerts, digests and summaries, by kind and outcome (sent, retry, failed, skipped)."}, []string{"kind", "outcome"}),
+		importRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_import_runs_total",
+			Help: "Imports through the push API, by outcome (applied, rejected, failed)."}, []string{"outcome"}),
+		importRows: prometheus.NewCounter(prometheus.CounterOpts{Name: "orderbot_import_rows_total",
+			Help: "Orders received by the push API and applied."}),
+		duplicates: prometheus.NewCounter(prometheus.CounterOpts{Name: "orderbot_slack_events_duplicate_total",
+			Help: "Slack events not answered because they were answered before (retries, other replicas)."}),
+		modelCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_model_calls_total",
+			Help: "Calls to the language model, by outcome (ok, unusable, failed, refused by the breaker)."}, []string{"outcome"}),
+		modelSeconds: prometheus.NewCounter(prometheus.CounterOpts{Name: "orderbot_model_seconds_total",
+			Help: "Time spent waiting on the language model."}),
+	}
+	reg.MustRegister(m.questions, m.latency, m.slackCalls, m.deliveries, m.importRuns, m.importRows, m.duplicates,
+		m.modelCalls, m.modelSeconds)
+	return m
+}
+
+// Handler serves the metrics in Prometheus's text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Question counts an answered question.
+func (m *Metrics) Question(q orders.AskedQuestion) {
+	intent := q.Intent
+	if intent == "" {
+		intent = "none"
+	}
+	m.questions.WithLabelValues(intent, q.Outcome).Inc()
+	m.latency.Observe(q.Latency.Seconds())
+}
+
+// Delivery counts the outcome of a delivery.
+func (m *Metrics) Delivery(kind, outcome string) { m.deliveries.WithLabelValues(kind, outcome).Inc() }
+
+// Import counts a push API import and the rows it applied.
+func (m *Metrics) Import(outcome string, rows int) {
+	m.importRuns.WithLabelValues(outcome).Inc()
+	if outcome == "applied" {
+		m.importRows.Add(float64(rows))
+	}
+}
+
+// Duplicate counts a Slack event answered before.
+func (m *Metrics) Duplicate() { m.duplicates.Inc() }
+
+// ModelCall counts a call to the model and its duration.
+func (m *Metrics) ModelCall(outcome string, took time.Duration) {
+	m.modelCalls.WithLabelValues(outcome).Inc()
+	m.modelSeconds.Add(took.Seconds())
+}
+
+// Gauge adds a gauge read when metrics are scraped.
+func (m *Metrics) Gauge(name, help string, read func() float64) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, read))
+}
+
+// Pool adds the PostgreSQL pool's figures.
+func (m *Metrics) Pool(pool *pgxpool.Pool) {
+	stat := func(f func(*pgxpool.Stat) float64) func() float64 { return func() float64 { return f(pool.Stat()) } }
+	m.Gauge("orderbot_db_connections_total", "Open PostgreSQL connections.", stat(func(s *pgxpool.Stat) float64 { return float64(s.TotalConns()) }))
+	m.Gauge("orderbot_db_connections_acquired", "PostgreSQL connections in use.", stat(func(s *pgxpool.Stat) float64 { return float64(s.AcquiredConns()) }))
+	m.Gauge("orderbot_db_connections_idle", "Idle PostgreSQL connections.", stat(func(s *pgxpool.Stat) float64 { return float64(s.IdleConns()) }))
+	m.Gauge("orderbot_db_connections_max", "The pool's connection limit.", stat(func(s *pgxpool.Stat) float64 { return float64(s.MaxConns()) }))
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "orderbot_db_acquire_waits_total",
+		Help: "Times a query waited for a free connection."}, stat(func(s *pgxpool.Stat) float64 { return float64(s.EmptyAcquireCount()) })))
+}
+
+// Transport counts the Slack Web API calls made through next.
+func (m *Metrics) Transport(next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return roundTripper(func(r *http.Request) (*http.Response, error) {
+		resp, err := next.RoundTrip(r)
+		status := "0"
+		if resp != nil {
+			status = strconv.Itoa(resp.StatusCode)
+		}
+		m.slackCalls.WithLabelValues(slackMethod(r.URL.Path), status).Inc()
+		return resp, err
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// slackMethod names a Web API call by its method ("chat.postMessage"); a
+// response URL or an upload URL, which carry secrets in their paths, by
+// what they are.
+func slackMethod(path string) string {
+	switch {
+	case strings.Contains(path, "/api/"):
+		return path[strings.LastIndex(path, "/")+1:]
+	case strings.Contains(path, "/commands/"), strings.Contains(path, "/actions/"), strings.Contains(path, "/response/"):
+		return "response_url"
+	}
+	return "other"
+}
