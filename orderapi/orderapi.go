@@ -20,6 +20,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -241,34 +242,90 @@ func decode(body []byte) ([]item, error) {
 func parseItems(raw []json.RawMessage) ([]item, error) {
 	out := make([]item, len(raw))
 	for i, r := range raw {
-		dec := json.NewDecoder(bytes.NewReader(r))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&out[i]); err != nil {
-			out[i] = item{decodeErr: err.Error()}
-		}
+		out[i] = parseItem(r)
 	}
 	return out, nil
 }
 
+// fieldNames are the fields of a pushed order.
+var fieldNames = []string{"number", "customer_code", "customer_name", "customer_ref", "rep", "assistant", "status",
+	"block_reason", "blocks", "amount", "currency", "ordered_on", "requested_on", "promised_on", "expected_release"}
+
+// parseItem reads one pushed order field by field, so that each wrong
+// field is reported by name.
+func parseItem(r json.RawMessage) item {
+	var it item
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(r, &fields); err != nil {
+		it.problems = append(it.problems, fieldProblem{"", "not a JSON object"})
+		return it
+	}
+	str := func(name string, dst *string) {
+		raw, ok := fields[name]
+		if !ok || string(raw) == "null" {
+			return
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			it.problems = append(it.problems, fieldProblem{name, "want a string"})
+		}
+	}
+	for name := range fields {
+		known := false
+		for _, f := range fieldNames {
+			known = known || f == name
+		}
+		if !known {
+			it.problems = append(it.problems, fieldProblem{name, fmt.Sprintf("not a field of an order (want %s)", strings.Join(fieldNames, ", "))})
+		}
+	}
+	str("number", &it.Number)
+	str("customer_code", &it.CustomerCode)
+	str("customer_name", &it.CustomerName)
+	str("customer_ref", &it.CustomerRef)
+	str("rep", &it.Rep)
+	str("assistant", &it.Assistant)
+	str("status", &it.Status)
+	str("block_reason", &it.BlockReason)
+	str("currency", &it.Currency)
+	str("ordered_on", &it.OrderedOn)
+	str("requested_on", &it.RequestedOn)
+	str("promised_on", &it.PromisedOn)
+	str("expected_release", &it.ExpectedRelease)
+	if raw, ok := fields["amount"]; ok && string(raw) != "null" {
+		var n json.Number
+		var s string
+		switch {
+		case json.Unmarshal(raw, &n) == nil:
+			it.Amount = string(n)
+		case json.Unmarshal(raw, &s) == nil:
+			it.Amount = s
+		default:
+			it.problems = append(it.problems, fieldProblem{"amount", "want a number"})
+		}
+	}
+	if raw, ok := fields["blocks"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &it.Blocks); err != nil {
+			it.problems = append(it.problems, fieldProblem{"blocks", "want a list of {kind, reason, expected_release}"})
+		}
+	}
+	sort.Slice(it.problems, func(i, j int) bool { return it.problems[i].field < it.problems[j].field })
+	return it
+}
+
+type fieldProblem struct{ field, reason string }
+
 // item is one order as an ERP pushes it.
 type item struct {
-	Number          string      `json:"number"`
-	CustomerCode    string      `json:"customer_code"`
-	CustomerName    string      `json:"customer_name"`
-	CustomerRef     string      `json:"customer_ref"`
-	Rep             string      `json:"rep"`       // e-mail
-	Assistant       string      `json:"assistant"` // e-mail
-	Status          string      `json:"status"`
-	BlockReason     string      `json:"block_reason"`
-	Blocks          []itemBlock `json:"blocks"`
-	Amount          json.Number `json:"amount"`
-	Currency        string      `json:"currency"`
-	OrderedOn       string      `json:"ordered_on"`
-	RequestedOn     string      `json:"requested_on"`
-	PromisedOn      string      `json:"promised_on"`
-	ExpectedRelease string      `json:"expected_release"`
+	Number, CustomerCode, CustomerName, CustomerRef string
+	Rep, Assistant                                  string // e-mail addresses
+	Status, BlockReason                             string
+	Blocks                                          []itemBlock
+	Amount                                          string
+	Currency                                        string
+	OrderedOn, RequestedOn, PromisedOn              string
+	ExpectedRelease                                 string
 
-	decodeErr string
+	problems []fieldProblem
 }
 
 type itemBlock struct {
@@ -284,9 +341,8 @@ func (it item) entry(i int) (orders.Entry, []Problem) {
 	bad := func(field, format string, args ...any) {
 		ps = append(ps, Problem{Index: i, Number: it.Number, Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
-	if it.decodeErr != "" {
-		bad("", "not an order: %s", it.decodeErr)
-		return orders.Entry{}, ps
+	for _, p := range it.problems {
+		bad(p.field, "%s", p.reason)
 	}
 	e := orders.Entry{Line: i + 1, Number: strings.TrimSpace(it.Number), CustomerCode: strings.TrimSpace(it.CustomerCode),
 		CustomerName: strings.TrimSpace(it.CustomerName), CustomerRef: strings.TrimSpace(it.CustomerRef),
@@ -306,7 +362,7 @@ func (it item) entry(i int) (orders.Entry, []Problem) {
 	if e.Currency == "" {
 		e.Currency = "EUR"
 	}
-	if cents, err := parseAmount(string(it.Amount)); err != nil {
+	if cents, err := parseAmount(it.Amount); err != nil {
 		bad("amount", "%s", err)
 	} else {
 		e.AmountCents = cents

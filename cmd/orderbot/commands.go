@@ -24,7 +24,7 @@ func rootCommand(e env) *cobra.Command {
 	dev.AddCommand(genCommand(e, load), postgresCommand(e))
 	root.AddCommand(configCommand(e, load), migrateCommand(e, load), demoCommand(e, load), importCommand(e, load),
 		askCommand(e, load), chatCommand(e, load), serveCommand(e, load), evalCommand(e, load),
-		digestCommand(e, load), summaryCommand(e, load), alertsCommand(e, load), dev)
+		digestCommand(e, load), summaryCommand(e, load), alertsCommand(e, load), apiCommand(e), dev)
 	return root
 }
 

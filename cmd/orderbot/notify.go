@@ -11,6 +11,7 @@ import (
 
 	"github.com/orderbot/orderbot/config"
 	"github.com/orderbot/orderbot/notify"
+	"github.com/orderbot/orderbot/orderapi"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/slackapp"
 )
@@ -229,4 +230,18 @@ func alertsStatus(ctx context.Context, st *store, e env) error {
 		fmt.Fprintf(e.stdout, "failed: %s to %s after %d tries: %s\n", d.Key, d.Channel, d.Tries, d.LastError)
 	}
 	return nil
+}
+
+func apiCommand(e env) *cobra.Command {
+	cmd := &cobra.Command{Use: "api", Short: "Tools for the push API"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "hash-token TOKEN",
+		Short: "Print what api.token_hashes holds of a token (its SHA-256)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := fmt.Fprintln(e.stdout, orderapi.HashToken(args[0]))
+			return err
+		},
+	})
+	return cmd
 }
