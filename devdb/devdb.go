@@ -53,6 +53,8 @@ type Cluster struct {
 	dir       string // the cluster folder: data/, server.log and usually the socket
 	socketDir string // dir, or a short folder of its own when dir is too long
 	run       *runner
+	opts      string // the server's options, for Resume
+	logFile   string
 
 	mu      sync.Mutex
 	stopped bool
@@ -255,13 +257,42 @@ func (c *Cluster) start(ctx context.Context, owner *user.User) error {
 		"-c max_connections=200",
 		"-c shared_buffers=128MB",
 	}, " ")
-	if err := c.run.run(ctx, "pg_ctl", "-D", data, "-l", logFile, "-w", "-t", "60", "-o", opts, "start"); err != nil {
-		return withTail(err, logFile, fileTail(logFile, tailLines))
+	c.opts, c.logFile = opts, logFile
+	return c.serverStart(ctx)
+}
+
+// serverStart starts the server of an initialised cluster and waits for it.
+func (c *Cluster) serverStart(ctx context.Context) error {
+	data := filepath.Join(c.dir, "data")
+	if err := c.run.run(ctx, "pg_ctl", "-D", data, "-l", c.logFile, "-w", "-t", "60", "-o", c.opts, "start"); err != nil {
+		return withTail(err, c.logFile, fileTail(c.logFile, tailLines))
 	}
 	if err := c.waitReady(ctx); err != nil {
-		return withTail(err, logFile, fileTail(logFile, tailLines))
+		return withTail(err, c.logFile, fileTail(c.logFile, tailLines))
 	}
 	return nil
+}
+
+// Pause shuts the server down, keeping its data, as an operator restarting
+// PostgreSQL does; Resume starts it again. For tests of how orderbot lives
+// through a database outage.
+func (c *Cluster) Pause(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped {
+		return errors.New("devdb: the cluster is stopped")
+	}
+	return c.run.run(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "fast", "-w", "-t", "60", "stop")
+}
+
+// Resume starts a paused server again.
+func (c *Cluster) Resume(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped {
+		return errors.New("devdb: the cluster is stopped")
+	}
+	return c.serverStart(ctx)
 }
 
 // checkVersion refuses clusters older than minMajor, which initdb records in

@@ -59,12 +59,12 @@ var slackUsers = map[string]string{
 	"U0NOBODY1": "nobody@elsewhere.example",
 }
 
-// startServe runs serve with vars added to the test's environment.
+// startServe runs serve with vars added to the test's environment, against
+// a fresh fake Slack and a fresh database holding the sample portfolio.
 func startServe(t testing.TB, vars map[string]string) *served {
 	t.Helper()
-	s := &served{slack: slackfake.New(t, slackfake.WithUsers(slackUsers)), dbURL: sampleDatabase(t),
-		stderr: &syncBuffer{}, done: make(chan error, 1)}
-	st, err := postgres.Open(context.Background(), s.dbURL, 1)
+	db := sampleDatabase(t)
+	st, err := postgres.Open(context.Background(), db, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +73,13 @@ func startServe(t testing.TB, vars map[string]string) *served {
 		t.Fatal(err)
 	}
 	st.Close()
+	return launch(t, slackfake.New(t, slackfake.WithUsers(slackUsers)), db, vars)
+}
+
+// launch runs one serve process against fake and the database db.
+func launch(t testing.TB, fake *slackfake.Server, db string, vars map[string]string) *served {
+	t.Helper()
+	s := &served{slack: fake, dbURL: db, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	s.addr = freeAddr(t)
 	env := map[string]string{
 		"ORDERBOT_SLACK_HTTP_ADDR": s.addr,
