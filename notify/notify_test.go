@@ -439,3 +439,31 @@ func TestSummaryWithItsChart(t *testing.T) {
 }
 
 func isPNG(b []byte) bool { return len(b) > 8 && string(b[1:4]) == "PNG" }
+
+// TestSlackDownForMinutes: with Slack answering 503 for a while, the
+// alert and the digest wait, then go out once when it is back.
+func TestSlackDownForMinutes(t *testing.T) {
+	w := setup(t)
+	n := w.notifier(notify.Options{MaxTries: 10})
+	w.clock.set(time.Date(2026, 11, 30, 8, 0, 0, 0, paris))
+	w.order("4500000071", w.rep, true, orders.StatusCreditLimit, 100000, 0)
+	w.clock.set(time.Date(2026, 11, 30, 8, 31, 0, 0, paris))
+	down := make([]slackfake.Fault, 6)
+	for i := range down {
+		down[i] = slackfake.Fault{Status: 503}
+	}
+	w.slack.FailNext("chat.postMessage", down...)
+	w.slack.FailNext("conversations.open", down...)
+	for range 12 { // twelve runs, five minutes apart: an hour
+		if err := n.RunDue(w.ctx); err != nil {
+			t.Log(err)
+		}
+		w.clock.advance(5 * time.Minute)
+	}
+	if got := len(w.postsTo(w.dm("U0ADV0001"))); got != 1 {
+		t.Errorf("the alert went out %d times", got)
+	}
+	if got := len(w.postsTo(digestChannel)); got != 1 {
+		t.Errorf("the digest went out %d times", got)
+	}
+}

@@ -224,3 +224,20 @@ func (s *Server) Database(ctx context.Context, name string) (string, error) {
 	}
 	return s.URL(name), nil
 }
+
+// NewEmptyDatabase creates a fresh database without any schema for tb and
+// returns its URL, for tests of migrations; it is dropped when tb ends.
+func (s *Server) NewEmptyDatabase(tb testing.TB) string {
+	tb.Helper()
+	ctx := context.Background()
+	name := "orderbot_empty_" + randomSuffix()
+	if err := s.exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()); err != nil {
+		tb.Fatalf("testdb: create database: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := s.exec(context.Background(), `DROP DATABASE IF EXISTS `+pgx.Identifier{name}.Sanitize()+` WITH (FORCE)`); err != nil {
+			tb.Errorf("testdb: drop database: %v", err)
+		}
+	})
+	return s.URL(name)
+}
