@@ -1,0 +1,110 @@
+// Command benchtable turns the output of orderbot's benchmarks (go test
+// -bench, on standard input) into the one table of the README's
+// performance section: each figure, its target, and PostgreSQL's raw figure
+// for the same work where there is one. make bench runs it.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// result is one benchmark's reported metrics, by unit.
+type result map[string]float64
+
+// benchLine is a line of go test -bench output: the name, the count, then
+// value-unit pairs.
+var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
+
+func parse(r io.Reader) (map[string]result, []string, error) {
+	out := map[string]result{}
+	var seen []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		m := benchLine.FindStringSubmatch(strings.TrimSpace(sc.Text()))
+		if m == nil {
+			continue
+		}
+		f := strings.Fields(m[2])
+		res := result{}
+		for i := 0; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err == nil {
+				res[f[i+1]] = v
+			}
+		}
+		if _, ok := out[m[1]]; !ok {
+			seen = append(seen, m[1])
+		}
+		out[m[1]] = res
+	}
+	return out, seen, sc.Err()
+}
+
+// row is one line of the table: what was measured, how, and against what.
+type row struct {
+	work, bench, target, raw string
+	figure                   func(result) string
+	rawFigure                func(result) string
+}
+
+func ms(r result) string { return fmt.Sprintf("%.3g / %.3g ms", r["p50-ms"], r["p99-ms"]) }
+
+func rows() []row {
+	return []row{
+		{"order by number, with customer, people, blocks and lines (2,000,000 orders)", "BenchmarkOrderByNumber/orderbot",
+			"p99 ≤ 1 ms", "BenchmarkOrderByNumber/pgbench", ms, ms},
+		{"customer by name as people type it (100,000 customers)", "BenchmarkCustomersByName/orderbot",
+			"p99 ≤ 15 ms", "BenchmarkCustomersByName/pgbench", func(r result) string {
+				return fmt.Sprintf("%s; meant customer found %.1f%%, first %.1f%%", ms(r), r["found-%"], r["first-%"])
+			}, ms},
+		{"customer by name, customers without open orders", "BenchmarkCustomersByName/orderbot-no-open-orders", "", "", ms, nil},
+		{"open orders of a rep, first 15 with totals", "BenchmarkOpenOrdersOfRep", "", "", ms, nil},
+		{"question by order number, understood, answered and rendered for Slack", "BenchmarkQuestionOrderNumber",
+			"p99 ≤ 3 ms", "BenchmarkOrderByNumber/pgbench", ms, ms},
+		{"question by customer name, understood, answered and rendered for Slack", "BenchmarkQuestionCustomerName",
+			"p99 ≤ 20 ms", "BenchmarkCustomersByName/pgbench", ms, ms},
+		{"snapshot re-import, 1,000,000 rows, 5% changed", "BenchmarkImportSnapshot", "≤ 4 × COPY, < 200 MB",
+			"BenchmarkImportSnapshot", func(r result) string {
+				return fmt.Sprintf("%.0f rows/s, %.2f × COPY, peak %.0f MB", r["rows/s"], r["x-copy"], r["peak-MB"])
+			}, func(r result) string { return fmt.Sprintf("COPY into an unlogged table: %.0f rows/s", r["copy-rows/s"]) }},
+		{"questions through Socket Mode from a fake Slack, 500/s offered", "BenchmarkSocketQuestions", "≥ 300/s, p99 < 100 ms", "",
+			func(r result) string {
+				return fmt.Sprintf("%.0f questions/s, question to reply %s, ack p99 %.3g ms", r["questions/s"], ms(r), r["ack-p99-ms"])
+			}, nil},
+	}
+}
+
+func main() {
+	results, seen, err := parse(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(1)
+	}
+	fmt.Println("| work | target | orderbot (p50 / p99) | PostgreSQL alone (pgbench, same SQL) |")
+	fmt.Println("|---|---|---|---|")
+	used := map[string]bool{}
+	for _, r := range rows() {
+		res, ok := results[r.bench]
+		if !ok {
+			continue
+		}
+		used[r.bench], used[r.raw] = true, true
+		raw := ""
+		if rr, ok := results[r.raw]; ok && r.rawFigure != nil {
+			raw = r.rawFigure(rr)
+		}
+		fmt.Printf("| %s | %s | %s | %s |\n", r.work, r.target, r.figure(res), raw)
+	}
+	for _, name := range seen {
+		if !used[name] {
+			fmt.Printf("| %s | | %v | |\n", name, results[name])
+		}
+	}
+}
