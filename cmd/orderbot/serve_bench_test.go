@@ -31,18 +31,23 @@ func BenchmarkSocketQuestions(b *testing.B) {
 		sent[ch] = time.Now()
 		s.slack.SendEvent(fmt.Sprintf("EvB%07d", i), dm("U0REP0001", ch, fmt.Sprintf("1700002000.%06d", i), "où en est la 4500012345 ?"))
 	}
-	posts := s.slack.WaitPosts(b, b.N, 120*time.Second)
-	b.StopTimer()
+	// The answers, not the digests serve also posts as it starts.
 	var lat []time.Duration
 	var last time.Time
-	for _, p := range posts {
-		if at, ok := sent[p.Channel]; ok {
-			lat = append(lat, p.At.Sub(at))
-			if p.At.After(last) {
-				last = p.At
+	deadline := time.Now().Add(120 * time.Second)
+	for len(lat) < b.N && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		lat, last = lat[:0], time.Time{}
+		for _, p := range s.slack.Posts() {
+			if at, ok := sent[p.Channel]; ok {
+				lat = append(lat, p.At.Sub(at))
+				if p.At.After(last) {
+					last = p.At
+				}
 			}
 		}
 	}
+	b.StopTimer()
 	if len(lat) != b.N {
 		b.Fatalf("%d answers for %d questions", len(lat), b.N)
 	}
