@@ -82,7 +82,19 @@ type Answerer struct {
 	mu        sync.Mutex
 	fresh     Freshness
 	freshRead time.Time
+	people    map[Asker]knownPerson
 }
+
+// knownPerson is an asker as the directory said, a moment ago.
+type knownPerson struct {
+	person orders.Person
+	known  bool
+	at     time.Time
+}
+
+// personTTL is how long the directory's answer about an asker is reused:
+// a person added or removed by a directory import is seen within it.
+const personTTL = 30 * time.Second
 
 // freshnessTTL is how long the time of the last import is reused before it
 // is read again: imports are hours apart, questions a second apart.
@@ -103,7 +115,7 @@ func New(store Store, parser *understand.Parser, log QuestionLog, opt Options) *
 		// Anything but an explicit "all" fails closed.
 		opt.Access = AccessOwn
 	}
-	return &Answerer{store: store, parser: parser, log: log, opt: opt}
+	return &Answerer{store: store, parser: parser, log: log, opt: opt, people: map[Asker]knownPerson{}}
 }
 
 // Parse reads a message the way Ask does.
@@ -198,8 +210,32 @@ func (a *Answerer) answer(ctx context.Context, who Asker, read func(orders.Perso
 }
 
 // identify finds the asker in the directory; known is false for someone
-// who is not in it (or only as a placeholder an order created).
+// who is not in it (or only as a placeholder an order created). The answer
+// is reused for personTTL.
 func (a *Answerer) identify(ctx context.Context, who Asker) (orders.Person, bool, error) {
+	key := Asker{SlackUserID: who.SlackUserID, Email: who.Email}
+	now := a.opt.Now()
+	a.mu.Lock()
+	c, ok := a.people[key]
+	a.mu.Unlock()
+	if ok && now.Sub(c.at) < personTTL && !now.Before(c.at) {
+		return c.person, c.known, nil
+	}
+	p, known, err := a.lookup(ctx, who)
+	if err != nil {
+		return p, known, err
+	}
+	a.mu.Lock()
+	if len(a.people) > 10000 {
+		a.people = map[Asker]knownPerson{}
+	}
+	a.people[key] = knownPerson{person: p, known: known, at: now}
+	a.mu.Unlock()
+	return p, known, nil
+}
+
+// lookup asks the directory who who is.
+func (a *Answerer) lookup(ctx context.Context, who Asker) (orders.Person, bool, error) {
 	var p orders.Person
 	var err error = orders.Errorf(orders.ENotFound, "nobody")
 	if who.SlackUserID != "" {

@@ -73,7 +73,9 @@ func rows() []row {
 		{"snapshot re-import, 1,000,000 rows, 5% changed", "BenchmarkImportSnapshot", "≤ 4 × COPY, < 200 MB",
 			"BenchmarkImportSnapshot", func(r result) string {
 				return fmt.Sprintf("%.0f rows/s, %.2f × COPY, peak %.0f MB", r["rows/s"], r["x-copy"], r["peak-MB"])
-			}, func(r result) string { return fmt.Sprintf("COPY into an unlogged table: %.0f rows/s", r["copy-rows/s"]) }},
+			}, func(r result) string {
+				return fmt.Sprintf("COPY into an unlogged table: %.0f rows/s", r["copy-rows/s"])
+			}},
 		{"questions through Socket Mode from a fake Slack, 500/s offered", "BenchmarkSocketQuestions", "≥ 300/s, p99 < 100 ms", "",
 			func(r result) string {
 				return fmt.Sprintf("%.0f questions/s, question to reply %s, ack p99 %.3g ms", r["questions/s"], ms(r), r["ack-p99-ms"])
