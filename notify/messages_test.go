@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/orderbot/orderbot/internal/golden"
 	"github.com/orderbot/orderbot/notify"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
@@ -106,31 +105,15 @@ func TestGoldenMessages(t *testing.T) {
 			if strings.ContainsAny(js.String(), "<>") {
 				t.Errorf("%s: unescaped markup reaches Slack:\n%s", name, js.Bytes())
 			}
-			golden(t, name+".json", js.Bytes())
-			golden(t, name+".txt", []byte(m.Console))
+			checkGolden(t, name+".json", js.Bytes())
+			checkGolden(t, name+".txt", []byte(m.Console))
 		}
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./notify -update writes it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Check(t, "testdata", name, got, *update)
 }
 
 func TestChart(t *testing.T) {

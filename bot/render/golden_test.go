@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/orderbot/orderbot/bot"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/bot/understand"
+	"github.com/orderbot/orderbot/internal/golden"
 	"github.com/orderbot/orderbot/orders"
 )
 
@@ -153,8 +153,8 @@ func TestGolden(t *testing.T) {
 			if err := enc.Encode(msg); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, name+".json", js.Bytes())
-			golden(t, name+".txt", []byte(r.Console(a)))
+			checkGolden(t, name+".json", js.Bytes())
+			checkGolden(t, name+".txt", []byte(r.Console(a)))
 		})
 	}
 }
@@ -189,25 +189,9 @@ func checkSlackLimits(t *testing.T, msg render.Message) {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/render -update to write it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden"), name, got, *update)
 }
 
 func TestSplitLongList(t *testing.T) {

@@ -61,6 +61,30 @@ func asOf(date string, s notify.Schedule) (time.Time, error) {
 	return time.Date(d.Year(), d.Month(), d.Day(), s.Hour, s.Minute, 0, 0, s.Loc), nil
 }
 
+// previewing opens what a preview needs (the store, a notifier that posts
+// nothing) as of the day --date names in the schedule, and runs fn.
+func previewing(ctx context.Context, e env, load func() (config.Config, error), date string,
+	schedule func(notify.Options) notify.Schedule, fn func(*store, *notify.Notifier, notify.Options, time.Time) error) error {
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	opt, err := notifyOptions(cfg, time.Now)
+	if err != nil {
+		return err
+	}
+	at, err := asOf(date, schedule(opt))
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, e, false, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st, notify.New(st, nil, consoleLogger(cfg, e.stderr), opt), opt, at)
+}
+
 func digestCommand(e env, load func() (config.Config, error)) *cobra.Command {
 	cmd := &cobra.Command{Use: "digest", Short: "Preview or send the reps' digests"}
 	var rep, date string
@@ -69,42 +93,27 @@ func digestCommand(e env, load func() (config.Config, error)) *cobra.Command {
 		Short: "Print a rep's digest as console text, without posting it",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := load()
-			if err != nil {
-				return err
-			}
-			opt, err := notifyOptions(cfg, time.Now)
-			if err != nil {
-				return err
-			}
-			at, err := asOf(date, opt.Digest)
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), cfg, e, false, false)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			p, err := st.PersonByEmail(cmd.Context(), rep)
-			if err != nil {
-				return fmt.Errorf("--rep: %w", err)
-			}
-			n := notify.New(st, nil, consoleLogger(cfg, e.stderr), opt)
-			from := at.Add(-24 * time.Hour)
-			if last, ok, err := st.LastSent(cmd.Context(), "digest", p.DigestChannel); err != nil {
-				return err
-			} else if ok && last.PeriodTo != nil && last.PeriodTo.Before(at) {
-				from = *last.PeriodTo
-			} else if prev, ok := opt.Digest.Previous(at); ok {
-				from = prev
-			}
-			dg, err := n.Digest(cmd.Context(), p, from, at)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprint(e.stdout, dg.Message().Console)
-			return err
+			return previewing(cmd.Context(), e, load, date, func(o notify.Options) notify.Schedule { return o.Digest },
+				func(st *store, n *notify.Notifier, opt notify.Options, at time.Time) error {
+					p, err := st.PersonByEmail(cmd.Context(), rep)
+					if err != nil {
+						return fmt.Errorf("--rep: %w", err)
+					}
+					from := at.Add(-24 * time.Hour)
+					if last, ok, err := st.LastSent(cmd.Context(), "digest", p.DigestChannel); err != nil {
+						return err
+					} else if ok && last.PeriodTo != nil && last.PeriodTo.Before(at) {
+						from = *last.PeriodTo
+					} else if prev, ok := opt.Digest.Previous(at); ok {
+						from = prev
+					}
+					dg, err := n.Digest(cmd.Context(), p, from, at)
+					if err != nil {
+						return err
+					}
+					_, err = fmt.Fprint(e.stdout, dg.Message().Console)
+					return err
+				})
 		},
 	}
 	preview.Flags().StringVar(&rep, "rep", "", "e-mail address of the rep")
@@ -159,37 +168,22 @@ func summaryCommand(e env, load func() (config.Config, error)) *cobra.Command {
 		Short: "Print the managers' summary as console text and write its chart",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := load()
-			if err != nil {
-				return err
-			}
-			opt, err := notifyOptions(cfg, time.Now)
-			if err != nil {
-				return err
-			}
-			at, err := asOf(date, opt.Summary)
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), cfg, e, false, false)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			n := notify.New(st, nil, consoleLogger(cfg, e.stderr), opt)
-			sm, err := n.Summary(cmd.Context(), at.Add(-24*time.Hour), at)
-			if err != nil {
-				return err
-			}
-			png, err := sm.Chart()
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(chart, png, 0o644); err != nil {
-				return fmt.Errorf("--chart: %w", err)
-			}
-			_, err = fmt.Fprintf(e.stdout, "%s\nChart: %s\n", sm.Message().Console, chart)
-			return err
+			return previewing(cmd.Context(), e, load, date, func(o notify.Options) notify.Schedule { return o.Summary },
+				func(_ *store, n *notify.Notifier, _ notify.Options, at time.Time) error {
+					sm, err := n.Summary(cmd.Context(), at.Add(-24*time.Hour), at)
+					if err != nil {
+						return err
+					}
+					png, err := sm.Chart()
+					if err != nil {
+						return err
+					}
+					if err := os.WriteFile(chart, png, 0o644); err != nil {
+						return fmt.Errorf("--chart: %w", err)
+					}
+					_, err = fmt.Fprintf(e.stdout, "%s\nChart: %s\n", sm.Message().Console, chart)
+					return err
+				})
 		},
 	}
 	preview.Flags().StringVar(&date, "date", "", "the day of the summary (default: now)")
