@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/orderbot/orderbot/bot/render"
@@ -20,52 +21,79 @@ import (
 //     same day, a manual run and several replicas all try to claim it, and
 //     one gets it. A holder that dies before posting (a crash between claim
 //     and post) leaves a lease that runs out, and the next run posts it.
+//   - Holding. A claim names its holder; the delivery can be marked
+//     posting only by its holder while its lease (on the real clock) runs,
+//     and the mark renews the lease. A holder that stalled past its lease
+//     (a pause, a slow query) finds it taken over and posts nothing.
 //   - Posting. Just before the post goes out, the delivery is marked
 //     "posting" and the message carries its key in Slack's message
-//     metadata. If the process dies after Slack took the post and before
-//     its ts was recorded, the delivery stays "posting"; whoever takes it
-//     over after the lease looks in the channel's history, since the
-//     moment of posting, for a message carrying the key: found, it is
-//     recorded as sent with that ts and not posted again; not found, Slack
-//     never got it and it is posted. The check cannot be fooled by another
-//     message: the key names this delivery only.
+//     metadata. Whenever a post went out without its ts being recorded (the
+//     process died, the call timed out, Slack answered 5xx after taking
+//     it), the next try looks in the channel's history, since the moment of
+//     posting, for a message carrying the key: found, it is recorded as sent
+//     with that ts and not posted again; not found, Slack never got it and
+//     it is posted. The key names this delivery only. A channel named by
+//     name is looked up by the ID Slack gave it at an earlier post.
 //   - Failure. An error from Slack (429, 5xx, network) puts the delivery
 //     back for a later try, after Retry-After or a growing pause, until
 //     max tries, when it is parked as failed, in the logs and in
 //     `orderbot alerts status`.
 func (n *Notifier) deliver(ctx context.Context, d postgres.Delivery, channel string, msg render.Message, figures []byte,
-	attach func(ts string) error) error {
-	ts := d.TS
-	if d.State == "posting" && d.PostingAt != nil {
-		found, ok, err := n.slack.Find(ctx, channel, d.PostingAt.Add(-time.Minute), d.Key)
+	attach func(channelID, ts string, resumed bool) error) error {
+	ts, channelID := d.TS, d.ChannelID
+	resumed := ts != ""
+	if ts == "" && d.PostingAt != nil {
+		// An earlier try sent the post and did not learn whether Slack got
+		// it (a crash, a timeout, a 5xx): look before posting again.
+		where := channel
+		if channelID == "" && !isChannelID(channel) {
+			id, err := n.store.ChannelID(ctx, channel)
+			if err != nil {
+				return n.retry(ctx, d, err)
+			}
+			if id != "" {
+				where = id
+			}
+		} else if channelID != "" {
+			where = channelID
+		}
+		found, ok, err := n.slack.Find(ctx, where, d.PostingAt.Add(-time.Minute), d.Key)
 		if err != nil {
 			return n.retry(ctx, d, fmt.Errorf("look for an earlier post: %w", err))
 		}
 		if ok {
-			n.log.Info("delivery found posted before a crash", "delivery", d.Key, "ts", found)
-			ts = found
+			n.log.Info("delivery found posted by an earlier try", "delivery", d.Key, "ts", found)
+			ts, channelID, resumed = found, where, true
 		}
 	}
 	if ts == "" {
-		if err := n.store.MarkPosting(ctx, d.ID, n.opt.Now()); err != nil {
+		if err := n.store.MarkPosting(ctx, d, n.opt.Clock(), n.opt.Lease); err != nil {
+			if errors.Is(err, postgres.ErrLostLease) {
+				n.log.Warn("delivery left to its new holder", "delivery", d.Key)
+				return nil
+			}
 			return err
 		}
-		d.Tries++
-		posted, err := n.slack.Post(ctx, channel, "", msg, d.Key)
+		cid, posted, err := n.slack.Post(ctx, channel, "", msg, d.Key)
 		if err != nil {
 			return n.retry(ctx, d, err)
 		}
-		ts = posted
+		ts, channelID = posted, cid
+	}
+	if channelID == "" {
+		channelID = channel
 	}
 	if attach != nil {
-		if err := n.store.MarkPosted(ctx, d.ID, ts); err != nil {
-			return err
+		if !resumed {
+			if err := n.store.MarkPosted(ctx, d, ts, channelID); err != nil {
+				return err
+			}
 		}
-		if err := attach(ts); err != nil {
+		if err := attach(channelID, ts, resumed); err != nil {
 			return n.retry(ctx, d, err)
 		}
 	}
-	if err := n.store.MarkSent(ctx, d.ID, ts, figures, n.opt.Now()); err != nil {
+	if err := n.store.MarkSent(ctx, d, ts, channelID, figures, n.opt.Clock()); err != nil {
 		return err
 	}
 	n.log.Info("delivered", "delivery", d.Key, "channel", channel, "ts", ts)
@@ -73,12 +101,26 @@ func (n *Notifier) deliver(ctx context.Context, d postgres.Delivery, channel str
 	return nil
 }
 
-// retry puts a delivery back for later, or parks it after max tries.
+// isChannelID reports whether s is a Slack ID (C…, G…, D…), not a name.
+func isChannelID(s string) bool {
+	if len(s) < 2 || strings.HasPrefix(s, "#") {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// retry counts a failed try and puts the delivery back for later, or parks
+// it after max tries.
 func (n *Notifier) retry(ctx context.Context, d postgres.Delivery, cause error) error {
-	if d.Tries >= n.opt.MaxTries {
-		n.log.Error("delivery parked as failed", "delivery", d.Key, "tries", d.Tries, "err", cause)
+	if d.Tries+1 >= n.opt.MaxTries {
+		n.log.Error("delivery parked as failed", "delivery", d.Key, "tries", d.Tries+1, "err", cause)
 		n.opt.Observe(d.Kind, "failed")
-		if err := n.store.MarkFailed(ctx, d.ID, cause); err != nil {
+		if err := n.store.MarkFailed(ctx, d, cause); err != nil && !errors.Is(err, postgres.ErrLostLease) {
 			return errors.Join(cause, err)
 		}
 		return cause
@@ -88,9 +130,9 @@ func (n *Notifier) retry(ctx context.Context, d postgres.Delivery, cause error) 
 	if errors.As(cause, &delay) {
 		wait = delay.Delay()
 	}
-	n.log.Warn("delivery to try again", "delivery", d.Key, "tries", d.Tries, "in", wait, "err", cause)
+	n.log.Warn("delivery to try again", "delivery", d.Key, "tries", d.Tries+1, "in", wait, "err", cause)
 	n.opt.Observe(d.Kind, "retry")
-	if err := n.store.MarkRetry(ctx, d.ID, cause, n.opt.Now().Add(wait)); err != nil {
+	if err := n.store.MarkRetry(ctx, d, cause, n.opt.Clock().Add(wait)); err != nil && !errors.Is(err, postgres.ErrLostLease) {
 		return errors.Join(cause, err)
 	}
 	return cause

@@ -24,8 +24,9 @@ type Slack interface {
 	// OpenDM returns the direct-message channel with a user.
 	OpenDM(ctx context.Context, userID string) (string, error)
 	// Post posts msg to channel (in a thread when threadTS is set), marked
-	// with key so that it can be found again, and returns its ts.
-	Post(ctx context.Context, channel, threadTS string, msg render.Message, key string) (string, error)
+	// with key so that it can be found again, and returns the channel's ID
+	// and the message's ts.
+	Post(ctx context.Context, channel, threadTS string, msg render.Message, key string) (channelID, ts string, err error)
 	// Find looks in channel, since a moment, for a message marked with key.
 	Find(ctx context.Context, channel string, since time.Time, key string) (ts string, found bool, err error)
 	// Upload posts a file in the thread of threadTS.
@@ -44,16 +45,21 @@ type Delay interface {
 type Store interface {
 	ClaimDelivery(ctx context.Context, d postgres.Delivery, now time.Time, lease time.Duration) (postgres.Delivery, bool, error)
 	ClaimAlerts(ctx context.Context, now time.Time, lease time.Duration) (postgres.AlertBatch, bool, error)
-	MarkPosting(ctx context.Context, id int64, now time.Time) error
-	MarkPosted(ctx context.Context, id int64, ts string) error
-	MarkSent(ctx context.Context, id int64, ts string, figures []byte, now time.Time) error
-	MarkRetry(ctx context.Context, id int64, cause error, next time.Time) error
-	MarkFailed(ctx context.Context, id int64, cause error) error
-	MarkSkipped(ctx context.Context, id int64) error
+	Settled(ctx context.Context, keys []string) (map[string]bool, error)
+	MarkPosting(ctx context.Context, d postgres.Delivery, now time.Time, lease time.Duration) error
+	MarkPosted(ctx context.Context, d postgres.Delivery, ts, channelID string) error
+	MarkSent(ctx context.Context, d postgres.Delivery, ts, channelID string, figures []byte, now time.Time) error
+	MarkRetry(ctx context.Context, d postgres.Delivery, cause error, next time.Time) error
+	MarkFailed(ctx context.Context, d postgres.Delivery, cause error) error
+	MarkSkipped(ctx context.Context, d postgres.Delivery) error
+	Previous(ctx context.Context, kind, prefix, key string) (postgres.Delivery, bool, error)
 	LastSent(ctx context.Context, kind, channel string) (postgres.Delivery, bool, error)
+	ChannelID(ctx context.Context, channel string) (string, error)
+	HistoryWatermark(ctx context.Context) (int64, error)
+	HistoryBefore(ctx context.Context, t time.Time) (int64, error)
 	SentFigures(ctx context.Context, channel string, from time.Time) ([]postgres.Delivery, error)
 	DigestReps(ctx context.Context) ([]orders.Person, error)
-	NewlyBlocked(ctx context.Context, repID int64, from, to time.Time) ([]postgres.Transition, error)
+	NewlyBlocked(ctx context.Context, repID, fromID, toID int64) ([]postgres.Transition, error)
 	Stalled(ctx context.Context, repID int64, before time.Time, limit int) ([]postgres.Transition, int, error)
 	OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.OrderList, error)
 	PortfolioAt(ctx context.Context, from, now time.Time, loc *time.Location, top int) (postgres.Portfolio, error)
@@ -70,7 +76,11 @@ type Options struct {
 	MaxTries       int
 	Top            int             // orders an alert lists
 	Language       orders.Language // of the summary, and of people without one
-	Now            func() time.Time
+	// Now is the schedule's clock: which day's digest is due. Clock is the
+	// real time of leases and retries, which another replica shares; they
+	// differ only for `digest run --date`.
+	Now   func() time.Time
+	Clock func() time.Time
 	// Lease is how long a claim holds before someone else may take over.
 	Lease time.Duration
 	// Observe, when set, hears each delivery's outcome by kind: "sent",
@@ -90,6 +100,9 @@ type Notifier struct {
 func New(store Store, slack Slack, log *slog.Logger, opt Options) *Notifier {
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Clock == nil {
+		opt.Clock = time.Now
 	}
 	if opt.MaxTries <= 0 {
 		opt.MaxTries = 5
@@ -114,7 +127,9 @@ func (n *Notifier) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := n.RunDue(ctx); err != nil && ctx.Err() == nil {
+		// A run in hand finishes (its posts are recorded) even when ctx
+		// ends: the process stops after it.
+		if err := n.RunDue(context.WithoutCancel(ctx)); err != nil {
 			n.log.Error("notifications", "err", err)
 		}
 		select {
@@ -138,7 +153,7 @@ const maxBatches = 200
 // SendAlerts sends the waiting alerts, one message per batch.
 func (n *Notifier) SendAlerts(ctx context.Context) error {
 	for range maxBatches {
-		b, ok, err := n.store.ClaimAlerts(ctx, n.opt.Now(), n.opt.Lease)
+		b, ok, err := n.store.ClaimAlerts(ctx, n.opt.Clock(), n.opt.Lease)
 		if err != nil || !ok {
 			return err
 		}
@@ -159,7 +174,7 @@ func (n *Notifier) sendAlerts(ctx context.Context, b postgres.AlertBatch) error 
 		err := fmt.Errorf("no one to alert: %s", who)
 		n.log.Error("alert parked", "delivery", d.Key, "err", err)
 		n.opt.Observe("alert", "failed")
-		return n.store.MarkFailed(ctx, d.ID, err)
+		return n.store.MarkFailed(ctx, d, err)
 	}
 	channel, err := n.slack.OpenDM(ctx, b.Recipient.SlackUserID)
 	if err != nil {
@@ -190,37 +205,76 @@ func (n *Notifier) SendDigests(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	keys := make([]string, len(reps))
+	for i, rep := range reps {
+		keys[i] = digestKey(rep, slot)
+	}
+	settled, err := n.store.Settled(ctx, keys)
+	if err != nil || len(settled) == len(reps) {
+		return err
+	}
+	// The status changes recorded so far, imports in progress included:
+	// what these digests cover, whenever the changes are dated.
+	mark, err := n.store.HistoryWatermark(ctx)
+	if err != nil {
+		return err
+	}
 	var errs []error
-	for _, rep := range reps {
-		if err := n.sendDigest(ctx, rep, slot, now); err != nil {
+	for i, rep := range reps {
+		if settled[keys[i]] {
+			continue
+		}
+		if err := n.sendDigest(ctx, rep, slot, now, mark); err != nil {
 			errs = append(errs, fmt.Errorf("digest of %s: %w", rep.Name, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now time.Time) error {
-	from, err := n.periodStart(ctx, "digest", rep.DigestChannel, n.opt.Digest, slot)
+// digestKey names a rep's digest of a day: by rep, since reps may share a
+// channel.
+func digestKey(rep orders.Person, slot time.Time) string {
+	return fmt.Sprintf("digest:%d:%s", rep.ID, Day(slot))
+}
+
+func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now time.Time, mark int64) error {
+	key := digestKey(rep, slot)
+	prefix := fmt.Sprintf("digest:%d:", rep.ID)
+	// The period starts where the previous digest's ended, whenever that
+	// was (after a weekend or an outage nothing is skipped); a first digest
+	// starts at the previous scheduled moment.
+	from, fromID := slot.Add(-24*time.Hour), int64(0)
+	prev, ok, err := n.store.Previous(ctx, "digest", prefix, key)
 	if err != nil {
 		return err
 	}
-	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "digest", Key: "digest:" + rep.DigestChannel + ":" + Day(slot),
-		Channel: rep.DigestChannel, PeriodFrom: &from, PeriodTo: &now}, now, n.opt.Lease)
+	if ok && prev.PeriodTo != nil && prev.HistoryTo != nil {
+		from, fromID = *prev.PeriodTo, *prev.HistoryTo
+	} else {
+		if p, ok := n.opt.Digest.Previous(slot); ok {
+			from = p
+		}
+		if fromID, err = n.store.HistoryBefore(ctx, from); err != nil {
+			return err
+		}
+	}
+	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "digest", Key: key, Channel: rep.DigestChannel,
+		PeriodFrom: &from, PeriodTo: &now, HistoryTo: &mark}, n.opt.Clock(), n.opt.Lease)
 	if err != nil || !ok {
 		return err
 	}
-	if n.missed(slot, now) && d.State == "claimed" && d.Tries == 0 {
+	if n.missed(slot, now) && d.State == "claimed" && d.PostingAt == nil {
 		n.log.Info("missed digest skipped", "channel", rep.DigestChannel, "day", Day(slot))
 		n.opt.Observe("digest", "skipped")
-		return n.store.MarkSkipped(ctx, d.ID)
+		return n.store.MarkSkipped(ctx, d)
 	}
-	dg, err := n.Digest(ctx, rep, *d.PeriodFrom, *d.PeriodTo)
+	dg, err := n.Digest(ctx, rep, *d.PeriodFrom, *d.PeriodTo, fromID, *d.HistoryTo)
 	if err != nil {
 		return n.retry(ctx, d, err)
 	}
-	if len(dg.New) == 0 && n.opt.SkipEmpty {
+	if len(dg.New) == 0 && n.opt.SkipEmpty && d.PostingAt == nil {
 		n.opt.Observe("digest", "skipped")
-		return n.store.MarkSkipped(ctx, d.ID)
+		return n.store.MarkSkipped(ctx, d)
 	}
 	return n.deliver(ctx, d, rep.DigestChannel, dg.Slack(), nil, nil)
 }
@@ -235,34 +289,32 @@ func (n *Notifier) missed(slot, now time.Time) bool {
 // skipped.
 const lateAfter = 3 * time.Hour
 
-// periodStart is where the period of the next post of kind to channel
-// starts: the end of the previous one sent, whenever that was (after a
-// weekend or an outage nothing is skipped), else the previous scheduled
-// moment.
-func (n *Notifier) periodStart(ctx context.Context, kind, channel string, s Schedule, slot time.Time) (time.Time, error) {
-	last, ok, err := n.store.LastSent(ctx, kind, channel)
+// summaryStart is where the next summary's period starts: the end of the
+// previous one, whenever that was, else the previous scheduled moment.
+func (n *Notifier) summaryStart(ctx context.Context, channel, key string, slot time.Time) (time.Time, error) {
+	prev, ok, err := n.store.Previous(ctx, "summary", "summary:"+channel+":", key)
 	if err != nil {
 		return time.Time{}, err
 	}
-	if ok && last.PeriodTo != nil {
-		return *last.PeriodTo, nil
+	if ok && prev.PeriodTo != nil {
+		return *prev.PeriodTo, nil
 	}
-	prev, ok := s.Previous(slot)
-	if !ok {
-		return slot.Add(-24 * time.Hour), nil
+	if p, ok := n.opt.Summary.Previous(slot); ok {
+		return p, nil
 	}
-	return prev, nil
+	return slot.Add(-24 * time.Hour), nil
 }
 
-// Digest gathers a rep's digest for the period (from, to].
-func (n *Notifier) Digest(ctx context.Context, rep orders.Person, from, to time.Time) (Digest, error) {
+// Digest gathers a rep's digest for the period (from, to]: the status
+// changes recorded after fromID up to toID.
+func (n *Notifier) Digest(ctx context.Context, rep orders.Person, from, to time.Time, fromID, toID int64) (Digest, error) {
 	lang := rep.Language
 	if lang == "" {
 		lang = n.opt.Language
 	}
 	dg := Digest{Rep: rep, From: from, To: to, Lang: lang, StalledAfter: n.opt.StalledAfter, Loc: n.opt.Digest.Loc}
 	var err error
-	if dg.New, err = n.store.NewlyBlocked(ctx, rep.ID, from, to); err != nil {
+	if dg.New, err = n.store.NewlyBlocked(ctx, rep.ID, fromID, toID); err != nil {
 		return dg, err
 	}
 	if dg.StillBlocked, err = n.store.OpenOrders(ctx, orders.OrderFilter{RepID: rep.ID, BlockedOnly: true, Limit: 1}); err != nil {
@@ -286,18 +338,22 @@ func (n *Notifier) SendSummary(ctx context.Context) error {
 		return nil
 	}
 	channel := n.opt.SummaryChannel
-	from, err := n.periodStart(ctx, "summary", channel, n.opt.Summary, slot)
+	key := "summary:" + channel + ":" + Day(slot)
+	if settled, err := n.store.Settled(ctx, []string{key}); err != nil || settled[key] {
+		return err
+	}
+	from, err := n.summaryStart(ctx, channel, key, slot)
 	if err != nil {
 		return err
 	}
-	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "summary", Key: "summary:" + channel + ":" + Day(slot),
-		Channel: channel, PeriodFrom: &from, PeriodTo: &now}, now, n.opt.Lease)
+	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "summary", Key: key,
+		Channel: channel, PeriodFrom: &from, PeriodTo: &now}, n.opt.Clock(), n.opt.Lease)
 	if err != nil || !ok {
 		return err
 	}
-	if n.missed(slot, now) && d.State == "claimed" && d.Tries == 0 {
+	if n.missed(slot, now) && d.State == "claimed" && d.PostingAt == nil {
 		n.opt.Observe("summary", "skipped")
-		return n.store.MarkSkipped(ctx, d.ID)
+		return n.store.MarkSkipped(ctx, d)
 	}
 	sm, err := n.Summary(ctx, *d.PeriodFrom, *d.PeriodTo)
 	if err != nil {
@@ -312,16 +368,16 @@ func (n *Notifier) SendSummary(ctx context.Context) error {
 		return err
 	}
 	title := sm.ChartTitle()
-	return n.deliver(ctx, d, channel, sm.Slack(), figures, func(ts string) error {
-		// The chart follows in the message's thread; a takeover after a
-		// crash looks for it before uploading it again.
+	return n.deliver(ctx, d, channel, sm.Slack(), figures, func(channelID, ts string, resumed bool) error {
+		// The chart follows in the message's thread; when an earlier try
+		// got this far, it is looked for before it is uploaded again.
 		name := "orderbot-" + Day(*d.PeriodTo) + ".png"
-		if d.State == "posted" {
-			if done, err := n.slack.Uploaded(ctx, channel, ts, name); err != nil || done {
+		if resumed {
+			if done, err := n.slack.Uploaded(ctx, channelID, ts, name); err != nil || done {
 				return err
 			}
 		}
-		return n.slack.Upload(ctx, channel, ts, name, title, chart)
+		return n.slack.Upload(ctx, channelID, ts, name, title, chart)
 	})
 }
 

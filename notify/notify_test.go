@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -101,7 +103,7 @@ func (w *world) notifier(opt notify.Options) *notify.Notifier {
 	week := map[time.Weekday]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true}
 	opt.Digest = notify.Schedule{Days: week, Hour: 8, Minute: 30, Loc: paris}
 	opt.Summary = notify.Schedule{Days: week, Hour: 8, Minute: 0, Loc: paris}
-	opt.Now = w.clock.now
+	opt.Now, opt.Clock = w.clock.now, w.clock.now
 	opt.StalledAfter = 7 * 24 * time.Hour
 	if opt.MaxTries == 0 {
 		opt.MaxTries = 5
@@ -125,6 +127,17 @@ func (w *world) order(number string, rep orders.Person, adv bool, st orders.Stat
 	if _, err := w.st.SaveOrder(w.ctx, o, postgres.Change{At: w.clock.now(), Source: "test", ImportID: importID}); err != nil {
 		w.t.Fatal(err)
 	}
+}
+
+func (w *world) digestKey(day string) string { return fmt.Sprintf("digest:%d:%s", w.rep.ID, day) }
+
+func (w *world) watermark() int64 {
+	w.t.Helper()
+	m, err := w.st.HistoryWatermark(w.ctx)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return m
 }
 
 func (w *world) postsTo(channel string) []slackfake.Call {
@@ -264,8 +277,9 @@ func TestCrashBetweenClaimAndPost(t *testing.T) {
 	w.clock.set(monday)
 	// A process claimed Monday's digest, then died before posting.
 	from := monday.Add(-72 * time.Hour)
-	if _, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:" + digestChannel + ":2026-11-30",
-		Channel: digestChannel, PeriodFrom: &from, PeriodTo: &monday}, monday, 2*time.Minute); err != nil || !ok {
+	mark := w.watermark()
+	if _, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: w.digestKey("2026-11-30"),
+		Channel: digestChannel, PeriodFrom: &from, PeriodTo: &monday, HistoryTo: &mark}, monday, 2*time.Minute); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
 	if err := n.SendDigests(w.ctx); err != nil {
@@ -292,21 +306,22 @@ func TestCrashAfterPostBeforeRecording(t *testing.T) {
 	w.clock.set(monday)
 	// A process claimed Monday's digest, marked it posting, posted it, and
 	// died before recording Slack's ts.
-	key := "digest:" + digestChannel + ":2026-11-30"
+	key := w.digestKey("2026-11-30")
 	from := monday.Add(-72 * time.Hour)
+	mark := w.watermark()
 	d, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: key, Channel: digestChannel,
-		PeriodFrom: &from, PeriodTo: &monday}, monday, 2*time.Minute)
+		PeriodFrom: &from, PeriodTo: &monday, HistoryTo: &mark}, monday, 2*time.Minute)
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	if err := w.st.MarkPosting(w.ctx, d.ID, monday); err != nil {
+	if err := w.st.MarkPosting(w.ctx, d, monday, 2*time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	dg, err := n.Digest(w.ctx, w.rep, from, monday)
+	dg, err := n.Digest(w.ctx, w.rep, from, monday, 0, mark)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, err := w.notes.Post(w.ctx, digestChannel, "", dg.Slack(), key)
+	_, ts, err := w.notes.Post(w.ctx, digestChannel, "", dg.Slack(), key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,5 +480,80 @@ func TestSlackDownForMinutes(t *testing.T) {
 	}
 	if got := len(w.postsTo(digestChannel)); got != 1 {
 		t.Errorf("the digest went out %d times", got)
+	}
+}
+
+// TestPostTakenBySlackThenRetried: Slack took the post but orderbot did
+// not learn it (a timeout, a 5xx): the retry finds it instead of posting
+// again.
+func TestPostTakenBySlackThenRetried(t *testing.T) {
+	w := setup(t)
+	n := w.notifier(notify.Options{})
+	monday := time.Date(2026, 11, 30, 8, 31, 0, 0, paris)
+	w.clock.set(monday)
+	key, from, mark := w.digestKey("2026-11-30"), monday.Add(-72*time.Hour), w.watermark()
+	d, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: key, Channel: digestChannel,
+		PeriodFrom: &from, PeriodTo: &monday, HistoryTo: &mark}, monday, 2*time.Minute)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if err := w.st.MarkPosting(w.ctx, d, monday, 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	dg, _ := n.Digest(w.ctx, w.rep, from, monday, 0, mark)
+	if _, _, err := w.notes.Post(w.ctx, digestChannel, "", dg.Slack(), key); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.st.MarkRetry(w.ctx, d, errors.New("chat.postMessage: context deadline exceeded"), monday.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.advance(2 * time.Minute)
+	for range 2 {
+		if err := n.SendDigests(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(w.postsTo(digestChannel)); got != 1 {
+		t.Errorf("%d digests after a post Slack took and orderbot retried, want 1", got)
+	}
+}
+
+// TestLostLease: a holder that stalled past its lease cannot post once
+// someone else took the delivery over.
+func TestLostLease(t *testing.T) {
+	w := setup(t)
+	now := w.clock.now()
+	mine, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27", Channel: digestChannel}, now, time.Minute)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if _, ok, _ := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27"}, now.Add(30*time.Second), time.Minute); ok {
+		t.Fatal("a held delivery is claimed again")
+	}
+	theirs, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27"}, now.Add(2*time.Minute), time.Minute)
+	if err != nil || !ok {
+		t.Fatal("an expired lease is not taken over", err)
+	}
+	if err := w.st.MarkPosting(w.ctx, mine, now.Add(2*time.Minute), time.Minute); !errors.Is(err, postgres.ErrLostLease) {
+		t.Errorf("the former holder marks posting: %v", err)
+	}
+	if err := w.st.MarkPosting(w.ctx, theirs, now.Add(2*time.Minute), time.Minute); err != nil {
+		t.Errorf("the new holder cannot post: %v", err)
+	}
+}
+
+// TestRepsSharingAChannel: two reps with one digest channel get a digest each.
+func TestRepsSharingAChannel(t *testing.T) {
+	w := setup(t)
+	if _, err := w.st.UpsertPerson(w.ctx, orders.Person{Email: "emma@example.fr", Name: "Emma Collins", Role: orders.RoleRep,
+		SlackUserID: "U0REP0002", DigestChannel: digestChannel, Language: orders.English}); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.set(time.Date(2026, 11, 30, 8, 31, 0, 0, paris))
+	if err := w.notifier(notify.Options{}).SendDigests(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(w.postsTo(digestChannel)); got != 2 {
+		t.Errorf("%d digests in a channel two reps share, want 2", got)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -401,21 +402,29 @@ func (it item) entry(i int) (orders.Entry, []Problem) {
 	return e, ps
 }
 
-// parseAmount reads an amount excluding tax, as a JSON number or string
-// with a dot for decimals, into cents.
+// amountPattern is an amount as the API takes it: digits with at most
+// two decimals, a dot for the decimals.
+var amountPattern = regexp.MustCompile(`^\d{1,13}(?:\.\d{1,2})?$`)
+
+// parseAmount reads an amount excluding tax (a JSON number or string,
+// dot for decimals, at most two of them, not negative) into cents,
+// exactly.
 func parseAmount(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, nil
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f != f || f > 1e13 || f < -1e13 {
-		return 0, fmt.Errorf("%q is not an amount (want a number such as 18250.00)", s)
+	if !amountPattern.MatchString(s) {
+		return 0, fmt.Errorf("%q is not an amount (want a number of at most 13 digits and 2 decimals, such as 18250.50)", s)
 	}
-	if f >= 0 {
-		return int64(f*100 + 0.5), nil
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = (frac + "00")[:2]
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not an amount", s)
 	}
-	return int64(f*100 - 0.5), nil
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	return w*100 + f, nil
 }
 
 // apiOrder is an order as the API returns it.

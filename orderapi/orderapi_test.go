@@ -3,6 +3,7 @@ package orderapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -160,6 +161,13 @@ func TestRejectedPushAppliesNothing(t *testing.T) {
 	}
 	if n := b.count(t, `SELECT count(*) FROM orders`); n != 0 {
 		t.Errorf("%d orders written by a rejected push", n)
+	}
+	for _, amount := range []string{`1e13`, `-5`, `"1.005"`, `"0x1p4"`, `12345678901234`} {
+		body := `[{"number": "4500012345", "customer_code": "C1", "status": "open", "amount": ` + amount + `}]`
+		code, out := b.call(t, "POST", "/api/v1/orders", "Bearer "+token, body)
+		if code != 422 || !strings.Contains(fmt.Sprint(out["problems"]), "amount") {
+			t.Errorf("amount %s: %d %v", amount, code, out)
+		}
 	}
 	for _, body := range []string{"", "not json", `{"number": `} {
 		if code, _ := b.call(t, "POST", "/api/v1/orders", "Bearer "+token, body); code != 400 && code != 422 {

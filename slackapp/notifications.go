@@ -62,36 +62,47 @@ func (n *Notifications) OpenDM(ctx context.Context, userID string) (string, erro
 	return id, withDelay(err)
 }
 
-// Post posts msg, marked with key in the message's metadata.
-func (n *Notifications) Post(ctx context.Context, channel, threadTS string, msg render.Message, key string) (string, error) {
+// Post posts msg, marked with key in the message's metadata, and returns
+// the channel's ID (Slack's, even when channel is a name) and the ts.
+func (n *Notifications) Post(ctx context.Context, channel, threadTS string, msg render.Message, key string) (string, string, error) {
 	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...),
 		slack.MsgOptionMetadata(slack.SlackMetadata{EventType: deliveryEvent, EventPayload: map[string]any{"key": key}})}
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
-	var ts string
+	var id, ts string
 	err := n.poster.send(ctx, channel, "chat.postMessage", func() error {
 		var err error
-		_, ts, err = n.api.PostMessageContext(ctx, channel, opts...)
+		id, ts, err = n.api.PostMessageContext(ctx, channel, opts...)
 		return err
 	})
-	return ts, withDelay(err)
+	return id, ts, withDelay(err)
 }
+
+// maxHistoryPages bounds how far back Find reads a busy channel.
+const maxHistoryPages = 20
 
 // Find looks in channel's history since a moment for a message marked
 // with key.
 func (n *Notifications) Find(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
-	resp, err := n.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: channel,
-		Oldest: strconv.FormatFloat(float64(since.UnixMicro())/1e6, 'f', 6, 64), Limit: 200, IncludeAllMetadata: true})
-	if err != nil {
-		return "", false, withDelay(fmt.Errorf("conversations.history of %s: %w", channel, err))
-	}
-	for _, m := range resp.Messages {
-		if m.Metadata.EventType == deliveryEvent && m.Metadata.EventPayload["key"] == key {
-			return m.Timestamp, true, nil
+	params := &slack.GetConversationHistoryParameters{ChannelID: channel,
+		Oldest: strconv.FormatFloat(float64(since.UnixMicro())/1e6, 'f', 6, 64), Limit: 200, IncludeAllMetadata: true}
+	for range maxHistoryPages {
+		resp, err := n.api.GetConversationHistoryContext(ctx, params)
+		if err != nil {
+			return "", false, withDelay(fmt.Errorf("conversations.history of %s: %w", channel, err))
 		}
+		for _, m := range resp.Messages {
+			if m.Metadata.EventType == deliveryEvent && m.Metadata.EventPayload["key"] == key {
+				return m.Timestamp, true, nil
+			}
+		}
+		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
+			return "", false, nil
+		}
+		params.Cursor = resp.ResponseMetaData.NextCursor
 	}
-	return "", false, nil
+	return "", false, fmt.Errorf("conversations.history of %s: more than %d pages since %s", channel, maxHistoryPages, since)
 }
 
 // Upload posts a file in the thread of threadTS.

@@ -100,14 +100,18 @@ func digestCommand(e env, load func() (config.Config, error)) *cobra.Command {
 						return fmt.Errorf("--rep: %w", err)
 					}
 					from := at.Add(-24 * time.Hour)
-					if last, ok, err := st.LastSent(cmd.Context(), "digest", p.DigestChannel); err != nil {
-						return err
-					} else if ok && last.PeriodTo != nil && last.PeriodTo.Before(at) {
-						from = *last.PeriodTo
-					} else if prev, ok := opt.Digest.Previous(at); ok {
+					if prev, ok := opt.Digest.Previous(at); ok {
 						from = prev
 					}
-					dg, err := n.Digest(cmd.Context(), p, from, at)
+					fromID, err := st.HistoryBefore(cmd.Context(), from)
+					if err != nil {
+						return err
+					}
+					toID, err := st.HistoryBefore(cmd.Context(), at)
+					if err != nil {
+						return err
+					}
+					dg, err := n.Digest(cmd.Context(), p, from, at, fromID, toID)
 					if err != nil {
 						return err
 					}

@@ -40,11 +40,11 @@ type AlertBatch struct {
 func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, lease time.Duration) (AlertBatch, bool, error) {
 	var b AlertBatch
 	err := s.InTx(ctx, func(tx *Store) error {
-		d, err := scanDelivery(tx.db.QueryRow(ctx, `UPDATE deliveries SET lease_until = $2,
+		d, err := scanDelivery(tx.db.QueryRow(ctx, `UPDATE deliveries SET lease_until = $2, holder = $3,
 				state = CASE WHEN state = 'retry' THEN 'claimed' ELSE state END
 			WHERE id = (SELECT id FROM deliveries d WHERE d.kind = 'alert' AND `+takeable+`
 				ORDER BY d.id LIMIT 1 FOR UPDATE SKIP LOCKED)
-			RETURNING `+deliveryColumns, now, now.Add(lease)))
+			RETURNING `+deliveryColumns, now, now.Add(lease), newHolder()))
 		switch {
 		case err == nil:
 			b.Delivery = d
@@ -73,9 +73,9 @@ func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, lease time.Durat
 			recipient = *who
 			_ = tx.db.QueryRow(ctx, `SELECT coalesce(slack_user_id, '') FROM people WHERE id = $1`, recipient).Scan(&channel)
 		}
-		d, err = scanDelivery(tx.db.QueryRow(ctx, `INSERT INTO deliveries (kind, key, channel, state, lease_until)
-			VALUES ('alert', $1, $2, 'claimed', $3) RETURNING `+deliveryColumns,
-			fmt.Sprintf("alert:%d:%d", recipient, first), channel, now.Add(lease)))
+		d, err = scanDelivery(tx.db.QueryRow(ctx, `INSERT INTO deliveries (kind, key, channel, state, lease_until, holder)
+			VALUES ('alert', $1, $2, 'claimed', $3, $4) RETURNING `+deliveryColumns,
+			fmt.Sprintf("alert:%d:%d", recipient, first), channel, now.Add(lease), newHolder()))
 		if err != nil {
 			return fmt.Errorf("claim alerts: %w", err)
 		}

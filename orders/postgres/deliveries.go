@@ -2,41 +2,55 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/orderbot/orderbot/orders"
 )
 
 // Delivery is one post orderbot makes on its own: an alert, a digest, a
 // summary. It is claimed under its unique key with a lease before anything
 // is posted, marked "posting" just before the post goes out and recorded
 // with Slack's ts after; a delivery whose lease ran out is taken over by
-// whoever comes next (another replica, the same process restarted).
+// whoever comes next (another replica, the same process restarted), and
+// its former holder can no longer change it.
 type Delivery struct {
-	ID        int64
-	Kind      string // alert, digest, summary
-	Key       string
-	Channel   string
-	State     string // claimed, posting, posted, sent, retry, failed, skipped
-	Tries     int
-	TS        string     // Slack's ts of the message, once posted
-	PostingAt *time.Time // when the post last went out
-	// PeriodFrom and PeriodTo are the period a digest or summary covers.
+	ID      int64
+	Kind    string // alert, digest, summary
+	Key     string
+	Channel string
+	State   string // claimed, posting, posted, sent, retry, failed, skipped
+	Tries   int
+	TS      string // Slack's ts of the message, once posted
+	// ChannelID is the ID Slack gave the channel when the message was posted.
+	ChannelID string
+	// PostingAt is when the post last went out: from then until the ts is
+	// recorded, it is unknown whether Slack got it.
+	PostingAt *time.Time
+	// PeriodFrom and PeriodTo are the period a digest or summary covers;
+	// HistoryTo the last status change it covers, by insertion order.
 	PeriodFrom, PeriodTo *time.Time
+	HistoryTo            *int64
 	Figures              []byte // JSON
 	LastError            string
+	// Holder names the claim; only its holder may change the delivery.
+	Holder string
 }
 
-const deliveryColumns = `id, kind, key, channel, state, tries, ts, posting_at, period_from, period_to, figures, last_error`
+// ErrLostLease says a delivery's lease ran out and someone else may hold
+// it now: its former holder must not post.
+var ErrLostLease = errors.New("the delivery's lease ran out: someone else may hold it")
+
+const deliveryColumns = `id, kind, key, channel, state, tries, ts, channel_id, posting_at, period_from, period_to, history_to,
+	figures, last_error, holder`
 
 func scanDelivery(row pgx.Row) (Delivery, error) {
 	var d Delivery
-	err := row.Scan(&d.ID, &d.Kind, &d.Key, &d.Channel, &d.State, &d.Tries, &d.TS, &d.PostingAt, &d.PeriodFrom, &d.PeriodTo,
-		&d.Figures, &d.LastError)
+	err := row.Scan(&d.ID, &d.Kind, &d.Key, &d.Channel, &d.State, &d.Tries, &d.TS, &d.ChannelID, &d.PostingAt, &d.PeriodFrom,
+		&d.PeriodTo, &d.HistoryTo, &d.Figures, &d.LastError, &d.Holder)
 	return d, err
 }
 
@@ -46,18 +60,26 @@ func scanDelivery(row pgx.Row) (Delivery, error) {
 const takeable = `((d.state IN ('claimed', 'posting', 'posted') AND d.lease_until < $1)
 	OR (d.state = 'retry' AND d.next_try_at <= $1))`
 
+func newHolder() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand does not fail
+	return hex.EncodeToString(b)
+}
+
 // ClaimDelivery claims the delivery of key (creating it as d says) for
 // lease from now. It returns false when someone else holds it, or it was
 // sent, failed or skipped: then there is nothing to do. A delivery taken
-// over keeps its state, so the new holder knows a post may have gone out.
+// over keeps its state and what it covers, so the new holder knows a post
+// may have gone out.
 func (s *Store) ClaimDelivery(ctx context.Context, d Delivery, now time.Time, lease time.Duration) (Delivery, bool, error) {
-	row := s.db.QueryRow(ctx, `INSERT INTO deliveries AS d (kind, key, channel, state, lease_until, period_from, period_to)
-		VALUES ($2, $3, $4, 'claimed', $5, $6, $7)
-		ON CONFLICT (key) DO UPDATE SET lease_until = excluded.lease_until,
+	row := s.db.QueryRow(ctx, `INSERT INTO deliveries AS d (kind, key, channel, state, lease_until, period_from, period_to,
+			history_to, holder)
+		VALUES ($2, $3, $4, 'claimed', $5, $6, $7, $8, $9)
+		ON CONFLICT (key) DO UPDATE SET lease_until = excluded.lease_until, holder = excluded.holder,
 			state = CASE WHEN d.state = 'retry' THEN 'claimed' ELSE d.state END
 		WHERE `+takeable+`
 		RETURNING `+deliveryColumns,
-		now, d.Kind, d.Key, d.Channel, now.Add(lease), d.PeriodFrom, d.PeriodTo)
+		now, d.Kind, d.Key, d.Channel, now.Add(lease), d.PeriodFrom, d.PeriodTo, d.HistoryTo, newHolder())
 	got, err := scanDelivery(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Delivery{}, false, nil
@@ -68,68 +90,110 @@ func (s *Store) ClaimDelivery(ctx context.Context, d Delivery, now time.Time, le
 	return got, true, nil
 }
 
-// MarkPosting records that the post of a delivery goes out now: from here
-// until MarkPosted or MarkSent, a crash leaves it unknown whether Slack
-// got it, and whoever takes the delivery over must look before posting.
-func (s *Store) MarkPosting(ctx context.Context, id int64, now time.Time) error {
-	return s.markDelivery(ctx, id, `state = 'posting', posting_at = $2, tries = tries + 1`, now)
+// Settled returns which of keys are settled (sent, failed or skipped):
+// nothing to claim there, without taking a lock.
+func (s *Store) Settled(ctx context.Context, keys []string) (map[string]bool, error) {
+	rows, err := s.db.Query(ctx, `SELECT key FROM deliveries WHERE key = ANY($1) AND state IN ('sent', 'failed', 'skipped')`, keys)
+	if err != nil {
+		return nil, fmt.Errorf("settled deliveries: %w", err)
+	}
+	keysDone, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("settled deliveries: %w", err)
+	}
+	out := make(map[string]bool, len(keysDone))
+	for _, k := range keysDone {
+		out[k] = true
+	}
+	return out, nil
+}
+
+// MarkPosting records that the post of a delivery goes out now, and
+// renews its lease: from here until MarkPosted or MarkSent, a crash leaves
+// it unknown whether Slack got it, and whoever takes the delivery over must
+// look before posting. It fails with ErrLostLease when d's holder no longer
+// holds it: then nothing may be posted.
+func (s *Store) MarkPosting(ctx context.Context, d Delivery, now time.Time, lease time.Duration) error {
+	return s.markHeld(ctx, d, `state = 'posting', posting_at = $3, lease_until = $4`, `AND lease_until > $3`, now, now.Add(lease))
 }
 
 // MarkPosted records Slack's ts of a delivery's message when more remains
 // to do (the summary's chart).
-func (s *Store) MarkPosted(ctx context.Context, id int64, ts string) error {
-	return s.markDelivery(ctx, id, `state = 'posted', ts = $2`, ts)
+func (s *Store) MarkPosted(ctx context.Context, d Delivery, ts, channelID string) error {
+	return s.markHeld(ctx, d, `state = 'posted', ts = $3, channel_id = $4`, "", ts, channelID)
 }
 
 // MarkSent records a delivery as done, with Slack's ts and, for a summary,
 // its figures; the alert events it carried are sent with it.
-func (s *Store) MarkSent(ctx context.Context, id int64, ts string, figures []byte, now time.Time) error {
+func (s *Store) MarkSent(ctx context.Context, d Delivery, ts, channelID string, figures []byte, now time.Time) error {
 	return s.InTx(ctx, func(tx *Store) error {
-		if err := tx.markDelivery(ctx, id, `state = 'sent', ts = $2, figures = coalesce($3, figures), sent_at = $4, last_error = ''`,
-			ts, figures, now); err != nil {
+		if err := tx.markHeld(ctx, d, `state = 'sent', ts = $3, channel_id = coalesce(nullif($4, ''), channel_id),
+			figures = coalesce($5, figures), sent_at = $6, last_error = ''`, "", ts, channelID, figures, now); err != nil {
 			return err
 		}
-		_, err := tx.db.Exec(ctx, `UPDATE alert_events SET state = 'sent' WHERE delivery_id = $1`, id)
+		_, err := tx.db.Exec(ctx, `UPDATE alert_events SET state = 'sent' WHERE delivery_id = $1`, d.ID)
 		return err
 	})
 }
 
-// MarkRetry puts a delivery back, to be tried again at next.
-func (s *Store) MarkRetry(ctx context.Context, id int64, cause error, next time.Time) error {
-	return s.markDelivery(ctx, id, `state = 'retry', next_try_at = $2, lease_until = $2, last_error = $3`, next, cause.Error())
+// MarkRetry counts a failed try and puts the delivery back, to be tried
+// again at next.
+func (s *Store) MarkRetry(ctx context.Context, d Delivery, cause error, next time.Time) error {
+	return s.markHeld(ctx, d, `state = 'retry', tries = tries + 1, next_try_at = $3, lease_until = $3, last_error = $4`, "",
+		next, cause.Error())
 }
 
 // MarkFailed parks a delivery after its last try; its alert events are
 // failed with it.
-func (s *Store) MarkFailed(ctx context.Context, id int64, cause error) error {
+func (s *Store) MarkFailed(ctx context.Context, d Delivery, cause error) error {
 	return s.InTx(ctx, func(tx *Store) error {
-		if err := tx.markDelivery(ctx, id, `state = 'failed', last_error = $2`, cause.Error()); err != nil {
+		if err := tx.markHeld(ctx, d, `state = 'failed', tries = tries + 1, last_error = $3`, "", cause.Error()); err != nil {
 			return err
 		}
-		_, err := tx.db.Exec(ctx, `UPDATE alert_events SET state = 'failed' WHERE delivery_id = $1`, id)
+		_, err := tx.db.Exec(ctx, `UPDATE alert_events SET state = 'failed' WHERE delivery_id = $1`, d.ID)
 		return err
 	})
 }
 
 // MarkSkipped records a missed digest or summary that is not posted late:
 // its period rolls into the next one.
-func (s *Store) MarkSkipped(ctx context.Context, id int64) error {
-	return s.markDelivery(ctx, id, `state = 'skipped'`)
+func (s *Store) MarkSkipped(ctx context.Context, d Delivery) error {
+	return s.markHeld(ctx, d, `state = 'skipped'`, "")
 }
 
-func (s *Store) markDelivery(ctx context.Context, id int64, set string, args ...any) error {
-	tag, err := s.db.Exec(ctx, `UPDATE deliveries SET `+set+` WHERE id = $1`, append([]any{id}, args...)...)
+// markHeld updates d if its holder still holds it ($1 is the id, $2 the
+// holder, then args).
+func (s *Store) markHeld(ctx context.Context, d Delivery, set, cond string, args ...any) error {
+	tag, err := s.db.Exec(ctx, `UPDATE deliveries SET `+set+` WHERE id = $1 AND holder = $2 `+cond,
+		append([]any{d.ID, d.Holder}, args...)...)
 	if err != nil {
-		return fmt.Errorf("update delivery %d: %w", id, err)
+		return fmt.Errorf("update delivery %s: %w", d.Key, err)
 	}
 	if tag.RowsAffected() != 1 {
-		return orders.Errorf(orders.ENotFound, "no delivery %d", id)
+		return ErrLostLease
 	}
 	return nil
 }
 
+// Previous returns the latest delivery of kind whose key starts with
+// prefix, other than key, that covers its period: sent, or still on its
+// way (a delivery that failed or was skipped covers nothing, so its
+// changes roll into the next one).
+func (s *Store) Previous(ctx context.Context, kind, prefix, key string) (Delivery, bool, error) {
+	d, err := scanDelivery(s.db.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE kind = $1 AND starts_with(key, $2) AND key <> $3 AND state NOT IN ('failed', 'skipped')
+		ORDER BY period_to DESC NULLS LAST, id DESC LIMIT 1`, kind, prefix, key))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Delivery{}, false, nil
+	}
+	if err != nil {
+		return Delivery{}, false, fmt.Errorf("previous %s %s: %w", kind, prefix, err)
+	}
+	return d, true, nil
+}
+
 // LastSent returns the latest delivery of kind to channel that was sent:
-// where the next digest's period starts, and the previous summary's figures.
+// the previous summary's figures.
 func (s *Store) LastSent(ctx context.Context, kind, channel string) (Delivery, bool, error) {
 	d, err := scanDelivery(s.db.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries
 		WHERE kind = $1 AND channel = $2 AND state = 'sent' ORDER BY period_to DESC NULLS LAST, id DESC LIMIT 1`, kind, channel))
@@ -142,6 +206,40 @@ func (s *Store) LastSent(ctx context.Context, kind, channel string) (Delivery, b
 	return d, true, nil
 }
 
+// ChannelID returns the ID Slack gave a channel orderbot posted to by
+// name, or "" when it never did.
+func (s *Store) ChannelID(ctx context.Context, channel string) (string, error) {
+	var id string
+	err := s.db.QueryRow(ctx, `SELECT channel_id FROM deliveries WHERE channel = $1 AND channel_id <> ''
+		ORDER BY id DESC LIMIT 1`, channel).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("channel ID of %s: %w", channel, err)
+	}
+	return id, nil
+}
+
+// HistoryWatermark returns the last status change recorded, waiting for
+// the imports in progress: every change after it will have a greater id,
+// whatever time it is dated (an import as of 06:00 committed at 09:00).
+func (s *Store) HistoryWatermark(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.InTx(ctx, func(tx *Store) error {
+		// Imports hold this lock exclusively, single saves shared: with it,
+		// no change is half-committed below the mark.
+		if _, err := tx.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot import orders', 0))`); err != nil {
+			return err
+		}
+		return tx.db.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM status_history`).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("history watermark: %w", err)
+	}
+	return id, nil
+}
+
 // SentFigures returns the figures of the summaries sent to channel since
 // from, oldest first: the blocked value over time, for the chart.
 func (s *Store) SentFigures(ctx context.Context, channel string, from time.Time) ([]Delivery, error) {
@@ -151,4 +249,14 @@ func (s *Store) SentFigures(ctx context.Context, channel string, from time.Time)
 		return nil, fmt.Errorf("summaries since %s: %w", from, err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Delivery, error) { return scanDelivery(r) })
+}
+
+// HistoryBefore returns the last status change dated at or before t: where
+// a first digest starts.
+func (s *Store) HistoryBefore(ctx context.Context, t time.Time) (int64, error) {
+	var id int64
+	if err := s.db.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM status_history WHERE at <= $1`, t).Scan(&id); err != nil {
+		return 0, fmt.Errorf("history before %s: %w", t, err)
+	}
+	return id, nil
 }

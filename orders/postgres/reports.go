@@ -36,16 +36,17 @@ func collectTransitions(rows pgx.Rows) ([]Transition, error) {
 const transitionColumns = `o.number AS number, c.name, coalesce(p.name, ''), h.to_status, h.reason, h.at,
 	(o.amount * 100)::bigint AS amount_cents, o.currency, o.status, o.status_since`
 
-// NewlyBlocked returns the orders of a rep that became blocked in (from,
-// to], each once (its last blocking in the period), biggest first.
-func (s *Store) NewlyBlocked(ctx context.Context, repID int64, from, to time.Time) ([]Transition, error) {
+// NewlyBlocked returns the orders of a rep that became blocked by the
+// status changes recorded after fromID up to toID (insertion order, see
+// HistoryWatermark), each once (its last blocking), biggest first.
+func (s *Store) NewlyBlocked(ctx context.Context, repID, fromID, toID int64) ([]Transition, error) {
 	rows, err := s.db.Query(ctx, `SELECT * FROM (
 			SELECT DISTINCT ON (o.id) `+transitionColumns+`
 			FROM status_history h JOIN orders o ON o.id = h.order_id JOIN customers c ON c.id = o.customer_id
 			LEFT JOIN people p ON p.id = o.rep_id
-			WHERE o.rep_id = $1 AND h.at > $2 AND h.at <= $3 AND h.to_status = ANY($4)
-			ORDER BY o.id, h.at DESC) t
-		ORDER BY amount_cents DESC, number`, repID, from, to, statusStrings(orders.BlockedStatuses()))
+			WHERE o.rep_id = $1 AND h.id > $2 AND h.id <= $3 AND h.to_status = ANY($4)
+			ORDER BY o.id, h.id DESC) t
+		ORDER BY amount_cents DESC, number`, repID, fromID, toID, statusStrings(orders.BlockedStatuses()))
 	if err != nil {
 		return nil, fmt.Errorf("orders newly blocked: %w", err)
 	}
