@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/orderbot/orderbot/bot/understand"
 	"github.com/orderbot/orderbot/orders"
@@ -234,8 +236,18 @@ func (a *Answerer) identify(ctx context.Context, who Asker) (orders.Person, bool
 	return p, known, nil
 }
 
+// plausible reports whether an identity could name someone: text, no
+// control characters. Anything else is a stranger, not a question for the
+// directory.
+func plausible(id string) bool {
+	return utf8.ValidString(id) && strings.IndexFunc(id, unicode.IsControl) < 0 && len(id) <= 320
+}
+
 // lookup asks the directory who who is.
 func (a *Answerer) lookup(ctx context.Context, who Asker) (orders.Person, bool, error) {
+	if !plausible(who.SlackUserID) || !plausible(who.Email) {
+		return orders.Person{}, false, nil
+	}
 	var p orders.Person
 	var err error = orders.Errorf(orders.ENotFound, "nobody")
 	if who.SlackUserID != "" {

@@ -332,13 +332,14 @@ func TestQuestionsAreLogged(t *testing.T) {
 		ask(t, a, repSud, q)
 	}
 	ask(t, a, stranger, "4500012345")
+	ask(t, a, "U\xe6\x00bad", "4500012345") // an identity no directory holds, nor any text column
 	log.Close()
 	got, err := b.st.Questions(b.ctx, start.Add(-time.Second), time.Now().Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []struct{ intent, outcome string }{
-		{"order", "order"}, {"customer", "list"}, {"help", "help"}, {"", "refused"},
+		{"order", "order"}, {"customer", "list"}, {"help", "help"}, {"", "refused"}, {"", "refused"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d questions logged, want %d: %+v", len(got), len(want), got)

@@ -24,7 +24,9 @@ func (s *Store) RecordQuestions(ctx context.Context, qs []orders.AskedQuestion) 
 		make([]string, n), make([]string, n), make([]string, n)
 	results, latency, text := make([]int32, n), make([]int64, n), make([]string, n)
 	for i, q := range qs {
-		at[i], asker[i], transport[i], intent[i], outcome[i] = q.At, q.Asker, q.Transport, q.Intent, q.Outcome
+		// Whatever a transport passed on is kept as valid text: one bad
+		// value must not lose the batch.
+		at[i], asker[i], transport[i], intent[i], outcome[i] = q.At, cleanText(q.Asker), cleanText(q.Transport), q.Intent, q.Outcome
 		if q.PersonID != 0 {
 			id := q.PersonID
 			person[i] = &id
