@@ -146,11 +146,7 @@ func (t *text) section() { t.b.WriteString(sectionBreak) }
 func AlertMessage(alerts []postgres.Alert, top int, lang orders.Language) Message {
 	var total postgres.Amounts
 	for _, a := range alerts {
-		total.Count++
-		if total.Cents == nil {
-			total.Cents = map[string]int64{}
-		}
-		total.Cents[a.Currency] += a.AmountCents
+		total.Add(1, a.Currency, a.AmountCents)
 	}
 	head := func(t *text) string {
 		if len(alerts) == 1 {
@@ -164,11 +160,7 @@ func AlertMessage(alerts []postgres.Alert, top int, lang orders.Language) Messag
 			if i == top {
 				var rest postgres.Amounts
 				for _, r := range alerts[top:] {
-					rest.Count++
-					if rest.Cents == nil {
-						rest.Cents = map[string]int64{}
-					}
-					rest.Cents[r.Currency] += r.AmountCents
+					rest.Add(1, r.Currency, r.AmountCents)
 				}
 				t.line(t.tr("… et %s (%s)", "… and %s (%s)"), t.count(rest.Count, t.tr("autre", "more"), t.tr("autres", "more")), t.amounts(rest))
 				break
@@ -208,11 +200,7 @@ func (d Digest) Message() Message {
 	byReason := map[orders.Status][]postgres.Transition{}
 	for _, tr := range d.New {
 		byReason[tr.To] = append(byReason[tr.To], tr)
-		if total.Cents == nil {
-			total.Cents = map[string]int64{}
-		}
-		total.Count++
-		total.Cents[tr.Currency] += tr.AmountCents
+		total.Add(1, tr.Currency, tr.AmountCents)
 	}
 	title := func(t *text) string {
 		return fmt.Sprintf(t.tr("Digest du %s — %s", "Digest of %s — %s"), render.Date(d.To.In(d.Loc), t.lang), t.data(d.Rep.Name))
@@ -234,11 +222,7 @@ func (d Digest) Message() Message {
 				}
 				var sum postgres.Amounts
 				for _, tr := range list {
-					if sum.Cents == nil {
-						sum.Cents = map[string]int64{}
-					}
-					sum.Count++
-					sum.Cents[tr.Currency] += tr.AmountCents
+					sum.Add(1, tr.Currency, tr.AmountCents)
 				}
 				t.section()
 				t.line("%s — %d · %s", t.bold(st.Label(t.lang)), len(list), t.amounts(sum))
@@ -376,13 +360,7 @@ func (s Summary) Message() Message {
 
 // change says how the blocked value moved, in the main currency.
 func (s Summary) change(t *text, before, now postgres.Amounts) string {
-	cur := "EUR"
-	best := int64(-1)
-	for c, v := range now.Cents {
-		if v > best {
-			cur, best = c, v
-		}
-	}
+	cur := mainCurrency(now)
 	diff := now.Cents[cur] - before.Cents[cur]
 	sign := "+"
 	if diff < 0 {

@@ -131,6 +131,38 @@ func (w *world) order(number string, rep orders.Person, adv bool, st orders.Stat
 
 func (w *world) digestKey(day string) string { return fmt.Sprintf("digest:%d:%s", w.rep.ID, day) }
 
+// claimMondayDigest claims the rep's digest of Monday 30 November at the
+// clock's time, as another process does.
+func (w *world) claimMondayDigest() postgres.Delivery {
+	w.t.Helper()
+	now, mark := w.clock.now(), w.watermark()
+	from := now.Add(-72 * time.Hour)
+	d, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: w.digestKey("2026-11-30"), Channel: digestChannel,
+		PeriodFrom: &from, PeriodTo: &now, HistoryTo: &mark}, now, 2*time.Minute)
+	if err != nil || !ok {
+		w.t.Fatal(ok, err)
+	}
+	return d
+}
+
+// postAsHolder does what d's holder does up to the post: marks it posting
+// and posts it; it returns the post's ts, which it records nowhere.
+func (w *world) postAsHolder(n *notify.Notifier, d postgres.Delivery) string {
+	w.t.Helper()
+	if err := w.st.MarkPosting(w.ctx, d, w.clock.now(), 2*time.Minute); err != nil {
+		w.t.Fatal(err)
+	}
+	dg, err := n.Digest(w.ctx, w.rep, *d.PeriodFrom, *d.PeriodTo, 0, *d.HistoryTo)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	_, ts, err := w.notes.Post(w.ctx, digestChannel, "", dg.Slack(), d.Key)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return ts
+}
+
 func (w *world) watermark() int64 {
 	w.t.Helper()
 	m, err := w.st.HistoryWatermark(w.ctx)
@@ -276,12 +308,7 @@ func TestCrashBetweenClaimAndPost(t *testing.T) {
 	monday := time.Date(2026, 11, 30, 8, 31, 0, 0, paris)
 	w.clock.set(monday)
 	// A process claimed Monday's digest, then died before posting.
-	from := monday.Add(-72 * time.Hour)
-	mark := w.watermark()
-	if _, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: w.digestKey("2026-11-30"),
-		Channel: digestChannel, PeriodFrom: &from, PeriodTo: &monday, HistoryTo: &mark}, monday, 2*time.Minute); err != nil || !ok {
-		t.Fatal(ok, err)
-	}
+	w.claimMondayDigest()
 	if err := n.SendDigests(w.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -306,25 +333,7 @@ func TestCrashAfterPostBeforeRecording(t *testing.T) {
 	w.clock.set(monday)
 	// A process claimed Monday's digest, marked it posting, posted it, and
 	// died before recording Slack's ts.
-	key := w.digestKey("2026-11-30")
-	from := monday.Add(-72 * time.Hour)
-	mark := w.watermark()
-	d, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: key, Channel: digestChannel,
-		PeriodFrom: &from, PeriodTo: &monday, HistoryTo: &mark}, monday, 2*time.Minute)
-	if err != nil || !ok {
-		t.Fatal(ok, err)
-	}
-	if err := w.st.MarkPosting(w.ctx, d, monday, 2*time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	dg, err := n.Digest(w.ctx, w.rep, from, monday, 0, mark)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, ts, err := w.notes.Post(w.ctx, digestChannel, "", dg.Slack(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := w.postAsHolder(n, w.claimMondayDigest())
 	w.clock.advance(3 * time.Minute)
 	for range 2 {
 		if err := n.SendDigests(w.ctx); err != nil {
@@ -491,19 +500,8 @@ func TestPostTakenBySlackThenRetried(t *testing.T) {
 	n := w.notifier(notify.Options{})
 	monday := time.Date(2026, 11, 30, 8, 31, 0, 0, paris)
 	w.clock.set(monday)
-	key, from, mark := w.digestKey("2026-11-30"), monday.Add(-72*time.Hour), w.watermark()
-	d, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: key, Channel: digestChannel,
-		PeriodFrom: &from, PeriodTo: &monday, HistoryTo: &mark}, monday, 2*time.Minute)
-	if err != nil || !ok {
-		t.Fatal(ok, err)
-	}
-	if err := w.st.MarkPosting(w.ctx, d, monday, 2*time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	dg, _ := n.Digest(w.ctx, w.rep, from, monday, 0, mark)
-	if _, _, err := w.notes.Post(w.ctx, digestChannel, "", dg.Slack(), key); err != nil {
-		t.Fatal(err)
-	}
+	d := w.claimMondayDigest()
+	w.postAsHolder(n, d)
 	if err := w.st.MarkRetry(w.ctx, d, errors.New("chat.postMessage: context deadline exceeded"), monday.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}

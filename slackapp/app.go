@@ -63,6 +63,7 @@ type App struct {
 
 	mu     sync.Mutex
 	emails map[string]cachedEmail
+	askers map[string]cachedAsker
 }
 
 type cachedEmail struct {
@@ -84,7 +85,8 @@ func New(answerer *bot.Answerer, renderer *render.Renderer, poster *Poster, api 
 		opt.Queue = 2048
 	}
 	return &App{answerer: answerer, renderer: renderer, poster: poster, api: api, store: store, log: log, opt: opt,
-		botUserID: botUserID, jobs: make(chan func(context.Context), opt.Queue), emails: map[string]cachedEmail{}}
+		botUserID: botUserID, jobs: make(chan func(context.Context), opt.Queue), emails: map[string]cachedEmail{},
+		askers: map[string]cachedAsker{}}
 }
 
 // Start starts the workers; they answer with ctx, so cancelling it cuts
@@ -238,16 +240,51 @@ func (a *App) ask(ctx context.Context, user, text string) bot.Answer {
 
 // asker names a Slack user for the directory: by Slack user ID, else by
 // the e-mail address Slack knows them by, which is then linked to their
-// entry so that the next question needs no lookup.
+// entry so that the next question needs no lookup. The answer is reused
+// for askerTTL, so a conversation costs the directory one lookup.
 func (a *App) asker(ctx context.Context, user string) bot.Asker {
+	a.mu.Lock()
+	c, ok := a.askers[user]
+	a.mu.Unlock()
+	if ok && time.Since(c.at) < askerTTL {
+		return c.who
+	}
+	who, settled := a.lookupAsker(ctx, user)
+	if settled {
+		a.mu.Lock()
+		if len(a.askers) > 100000 {
+			a.askers = map[string]cachedAsker{}
+		}
+		a.askers[user] = cachedAsker{who: who, at: time.Now()}
+		a.mu.Unlock()
+	}
+	return who
+}
+
+// askerTTL is how long asker reuses what it found.
+const askerTTL = time.Minute
+
+type cachedAsker struct {
+	who bot.Asker
+	at  time.Time
+}
+
+// lookupAsker is asker's lookup; settled is false when the store or
+// Slack could not say, so that the next question tries again.
+func (a *App) lookupAsker(ctx context.Context, user string) (bot.Asker, bool) {
 	who := bot.Asker{SlackUserID: user, Transport: "slack"}
 	_, err := a.store.PersonBySlackID(ctx, user)
-	if orders.ErrorCode(err) != orders.ENotFound {
-		return who // known, or the store is down: the answer will say so
+	switch orders.ErrorCode(err) {
+	case "":
+		return who, true
+	case orders.ENotFound:
+	default:
+		return who, false // the store is down: the answer will say so
 	}
-	who.Email = a.email(ctx, user)
-	if who.Email == "" {
-		return who
+	email, settled := a.email(ctx, user)
+	who.Email = email
+	if email == "" {
+		return who, settled
 	}
 	p, err := a.store.PersonByEmail(ctx, who.Email)
 	if err == nil && p.SlackUserID == "" && !p.Placeholder {
@@ -255,17 +292,18 @@ func (a *App) asker(ctx context.Context, user string) bot.Asker {
 			a.log.Warn("slack user not linked", "user", user, "err", err)
 		}
 	}
-	return who
+	return who, true
 }
 
 // email returns the e-mail address of a Slack user (users.info, cached);
-// "" when Slack has none or cannot say.
-func (a *App) email(ctx context.Context, user string) string {
+// "" when Slack has none or cannot say, and settled false when it could
+// not say.
+func (a *App) email(ctx context.Context, user string) (string, bool) {
 	a.mu.Lock()
 	c, ok := a.emails[user]
 	a.mu.Unlock()
 	if ok && time.Since(c.at) < emailTTL {
-		return c.email
+		return c.email, true
 	}
 	u, err := a.api.GetUserInfoContext(ctx, user)
 	var email string
@@ -274,12 +312,12 @@ func (a *App) email(ctx context.Context, user string) string {
 		email = u.Profile.Email
 	case IsFatal(err):
 		a.poster.fatal("users.info", err)
-		return ""
+		return "", false
 	default:
 		var se slack.SlackErrorResponse
 		if !errors.As(err, &se) {
 			a.log.Warn("users.info failed", "user", user, "err", err)
-			return "" // not cached: Slack may answer next time
+			return "", false // not cached: Slack may answer next time
 		}
 	}
 	a.mu.Lock()
@@ -288,5 +326,5 @@ func (a *App) email(ctx context.Context, user string) string {
 	}
 	a.emails[user] = cachedEmail{email: email, at: time.Now()}
 	a.mu.Unlock()
-	return email
+	return email, true
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/slack-go/slack"
 	"github.com/spf13/cobra"
 
 	"github.com/orderbot/orderbot/config"
@@ -154,8 +153,8 @@ func digestCommand(e env, load func() (config.Config, error)) *cobra.Command {
 			}
 			defer st.Close()
 			log := newLogger(cfg, e.stderr)
-			api := slack.New(cfg.Slack.BotToken, slack.OptionAPIURL(cfg.Slack.APIURL))
-			poster := slackapp.NewPoster(api, nil, func(err error) { log.Error("Slack refused the token", "err", err) })
+			api, httpClient := slackClient(cfg, nil)
+			poster := slackapp.NewPoster(api, httpClient, func(err error) { log.Error("Slack refused the token", "err", err) })
 			return notify.New(st, slackapp.NewNotifications(api, poster), log, opt).RunDue(cmd.Context())
 		},
 	}

@@ -89,12 +89,7 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	}
 	defer conv.Close()
 
-	httpClient := &http.Client{Transport: m.Transport(nil), Timeout: 30 * time.Second}
-	opts := []slack.Option{slack.OptionAPIURL(cfg.Slack.APIURL), slack.OptionHTTPClient(httpClient)}
-	if cfg.Slack.Mode == "socket" {
-		opts = append(opts, slack.OptionAppLevelToken(cfg.Slack.AppToken))
-	}
-	api := slack.New(cfg.Slack.BotToken, opts...)
+	api, httpClient := slackClient(cfg, m.Transport(nil))
 	auth, err := api.AuthTestContext(ctx)
 	if err != nil {
 		if slackapp.IsFatal(err) {
@@ -164,6 +159,18 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 		return cause
 	}
 	return err
+}
+
+// slackClient returns the Slack Web API client of the configuration, and
+// the HTTP client it uses (for response URLs too): bounded by a timeout,
+// through transport (the metrics' instrumented one, or nil).
+func slackClient(cfg config.Config, transport http.RoundTripper) (*slack.Client, *http.Client) {
+	httpClient := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	opts := []slack.Option{slack.OptionAPIURL(cfg.Slack.APIURL), slack.OptionHTTPClient(httpClient)}
+	if cfg.Slack.Mode == "socket" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.Slack.AppToken))
+	}
+	return slack.New(cfg.Slack.BotToken, opts...), httpClient
 }
 
 // listen serves handler on addr in the background.

@@ -80,12 +80,29 @@ type Amounts struct {
 	Cents map[string]int64 `json:"cents"`
 }
 
-func (a *Amounts) add(n int, cur string, cents int64) {
+// Add counts n orders worth cents of cur.
+func (a *Amounts) Add(n int, cur string, cents int64) {
 	if a.Cents == nil {
 		a.Cents = map[string]int64{}
 	}
 	a.Count += n
 	a.Cents[cur] += cents
+}
+
+// scanAmounts reads rows of (bucket, currency, count, cents) into add.
+func scanAmounts(add func(bucket int, cur string, n int, cents int64)) func(pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		for rows.Next() {
+			var i, n int
+			var cur string
+			var cents int64
+			if err := rows.Scan(&i, &cur, &n, &cents); err != nil {
+				return err
+			}
+			add(i, cur, n, cents)
+		}
+		return rows.Err()
+	}
 }
 
 // RepFigures is one rep's line of the managers' summary.
@@ -130,11 +147,11 @@ func (s *Store) PortfolioAt(ctx context.Context, from, now time.Time, loc *time.
 				return err
 			}
 			a := p.ByStatus[st]
-			a.add(n, cur, cents)
+			a.Add(n, cur, cents)
 			p.ByStatus[st] = a
-			p.Open.add(n, cur, cents)
+			p.Open.Add(n, cur, cents)
 			if st.Blocked() {
-				p.Blocked.add(n, cur, cents)
+				p.Blocked.Add(n, cur, cents)
 			}
 		}
 		return rows.Err()
@@ -142,18 +159,8 @@ func (s *Store) PortfolioAt(ctx context.Context, from, now time.Time, loc *time.
 	batch.Queue(`SELECT CASE WHEN age < 3 THEN 0 WHEN age < 8 THEN 1 WHEN age <= 30 THEN 2 ELSE 3 END, currency, count(*),
 			(sum(amount) * 100)::bigint
 		FROM (SELECT extract(epoch FROM $2 - status_since) / 86400 AS age, currency, amount FROM orders
-			WHERE closed_at IS NULL AND status = ANY($1)) b GROUP BY 1, 2`, blocked, now).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var i, n int
-			var cur string
-			var cents int64
-			if err := rows.Scan(&i, &cur, &n, &cents); err != nil {
-				return err
-			}
-			p.Aging[i].add(n, cur, cents)
-		}
-		return rows.Err()
-	})
+			WHERE closed_at IS NULL AND status = ANY($1)) b GROUP BY 1, 2`, blocked, now).
+		Query(scanAmounts(func(i int, cur string, n int, cents int64) { p.Aging[i].Add(n, cur, cents) }))
 	batch.Queue(`SELECT o.number, c.name, coalesce(p.name, ''), o.status, o.block_reason, o.status_since,
 			(o.amount * 100)::bigint, o.currency, o.status, o.status_since
 		FROM orders o JOIN customers c ON c.id = o.customer_id LEFT JOIN people p ON p.id = o.rep_id
@@ -178,41 +185,20 @@ func (s *Store) PortfolioAt(ctx context.Context, from, now time.Time, loc *time.
 				p.Reps = append(p.Reps, RepFigures{Name: name})
 			}
 			r := &p.Reps[len(p.Reps)-1]
-			r.Open.add(n, cur, cents)
+			r.Open.Add(n, cur, cents)
 			if nb > 0 {
-				r.Blocked.add(nb, cur, bcents)
+				r.Blocked.Add(nb, cur, bcents)
 			}
 		}
 		return rows.Err()
 	})
-	batch.Queue(`SELECT o.currency, count(DISTINCT o.id), (sum(o.amount) * 100)::bigint FROM orders o
+	batch.Queue(`SELECT 0, o.currency, count(*), (sum(o.amount) * 100)::bigint FROM orders o
 		WHERE o.status = 'invoiced' AND o.closed_at > $1 AND o.closed_at <= $2 GROUP BY o.currency`, from, now).
-		Query(func(rows pgx.Rows) error {
-			for rows.Next() {
-				var cur string
-				var n int
-				var cents int64
-				if err := rows.Scan(&cur, &n, &cents); err != nil {
-					return err
-				}
-				p.Closed.add(n, cur, cents)
-			}
-			return rows.Err()
-		})
+		Query(scanAmounts(func(_ int, cur string, n int, cents int64) { p.Closed.Add(n, cur, cents) }))
 	batch.Queue(`SELECT CASE WHEN due < $1 THEN 0 ELSE 1 + (due - $1) / 7 END, currency, count(*), (sum(amount) * 100)::bigint
 		FROM (SELECT coalesce(promised_on, requested_on) AS due, currency, amount FROM orders WHERE closed_at IS NULL) o
-		WHERE due < $1::date + 28 GROUP BY 1, 2`, today).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var i, n int
-			var cur string
-			var cents int64
-			if err := rows.Scan(&i, &cur, &n, &cents); err != nil {
-				return err
-			}
-			p.Weeks[i].add(n, cur, cents)
-		}
-		return rows.Err()
-	})
+		WHERE due < $1::date + 28 GROUP BY 1, 2`, today).
+		Query(scanAmounts(func(i int, cur string, n int, cents int64) { p.Weeks[i].Add(n, cur, cents) }))
 	batch.Queue(`SELECT count(*) FROM questions WHERE asked_at > $1 AND asked_at <= $2 AND outcome NOT IN ('refused', 'unavailable')`,
 		from, now).QueryRow(func(row pgx.Row) error { return row.Scan(&p.Answers) })
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
