@@ -55,11 +55,22 @@ var languages = []struct {
 //	  en: {one: "{{.Count}} order", other: "{{.Count}} orders"}
 //
 // Every message needs both languages with the same arguments; a plural
-// message needs "one" and "other" in both and uses {{.Count}}.
-func Parse(src []byte) (*Catalog, error) {
-	var raw map[string]map[string]yaml.Node
-	if err := yaml.Unmarshal(src, &raw); err != nil {
-		return nil, fmt.Errorf("message catalog: %w", err)
+// message needs "one" and "other" in both and uses {{.Count}}. Several
+// sources make one catalog (a package's messages kept in a file per kind);
+// an id may appear in one of them only.
+func Parse(srcs ...[]byte) (*Catalog, error) {
+	raw := map[string]map[string]yaml.Node{}
+	for _, src := range srcs {
+		var part map[string]map[string]yaml.Node
+		if err := yaml.Unmarshal(src, &part); err != nil {
+			return nil, fmt.Errorf("message catalog: %w", err)
+		}
+		for id, m := range part {
+			if _, dup := raw[id]; dup {
+				return nil, fmt.Errorf("message catalog: %s is written twice", id)
+			}
+			raw[id] = m
+		}
 	}
 	bundle := i18n.NewBundle(language.French)
 	c := &Catalog{localizers: map[orders.Language]*i18n.Localizer{}, messages: map[string]message{}}
@@ -109,8 +120,8 @@ func Parse(src []byte) (*Catalog, error) {
 // MustParse is Parse for a catalog embedded in the binary, which the
 // package's tests parse: a broken one is a programming error, found by
 // `go test` before it can ship.
-func MustParse(src []byte) *Catalog {
-	c, err := Parse(src)
+func MustParse(srcs ...[]byte) *Catalog {
+	c, err := Parse(srcs...)
 	if err != nil {
 		panic(err)
 	}

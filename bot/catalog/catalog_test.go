@@ -79,6 +79,9 @@ func TestParseRefuses(t *testing.T) {
 			t.Errorf("%s: parsed, want an error", name)
 		}
 	}
+	if _, err := catalog.Parse([]byte(sample), []byte("digest.title:\n  fr: x\n  en: x\n")); err == nil {
+		t.Errorf("an id in two sources: parsed, want an error")
+	}
 }
 
 func TestLint(t *testing.T) {
