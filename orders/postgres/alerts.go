@@ -53,7 +53,14 @@ func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, lease time.Durat
 			return fmt.Errorf("claim alerts: %w", err)
 		}
 		// A new batch: the oldest pending transition, and those of the same
-		// import for the same person.
+		// import for the same person. Replicas make new batches one at a
+		// time: with row locks alone, a second replica would skip the first
+		// one's locked transition, start its batch at the next one of the
+		// same import and person, and split one import's alerts in two
+		// messages.
+		if _, err := tx.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot alert batches', 0))`); err != nil {
+			return fmt.Errorf("claim alerts: %w", err)
+		}
 		var first int64
 		var importID *int64
 		var who *int64
