@@ -1,25 +1,64 @@
 package notify
 
 import (
+	_ "embed"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/slack-go/slack"
 
+	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
+
+// The wordings of notify's messages, French and English side by side: one
+// file per kind of message, made one catalog.
+var (
+	//go:embed digest_messages.yaml
+	digestMessagesYAML []byte
+	//go:embed summary_messages.yaml
+	summaryMessagesYAML []byte
+)
+
+// messages is notify's catalog, parsed on first use and read-only after:
+// every goroutine shares it. The package's tests parse it, so a broken file
+// never ships.
+var messages = sync.OnceValue(func() *catalog.Catalog {
+	return catalog.MustParse(digestMessagesYAML, summaryMessagesYAML)
+})
+
+// Messages returns notify's message catalog (alerts, digests, summary), for
+// tests that check every message in both languages.
+func Messages() *catalog.Catalog { return messages() }
 
 // text is a message being written, for Slack (mrkdwn, data escaped) or the
 // console (plain), in one language.
 type text struct {
 	lang    orders.Language
 	console bool
+	msgs    catalog.Texts
 	b       strings.Builder
 }
 
+// T renders catalog message id in the text's language. Data in args must
+// already have gone through t.data: the catalog inserts arguments as given.
+func (t *text) T(id string, args catalog.Args) string { return t.msgs.T(id, args) }
+
+// N renders plural catalog message id for n in the text's language.
+func (t *text) N(id string, n int, args catalog.Args) string { return t.msgs.N(id, n, args) }
+
+// put writes s as one line, as it is (no formatting verbs).
+func (t *text) put(s string) {
+	t.b.WriteString(s)
+	t.b.WriteByte('\n')
+}
+
+// tr picks a wording by language. Deprecated: wordings belong in the
+// catalog (T, N); tr stays only until the last caller moves there.
 func (t *text) tr(fr, en string) string {
 	if t.lang == orders.English {
 		return en
@@ -117,7 +156,7 @@ func (m Message) Slack() render.Message {
 func write(lang orders.Language, fallback func(t *text) string, fill func(t *text)) Message {
 	var m Message
 	for _, console := range []bool{false, true} {
-		t := &text{lang: lang, console: console}
+		t := &text{lang: lang, console: console, msgs: messages().In(lang)}
 		fill(t)
 		out := strings.TrimRight(t.b.String(), "\n")
 		if console {
