@@ -23,7 +23,15 @@ type ImportRequest struct {
 	// updates.
 	Snapshot bool
 	// AsOf is when the ERP extracted the data: the time of every change.
+	// Zero is the database's clock once the import holds the lock that
+	// queues imports, so that imports queued together apply in the order
+	// of their times. More than a day ahead of that clock is refused.
 	AsOf time.Time
+	// RefuseOlder refuses an import whose AsOf is before the as-of time of
+	// the last applied import of the same Profile, unless Force.
+	RefuseOlder bool
+	// Zone is the time zone of the times in messages; UTC when nil.
+	Zone *time.Location
 	// MaxCloseShare refuses a snapshot that would close more than this
 	// share of the open portfolio, unless Force.
 	MaxCloseShare float64
@@ -52,6 +60,16 @@ type ImportReport struct {
 	Placeholders []string
 	// Alerts is how many alert events were queued.
 	Alerts int
+	// AsOf is the time of the import's changes: the request's, or the
+	// database's clock.
+	AsOf time.Time
+	// Forced names the guards Force overrode: "older" (AsOf was before the
+	// Previous import's), "close_share" (the snapshot closed more than
+	// MaxCloseShare of the open orders). The run records them.
+	Forced []string
+	// Previous is the last applied import of the same profile before this
+	// one (ID 0 when there is none).
+	Previous ImportRun
 	// FirstLoad tells that the portfolio was empty before: no alert is
 	// queued for orders that were blocked before orderbot knew them.
 	FirstLoad bool
@@ -79,9 +97,6 @@ type Phase struct {
 // importing the same export twice changes nothing.
 func (s *Store) ImportOrders(ctx context.Context, req ImportRequest, next func() (orders.Entry, error)) (ImportReport, error) {
 	rep := ImportReport{Transitions: map[orders.Status]int{}}
-	if req.AsOf.IsZero() {
-		req.AsOf = time.Now()
-	}
 	if req.MaxProblems <= 0 {
 		req.MaxProblems = 100
 	}
@@ -122,6 +137,9 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot import orders', 0));
 		SET LOCAL work_mem = '256MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1`); err != nil {
 		return rep, fmt.Errorf("import: %w", err)
+	}
+	if err := s.checkAsOf(ctx, &req, &rep); err != nil {
+		return rep, err
 	}
 	if err := s.db.QueryRow(ctx, `INSERT INTO import_runs (kind, source, sha256, profile, mode, as_of)
 		VALUES ('orders', $1, $2, $3, $4, $5) RETURNING id`, req.Source, req.SHA256, req.Profile, mode, req.AsOf).
@@ -245,12 +263,13 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, fmt.Errorf("import: %w", err)
 	}
 	rep.Closed = absentN + closing
-	if req.Snapshot {
-		if open > 0 && !req.Force && float64(rep.Closed) > req.MaxCloseShare*float64(open) {
+	if req.Snapshot && open > 0 && float64(rep.Closed) > req.MaxCloseShare*float64(open) {
+		if !req.Force {
 			return rep, orders.Errorf(orders.EInvalid,
 				"%s would close %d of the %d open orders (%.0f%%), more than import.max_close_share (%.0f%%): is the export complete? Use --force to import it anyway",
 				req.Source, rep.Closed, open, 100*float64(rep.Closed)/float64(open), 100*req.MaxCloseShare)
 		}
+		rep.Forced = append(rep.Forced, "close_share")
 	}
 	if err := s.applyChanges(ctx, req, rep.RunID, !rep.FirstLoad); err != nil {
 		return rep, err
@@ -260,13 +279,67 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, err
 	}
 	_, err = s.db.Exec(ctx, `UPDATE import_runs SET finished_at = clock_timestamp(), rows_read = $2, created = $3,
-		updated = $4, unchanged = $5, closed = $6, placeholders = $7, alerts = $8 WHERE id = $1`,
-		rep.RunID, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Closed, len(rep.Placeholders), rep.Alerts)
+		updated = $4, unchanged = $5, closed = $6, placeholders = $7, alerts = $8, forced = $9 WHERE id = $1`,
+		rep.RunID, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Closed, len(rep.Placeholders), rep.Alerts,
+		append([]string{}, rep.Forced...))
 	if err != nil {
 		return rep, fmt.Errorf("import: record the run: %w", err)
 	}
 	phase("report")
 	return rep, nil
+}
+
+// checkAsOf runs once the import holds the lock. It takes the import's
+// time from the database's clock when the request has none, refuses one
+// more than a day ahead of that clock (a typo in the year would make every
+// later export look older), and, when the request asks, one before the
+// last applied import of the same profile: that older export would roll
+// the portfolio back (reopen the orders invoiced since, queue their alerts
+// again), unless forced.
+func (s *Store) checkAsOf(ctx context.Context, req *ImportRequest, rep *ImportReport) error {
+	// clock_timestamp, not now(): now() is when the transaction began,
+	// before it waited for the lock.
+	var now time.Time
+	if err := s.db.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&now); err != nil {
+		return fmt.Errorf("import: read the clock: %w", err)
+	}
+	if req.AsOf.IsZero() {
+		req.AsOf = now
+	}
+	rep.AsOf = req.AsOf
+	if req.AsOf.After(now.Add(24 * time.Hour)) {
+		return orders.Errorf(orders.EInvalid, "%s is as of %s, more than a day ahead of the database's clock (%s): is the as-of time right?",
+			req.Source, req.clock(req.AsOf), req.clock(now))
+	}
+	prev := &rep.Previous
+	err := s.db.QueryRow(ctx, `SELECT id, source, profile, mode, as_of, finished_at FROM import_runs
+		WHERE kind = 'orders' AND profile = $1 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`, req.Profile).
+		Scan(&prev.ID, &prev.Source, &prev.Profile, &prev.Mode, &prev.AsOf, &prev.FinishedAt)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("import: read the last import of profile %q: %w", req.Profile, err)
+	}
+	if !req.RefuseOlder || !req.AsOf.Before(prev.AsOf) {
+		return nil
+	}
+	if !req.Force {
+		return orders.Errorf(orders.EInvalid,
+			"%s is as of %s, before the last import of profile %s (%s, as of %s): it would roll the portfolio back. Use --force to import it anyway",
+			req.Source, req.clock(req.AsOf), req.Profile, prev.Source, req.clock(prev.AsOf))
+	}
+	rep.Forced = append(rep.Forced, "older")
+	return nil
+}
+
+// clock writes t for a message, in the request's time zone.
+func (req ImportRequest) clock(t time.Time) string {
+	zone := req.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return t.In(zone).Format("2006-01-02 15:04:05 MST")
 }
 
 // duplicateNumbers reports the order numbers the staged rows hold twice.

@@ -188,8 +188,11 @@ func TestImportSnapshotClosesAbsentOrdersWithinTheGuard(t *testing.T) {
 	}
 	// --force closes past the guard; an order coming back reopens.
 	rep, err = f.importOrders(postgres.ImportRequest{Snapshot: true, Force: true}, base[:3]...)
-	if err != nil || rep.Closed != 7 {
+	if err != nil || rep.Closed != 7 || len(rep.Forced) != 1 || rep.Forced[0] != "close_share" {
 		t.Errorf("forced snapshot: %+v, %v", rep, err)
+	}
+	if n := f.count(`SELECT count(*) FROM import_runs WHERE id = $1 AND forced = '{close_share}'`, rep.RunID); n != 1 {
+		t.Errorf("the forced run is not recorded as forced")
 	}
 	if o, _ := f.st.OrderByNumber(f.ctx, base[0].Number); o.ClosedAt != nil || o.Status != orders.StatusAnomaly {
 		t.Errorf("reopened order: %+v", o)
@@ -349,5 +352,181 @@ func TestImportCountsOrdersTheExportCloses(t *testing.T) {
 	rep, err := f.importOrders(postgres.ImportRequest{Snapshot: true, Force: true}, cancelled...)
 	if err != nil || rep.Closed != 10 || rep.Updated != 0 || rep.Unchanged != 0 || rep.Transitions[orders.StatusCancelled] != 10 {
 		t.Errorf("forced: %+v, %v", rep, err)
+	}
+}
+
+// dump is the portfolio, its history, its alerts and its runs as text, to
+// tell that nothing changed.
+func (f *fixture) dump() string {
+	f.t.Helper()
+	var b strings.Builder
+	for _, table := range []string{"orders", "order_blocks", "customers", "people", "status_history", "alert_events", "import_runs"} {
+		var rows string
+		if err := f.st.Pool().QueryRow(f.ctx, `SELECT coalesce(string_agg(t::text, E'\n' ORDER BY t::text), '') FROM `+table+` t`).
+			Scan(&rows); err != nil {
+			f.t.Fatal(err)
+		}
+		b.WriteString(table + ":\n" + rows + "\n")
+	}
+	return b.String()
+}
+
+// TestImportRefusesAnExportOlderThanTheLastOfItsProfile: day 1's export
+// imported after day 2's would reopen the orders day 2 invoiced and queue
+// their alerts again. It is refused, naming both times, and nothing
+// changes; forced, it is applied and its run says so.
+func TestImportRefusesAnExportOlderThanTheLastOfItsProfile(t *testing.T) {
+	f := setup(t)
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := func(source string, at time.Time) postgres.ImportRequest {
+		return postgres.ImportRequest{Source: source, Profile: "sage_fr", Snapshot: true, AsOf: at, RefuseOlder: true, Zone: paris}
+	}
+	day1 := portfolio(10)
+	day1[4] = entry(day1[4].Number, "C004", orders.StatusCreditLimit, orders.StatusCreditLimit)
+	if _, err := f.importOrders(req("day1.csv", f.now), day1...); err != nil {
+		t.Fatal(err)
+	}
+	// Day 2: the first order was invoiced, the credit block released, and
+	// another order blocked for delivery.
+	day2 := append([]orders.Entry(nil), day1[1:]...)
+	day2[3] = entry(day1[4].Number, "C004", orders.StatusPicking)
+	day2[4] = entry(day1[5].Number, "C005", orders.StatusDeliveryBlock, orders.StatusDeliveryBlock)
+	if _, err := f.importOrders(req("day2.csv", f.now.Add(24*time.Hour)), day2...); err != nil {
+		t.Fatal(err)
+	}
+
+	before := f.dump()
+	for _, r := range []postgres.ImportRequest{req("day1.csv", f.now), req("day1.csv", f.now.Add(23*time.Hour))} {
+		for _, incremental := range []bool{false, true} {
+			r.Snapshot = !incremental
+			_, err := f.importOrders(r, day1...)
+			wantCode(t, err, orders.EInvalid)
+			msg := orders.ErrorMessage(err)
+			for _, want := range []string{"day1.csv", r.AsOf.In(paris).Format("2006-01-02 15:04"), "2026-11-28 07:00", "day2.csv", "--force"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("the refusal lacks %q: %s", want, msg)
+				}
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("the refusal is not one line: %q", msg)
+			}
+		}
+	}
+	r := req("day1.csv", f.now)
+	r.DryRun = true
+	if _, err := f.importOrders(r, day1...); orders.ErrorCode(err) != orders.EInvalid {
+		t.Errorf("a dry run of the older export: %v, want the refusal", err)
+	}
+	if after := f.dump(); after != before {
+		t.Errorf("a refused import changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
+	// Day 2 again is not older: it changes nothing. Another profile keeps
+	// its own order, and a request that does not ask for the check (the
+	// push API) is applied as before.
+	if rep, err := f.importOrders(req("day2.csv", f.now.Add(24*time.Hour)), day2...); err != nil || rep.Updated+rep.Created+rep.Closed != 0 {
+		t.Errorf("day 2 again: %+v, %v", rep, err)
+	}
+	other := req("other.csv", f.now)
+	other.Profile, other.Snapshot = "other_erp", false
+	if _, err := f.importOrders(other, day2[:1]...); err != nil {
+		t.Errorf("another profile: %v", err)
+	}
+	if _, err := f.importOrders(postgres.ImportRequest{Source: "api", Profile: "api", AsOf: f.now}, day2[:1]...); err != nil {
+		t.Errorf("without the check: %v", err)
+	}
+
+	// Forced, day 1 is applied: the invoiced order reopens, and the run
+	// records that it was forced.
+	r = req("day1.csv", f.now)
+	r.Force = true
+	rep, err := f.importOrders(r, day1...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Forced) != 1 || rep.Forced[0] != "older" || rep.Previous.Source != "day2.csv" || !rep.Previous.AsOf.Equal(f.now.Add(24*time.Hour)) {
+		t.Errorf("forced report: forced %v, previous %+v", rep.Forced, rep.Previous)
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, day1[0].Number); o.ClosedAt != nil {
+		t.Errorf("the forced import left %s closed", o.Number)
+	}
+	if n := f.count(`SELECT count(*) FROM import_runs WHERE id = $1 AND forced = '{older}'`, rep.RunID); n != 1 {
+		t.Errorf("the forced run is not recorded as forced")
+	}
+	if n := f.count(`SELECT count(*) FROM import_runs WHERE forced <> '{}'`); n != 1 {
+		t.Errorf("%d runs recorded as forced, want 1", n)
+	}
+}
+
+// TestImportRefusesAnAsOfFarInTheFuture: a typo in the year (2999) would
+// make every later export look older; more than a day ahead of the
+// database's clock is refused, even with --force.
+func TestImportRefusesAnAsOfFarInTheFuture(t *testing.T) {
+	f := setup(t)
+	for _, at := range []time.Time{time.Date(2999, 11, 27, 6, 0, 0, 0, time.UTC), time.Now().Add(72 * time.Hour)} {
+		_, err := f.importOrders(postgres.ImportRequest{Snapshot: true, AsOf: at, Force: true, RefuseOlder: true}, portfolio(3)...)
+		wantCode(t, err, orders.EInvalid)
+		if msg := orders.ErrorMessage(err); !strings.Contains(msg, at.UTC().Format("2006-01-02 15:04")) || !strings.Contains(msg, "ahead") {
+			t.Errorf("message %q", msg)
+		}
+	}
+	if n := f.count(`SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM import_runs)`); n != 0 {
+		t.Errorf("a refused import wrote %d rows", n)
+	}
+	// An ERP whose clock runs a little fast is still welcome.
+	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true, AsOf: time.Now().Add(time.Hour)}, portfolio(3)...); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestImportTakesItsDefaultTimeOnceItHoldsTheLock: an import without an
+// as-of time that waits for another one is as of after it, so that two
+// imports started together apply in the order of their times.
+func TestImportTakesItsDefaultTimeOnceItHoldsTheLock(t *testing.T) {
+	f := setup(t)
+	other, err := f.st.Pool().Begin(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Rollback(f.ctx) }()
+	if _, err := other.Exec(f.ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot import orders', 0))`); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		rep postgres.ImportReport
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rep, err := f.st.ImportOrders(f.ctx, postgres.ImportRequest{Source: "waiting.csv", Profile: "sage_fr", Snapshot: true,
+			RefuseOlder: true, MaxCloseShare: 1, PeopleBy: orders.ByEmail}, entries(portfolio(3)...))
+		done <- result{rep, err}
+	}()
+	// Once the import waits for the lock, the other one finishes.
+	for deadline := time.Now().Add(time.Minute); f.count(`SELECT count(*) FROM pg_locks
+		WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the import never waited for the lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := other.Exec(f.ctx, `INSERT INTO import_runs (kind, source, sha256, profile, mode, as_of, finished_at)
+		VALUES ('orders', 'first.csv', '', 'sage_fr', 'snapshot', clock_timestamp(), clock_timestamp())`); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Commit(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("the import that waited: %v", r.err)
+	}
+	if n := f.count(`SELECT count(*) FROM import_runs w, import_runs o
+		WHERE w.id = $1 AND o.source = 'first.csv' AND w.as_of >= o.as_of`, r.rep.RunID); n != 1 {
+		t.Error("the import that waited for the lock is as of before the one it waited for")
 	}
 }
