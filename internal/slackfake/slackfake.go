@@ -5,9 +5,9 @@
 // conversations.replies over the messages the fake accepted) and Slack's
 // Socket Mode WebSocket protocol, built from Slack's documented wire formats.
 // Every request is recorded so tests can assert on what the app sent, faults
-// (HTTP 429/5xx, ok:false) can be injected per method, and Socket Mode
-// envelopes can be pushed to the connected client and their acknowledgements
-// observed.
+// (HTTP 429/5xx, ok:false, odd bodies) can be injected per method, and
+// Socket Mode envelopes can be pushed to the connected client and their
+// acknowledgements observed, with anything else the client sends.
 //
 // Point a slack-go client at it with
 //
@@ -150,6 +150,10 @@ type Fault struct {
 	// "ratelimited" for a 429, "internal_error" for a 5xx and "fatal_error"
 	// otherwise.
 	SlackError string
+	// Body, when set, is answered as is, as JSON (with Status, or 200),
+	// in place of an error: for answers Slack should not give but might,
+	// such as {"ok": true} from conversations.open without the channel.
+	Body map[string]any
 }
 
 // upload is a file of the external upload flow.
@@ -190,6 +194,7 @@ type Server struct {
 	rr     int
 	sent   map[string]time.Time
 	acks   []Ack
+	strays []string
 }
 
 // New starts the fake on loopback (httptest) and closes it, with every
@@ -418,6 +423,9 @@ func faultReply(c *Call, f Fault) reply {
 	status := f.Status
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if f.Body != nil {
+		return jsonReply(c, status, f.Body)
 	}
 	code := f.SlackError
 	if code == "" {

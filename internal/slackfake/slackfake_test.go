@@ -710,3 +710,53 @@ func TestConcurrentHistory(t *testing.T) {
 		}
 	}
 }
+
+func TestFaultBody(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+	s.FailNext("conversations.open", Fault{Body: map[string]any{"ok": true}})
+	ch, _, _, err := api.OpenConversation(&slack.OpenConversationParameters{Users: []string{"U0ALICE"}})
+	if err != nil || ch != nil {
+		t.Errorf("ok without a channel: channel %+v, err %v; want no channel and no error", ch, err)
+	}
+	ch, _, _, err = api.OpenConversation(&slack.OpenConversationParameters{Users: []string{"U0ALICE"}})
+	if err != nil || ch == nil || ch.ID == "" {
+		t.Errorf("after the fault: channel %+v, err %v", ch, err)
+	}
+	if c := s.Calls("conversations.open"); len(c) != 2 || !c[0].OK || c[0].Status != http.StatusOK {
+		t.Errorf("calls = %+v", c)
+	}
+}
+
+func TestStrays(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	client := socketmode.New(newClient(s))
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = client.RunContext(ctx) })
+	wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case evt := <-client.Events:
+				if evt.Request != nil {
+					_ = client.Ack(*evt.Request) // hello too, which has no envelope
+				}
+			}
+		}
+	})
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	s.WaitConnected(t, 1, 5*time.Second)
+	env := s.SendEvent("Ev0001", map[string]any{"type": "app_mention", "user": "U0ALICE", "channel": "C1", "text": "hi", "ts": "1.1"})
+	acks := s.WaitAcks(t, 1, 5*time.Second)
+	if len(acks) != 1 || acks[0].EnvelopeID != env {
+		t.Errorf("acks = %+v, want the event's only", acks)
+	}
+	strays := s.Strays()
+	if len(strays) != 1 || !strings.Contains(strays[0], `"envelope_id":""`) {
+		t.Errorf("strays = %q, want the acknowledgement of hello", strays)
+	}
+}

@@ -137,7 +137,8 @@ func (s *Server) pinger(c *wsConn) {
 	}
 }
 
-// reader records acks until the connection fails.
+// reader records acks, and the messages that acknowledge no envelope,
+// until the connection fails.
 func (s *Server) reader(c *wsConn) {
 	for {
 		_, msg, err := c.ws.ReadMessage()
@@ -150,6 +151,10 @@ func (s *Server) reader(c *wsConn) {
 			Payload    json.RawMessage `json:"payload"`
 		}
 		if json.Unmarshal(msg, &ack) != nil || ack.EnvelopeID == "" {
+			s.mu.Lock()
+			s.strays = append(s.strays, string(msg))
+			s.notify()
+			s.mu.Unlock()
 			continue
 		}
 		if string(ack.Payload) == "null" {
@@ -325,6 +330,16 @@ func (s *Server) Acks() []Ack {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Ack(nil), s.acks...)
+}
+
+// Strays returns the messages the client sent over Socket Mode that
+// acknowledge no envelope (not JSON, or without an envelope_id, such as an
+// "acknowledgement" of hello), in arrival order. Slack expects an app to
+// send acknowledgements of its envelopes only.
+func (s *Server) Strays() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.strays...)
 }
 
 // WaitAcks waits until at least n acknowledgements have arrived and returns
