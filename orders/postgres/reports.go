@@ -107,10 +107,21 @@ func scanAmounts(add func(bucket int, cur string, n int, cents int64)) func(pgx.
 
 // RepFigures is one rep's line of the managers' summary.
 type RepFigures struct {
+	ID      int64   `json:"id,omitempty"` // 0: the orders without a rep
 	Name    string  `json:"name"`
 	Open    Amounts `json:"open"`
 	Blocked Amounts `json:"blocked"`
 }
+
+// BlockedDay is the blocked value at the end of one day, by block kind (the
+// blocked status an order is in) and currency.
+type BlockedDay struct {
+	End    time.Time
+	ByKind map[orders.Status]Amounts
+}
+
+// SeriesDays is how many days the blocked series of a portfolio covers.
+const SeriesDays = 30
 
 // Portfolio is the managers' view of the open portfolio at one moment.
 type Portfolio struct {
@@ -124,17 +135,22 @@ type Portfolio struct {
 	Closed  Amounts      `json:"invoiced"` // invoiced in the period
 	Weeks   [5]Amounts   `json:"expected"` // expected invoicing: overdue, then the coming four weeks
 	Answers int          `json:"questions"`
+	// Days is the blocked value at the end of each of the last SeriesDays
+	// days, oldest first, the last one ending at the portfolio's moment.
+	Days []BlockedDay `json:"-"`
 }
 
 // PortfolioAt returns the managers' figures at now, with what was invoiced
 // and how many questions were answered in (from, now]; the expected
 // invoicing counts open orders by promised (else requested) date, from the
-// start of now's day in loc.
+// start of now's day in loc; the blocked series ends at midnight in loc of
+// each of the SeriesDays-1 days before now's, then at now.
 func (s *Store) PortfolioAt(ctx context.Context, from, now time.Time, loc *time.Location, top int) (Portfolio, error) {
 	p := Portfolio{ByStatus: map[orders.Status]Amounts{}}
 	blocked := statusStrings(orders.BlockedStatuses())
 	y, m, d := now.In(loc).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC) // dates are stored as days
+	var blockedNow []seriesMove
 	batch := &pgx.Batch{}
 	batch.Queue(`SELECT status, currency, count(*), (sum(amount) * 100)::bigint FROM orders
 		WHERE closed_at IS NULL GROUP BY status, currency ORDER BY status, currency`).Query(func(rows pgx.Rows) error {
@@ -152,6 +168,7 @@ func (s *Store) PortfolioAt(ctx context.Context, from, now time.Time, loc *time.
 			p.Open.Add(n, cur, cents)
 			if st.Blocked() {
 				p.Blocked.Add(n, cur, cents)
+				blockedNow = append(blockedNow, seriesMove{Kind: st, Currency: cur, Count: n, Cents: cents})
 			}
 		}
 		return rows.Err()
@@ -170,19 +187,22 @@ func (s *Store) PortfolioAt(ctx context.Context, from, now time.Time, loc *time.
 			p.Top, err = collectTransitions(rows)
 			return err
 		})
-	batch.Queue(`SELECT coalesce(p.name, '—'), o.currency, count(*), (sum(o.amount) * 100)::bigint,
+	// By rep, not by name: two reps may share one. The order of the lines
+	// is the reader's to choose (names sort by their language's rules).
+	batch.Queue(`SELECT coalesce(p.id, 0), coalesce(p.name, '—'), o.currency, count(*), (sum(o.amount) * 100)::bigint,
 			count(*) FILTER (WHERE o.status = ANY($1)), coalesce((sum(o.amount) FILTER (WHERE o.status = ANY($1)) * 100)::bigint, 0)
 		FROM orders o LEFT JOIN people p ON p.id = o.rep_id WHERE o.closed_at IS NULL
-		GROUP BY p.name, o.currency ORDER BY p.name, o.currency`, blocked).Query(func(rows pgx.Rows) error {
+		GROUP BY p.id, o.currency ORDER BY p.id NULLS LAST, o.currency`, blocked).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
+			var id int64
 			var name, cur string
 			var n, nb int
 			var cents, bcents int64
-			if err := rows.Scan(&name, &cur, &n, &cents, &nb, &bcents); err != nil {
+			if err := rows.Scan(&id, &name, &cur, &n, &cents, &nb, &bcents); err != nil {
 				return err
 			}
-			if len(p.Reps) == 0 || p.Reps[len(p.Reps)-1].Name != name {
-				p.Reps = append(p.Reps, RepFigures{Name: name})
+			if len(p.Reps) == 0 || p.Reps[len(p.Reps)-1].ID != id {
+				p.Reps = append(p.Reps, RepFigures{ID: id, Name: name})
 			}
 			r := &p.Reps[len(p.Reps)-1]
 			r.Open.Add(n, cur, cents)
@@ -201,8 +221,107 @@ func (s *Store) PortfolioAt(ctx context.Context, from, now time.Time, loc *time.
 		Query(scanAmounts(func(i int, cur string, n int, cents int64) { p.Weeks[i].Add(n, cur, cents) }))
 	batch.Queue(`SELECT count(*) FROM questions WHERE asked_at > $1 AND asked_at <= $2 AND outcome NOT IN ('refused', 'unavailable')`,
 		from, now).QueryRow(func(row pgx.Row) error { return row.Scan(&p.Answers) })
+	ends := seriesEnds(now, loc)
+	var moves []seriesMove
+	batch.Queue(blockedSeriesSQL, blocked, seriesThresholds(ends)).Query(func(rows pgx.Rows) error {
+		var err error
+		moves, err = pgx.CollectRows(rows, pgx.RowToStructByPos[seriesMove])
+		return err
+	})
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return p, fmt.Errorf("portfolio figures: %w", err)
 	}
+	p.Days = blockedSeries(ends, blockedNow, moves)
 	return p, nil
+}
+
+// seriesEnds are the moments the blocked series is read at: midnight in
+// loc ending each of the SeriesDays-1 days before now's day, then now.
+func seriesEnds(now time.Time, loc *time.Location) []time.Time {
+	y, m, d := now.In(loc).Date()
+	ends := make([]time.Time, SeriesDays)
+	for i := range SeriesDays - 1 {
+		ends[i] = time.Date(y, m, d-(SeriesDays-2-i), 0, 0, 0, 0, loc)
+	}
+	ends[SeriesDays-1] = now
+	return ends
+}
+
+// seriesThresholds are the lower bounds of width_bucket's buckets: a change
+// at exactly an end belongs to the day it ends (a timestamptz has
+// microseconds), so bucket i (1-based) holds the changes in (ends[i-1],
+// ends[i]], and bucket len(ends) those after the last end.
+func seriesThresholds(ends []time.Time) []time.Time {
+	t := make([]time.Time, len(ends))
+	for i, e := range ends {
+		t[i] = e.Add(time.Microsecond)
+	}
+	return t
+}
+
+// seriesMove is what the status changes of one bucket did to one block
+// kind in one currency: orders in (+) and out (-), and their value.
+type seriesMove struct {
+	Bucket   int
+	Kind     orders.Status
+	Currency string
+	Count    int
+	Cents    int64
+}
+
+// blockedSeriesSQL sums, by day, the status changes since the series' first
+// end into and out of each blocked status: the blocked value at an end is
+// today's minus what came in after it plus what went out after it. One pass
+// over the last days of the history (its index on at), each change joined
+// to its order for the amount and currency it has now (the history keeps no
+// amounts). A change that left the status as it was (a block's reason)
+// moves nothing.
+const blockedSeriesSQL = `SELECT width_bucket(h.at, $2::timestamptz[]) AS bucket, m.kind, o.currency,
+		sum(m.sign)::integer, (sum(m.sign * o.amount) * 100)::bigint
+	FROM status_history h
+	JOIN orders o ON o.id = h.order_id
+	CROSS JOIN LATERAL (VALUES (h.to_status, 1), (h.from_status, -1)) AS m(kind, sign)
+	WHERE h.at >= ($2::timestamptz[])[1] AND h.to_status IS DISTINCT FROM h.from_status AND m.kind = ANY($1)
+	GROUP BY 1, 2, 3`
+
+// blockedSeries builds the series from today's blocked orders (now, one
+// move per status and currency, bucket unused) and the moves after each end.
+func blockedSeries(ends []time.Time, now, moves []seriesMove) []BlockedDay {
+	type key struct {
+		kind orders.Status
+		cur  string
+	}
+	type value struct {
+		n     int
+		cents int64
+	}
+	// cur is the value at the moment being rebuilt, walking back from now.
+	cur := map[key]value{}
+	for _, m := range now {
+		cur[key{m.Kind, m.Currency}] = value{m.Count, m.Cents}
+	}
+	byBucket := map[int][]seriesMove{}
+	for _, m := range moves {
+		byBucket[m.Bucket] = append(byBucket[m.Bucket], m)
+	}
+	days := make([]BlockedDay, len(ends))
+	for i := len(ends) - 1; i >= 0; i-- {
+		// Undo the changes made after ends[i]: bucket i+1.
+		for _, m := range byBucket[i+1] {
+			k := key{m.Kind, m.Currency}
+			v := cur[k]
+			cur[k] = value{v.n - m.Count, v.cents - m.Cents}
+		}
+		day := BlockedDay{End: ends[i], ByKind: map[orders.Status]Amounts{}}
+		for k, v := range cur {
+			if v.n == 0 && v.cents == 0 {
+				continue
+			}
+			a := day.ByKind[k.kind]
+			a.Add(v.n, k.cur, v.cents)
+			day.ByKind[k.kind] = a
+		}
+		days[i] = day
+	}
+	return days
 }
