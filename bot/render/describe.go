@@ -1,30 +1,43 @@
 package render
 
 import (
-	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/orderbot/orderbot/bot"
+	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/bot/understand"
 	"github.com/orderbot/orderbot/orders"
 )
 
+const (
+	// maxQuote is the most characters of what the asker typed that an
+	// answer quotes back: a pasted e-mail is not echoed whole.
+	maxQuote = 200
+	// maxListField is the most characters of a name or a reason on a line
+	// of a list.
+	maxListField = 80
+	// listTextBudget is the most characters of a list's order lines: with
+	// its title, totals and freshness, a list stays far within Slack's
+	// MaxMessageText and MaxBlocks, and says how many orders it left out.
+	listTextBudget = 30000
+)
+
 // describer lays out one answer in one style and language.
 type describer struct {
-	r    *Renderer
-	a    bot.Answer
-	s    style
-	lang orders.Language
-	d    description
+	r  *Renderer
+	a  bot.Answer
+	s  style
+	tr catalog.Texts
+	d  description
 }
 
 func (r *Renderer) describe(a bot.Answer, s style) description {
-	x := &describer{r: r, a: a, s: s, lang: a.Lang}
-	if x.lang == "" {
-		x.lang = orders.French
-	}
+	x := &describer{r: r, a: a, s: s, tr: messages().In(a.Lang)}
 	switch a.Kind {
 	case bot.OrderFound:
 		x.order()
@@ -35,31 +48,56 @@ func (r *Renderer) describe(a bot.Answer, s style) description {
 	case bot.NotFound:
 		x.notFound()
 	case bot.Refused:
-		x.say(x.t("Désolé, je ne réponds qu'aux membres de l'équipe commerciale inscrits dans l'annuaire d'orderbot. Si vous pensez devoir y figurer, demandez à votre administrateur de vous ajouter.",
-			"Sorry, I only answer members of the sales team listed in orderbot's directory. If you should be in it, ask your administrator to add you."))
+		x.say(x.t("refused", nil))
 	case bot.Help:
-		x.help(x.t("Bonjour ! Je réponds aux questions sur les commandes ouvertes.", "Hello! I answer questions about open orders."))
+		x.help(x.t("help.hello", nil))
 	case bot.Thanks:
-		x.say(x.t("Avec plaisir !", "You're welcome!"))
+		x.say(x.t("thanks", nil))
 	case bot.Unavailable:
-		x.say(x.t("Les données des commandes sont momentanément indisponibles. Réessayez dans une minute.",
-			"Order data is unavailable right now. Please try again in a minute."))
+		x.say(x.t("unavailable", nil))
 	default:
-		x.help(x.t("Je n'ai pas compris la question.", "I did not understand the question."))
+		x.help(x.t("help.not_understood", nil))
 	}
 	return x.d
 }
 
-// t picks the wording of the answer's language.
-func (x *describer) t(fr, en string) string {
-	if x.lang == orders.English {
-		return en
-	}
-	return fr
+// t renders catalog message id in the answer's language. Data in args must
+// already have gone through the style: the catalog inserts them as given.
+func (x *describer) t(id string, args catalog.Args) string { return x.tr.T(id, args) }
+
+// n renders plural catalog message id for n.
+func (x *describer) n(id string, n int, args catalog.Args) string { return x.tr.N(id, n, args) }
+
+// label says "label: value" the way the language writes it.
+func (x *describer) label(label, value string) string {
+	return x.t("label", catalog.Args{"Label": label, "Value": value})
 }
 
-// colon is ":" as each language writes it after a label.
-func (x *describer) colon() string { return x.t("\u00a0:", ":") }
+// field is a text from the data in the answer's style; an empty one shows
+// as a dash rather than as a gap in a sentence.
+func (x *describer) field(st style, s string) string {
+	if strings.TrimSpace(oneLine(s)) == "" {
+		return "—"
+	}
+	return st.text(s)
+}
+
+// quote is what the asker typed, quoted back: cut to maxQuote characters.
+func (x *describer) quote(st style, s string) string {
+	return x.field(st, clip(strings.TrimSpace(oneLine(s)), maxQuote))
+}
+
+// customer names a customer: "Boulangerie Dupré & Fils (C001234)".
+func (x *describer) customer(st style, c orders.Customer, bold bool) string {
+	name := x.field(st, c.Name)
+	if bold {
+		name = st.bold(name)
+	}
+	if strings.TrimSpace(c.Code) == "" {
+		return name
+	}
+	return name + " (" + st.text(c.Code) + ")"
+}
 
 func (x *describer) say(s string) {
 	x.d.sections = append(x.d.sections, s)
@@ -68,21 +106,26 @@ func (x *describer) say(s string) {
 	}
 }
 
+func (x *describer) lang() orders.Language { return x.tr.Lang() }
+
 func (x *describer) local(t time.Time) time.Time { return t.In(x.r.opt.Location) }
 
 // date shows the day of a moment, in the configured time zone.
-func (x *describer) date(t time.Time) string { return Date(x.local(t), x.lang) }
+func (x *describer) date(t time.Time) string { return Date(x.local(t), x.lang()) }
 
 // day shows a calendar date (ordered, requested, expected): it has no time
 // zone to convert.
-func (x *describer) day(t time.Time) string { return Date(t, x.lang) }
+func (x *describer) day(t time.Time) string { return Date(t, x.lang()) }
+
+// age says how long ago t was, at the time of the answer.
+func (x *describer) age(t time.Time) string { return Age(x.a.At.Sub(t), x.lang()) }
 
 // since says "depuis 3 jours (24/11/2026)".
 func (x *describer) since(t time.Time) string {
-	return fmt.Sprintf("%s %s (%s)", x.t("depuis", "for"), Age(x.a.At.Sub(t), x.lang), x.date(t))
+	return x.t("since", catalog.Args{"Age": x.age(t), "Date": x.date(t)})
 }
 
-func (x *describer) money(cents int64, cur string) string { return Money(cents, cur, x.lang) }
+func (x *describer) money(cents int64, cur string) string { return Money(cents, cur, x.lang()) }
 
 func (x *describer) statusIcon(s orders.Status) string {
 	switch {
@@ -96,20 +139,27 @@ func (x *describer) statusIcon(s orders.Status) string {
 	return x.s.icon("large_green_circle")
 }
 
+// upperFirst capitalizes the first letter of s: a sentence made of pieces.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
 func (x *describer) order() {
 	o, s := x.a.Order, x.s
-	var b strings.Builder
-	title := fmt.Sprintf("%s %s", x.t("Commande", "Order"), s.text(o.Number))
-	fmt.Fprintf(&b, "%s — %s (%s)\n", s.bold(title), s.text(o.Customer.Name), s.text(o.Customer.Code))
-	label := s.bold(o.Status.Label(x.lang))
+	var lines []string
+	title := x.t("order.title", catalog.Args{"Number": x.field(s, o.Number)})
+	lines = append(lines, s.bold(title)+" — "+x.customer(s, o.Customer, false))
+	label := s.bold(o.Status.Label(x.lang()))
 	switch {
 	case o.Closed() && o.ClosedAt != nil:
-		fmt.Fprintf(&b, "%s%s %s %s%s\n", x.statusIcon(o.Status), label, x.t("le", "on"), x.date(*o.ClosedAt),
-			x.t(" : sortie du portefeuille.", ": no longer in the open portfolio."))
+		lines = append(lines, x.statusIcon(o.Status)+x.t("order.closed_on", catalog.Args{"Status": label, "Date": x.date(*o.ClosedAt)}))
 	case o.Closed():
-		fmt.Fprintf(&b, "%s%s%s\n", x.statusIcon(o.Status), label, x.t(" : sortie du portefeuille.", ": no longer in the open portfolio."))
+		lines = append(lines, x.statusIcon(o.Status)+x.t("order.closed", catalog.Args{"Status": label}))
+	case o.StatusSince.IsZero():
+		lines = append(lines, x.statusIcon(o.Status)+label)
 	default:
-		fmt.Fprintf(&b, "%s%s %s\n", x.statusIcon(o.Status), label, x.since(o.StatusSince))
+		lines = append(lines, x.statusIcon(o.Status)+label+" "+x.since(o.StatusSince))
 	}
 	if !o.Closed() {
 		blocks := o.Blocks
@@ -117,57 +167,70 @@ func (x *describer) order() {
 			blocks = []orders.Block{{Kind: o.Status, Reason: o.BlockReason, Since: o.StatusSince, ExpectedRelease: o.ExpectedRelease}}
 		}
 		for _, bl := range blocks {
-			line := "• " + bl.Kind.Label(x.lang)
-			if bl.Reason != "" {
-				line += x.colon() + " " + s.text(bl.Reason)
+			line := bl.Kind.Label(x.lang())
+			if strings.TrimSpace(bl.Reason) != "" {
+				line = x.label(line, s.text(bl.Reason))
 			}
-			line += " — " + x.since(bl.Since)
+			if !bl.Since.IsZero() {
+				line += " — " + x.since(bl.Since)
+			}
 			if bl.ExpectedRelease != nil {
-				line += fmt.Sprintf(", %s %s", x.t("levée prévue le", "expected release"), x.day(*bl.ExpectedRelease))
+				line += ", " + x.t("order.release", catalog.Args{"Date": x.day(*bl.ExpectedRelease)})
 			}
-			b.WriteString(line + "\n")
+			lines = append(lines, "• "+line)
 		}
-		if len(blocks) == 0 && o.BlockReason != "" {
-			fmt.Fprintf(&b, "• %s\n", s.text(o.BlockReason))
+		if len(blocks) == 0 && strings.TrimSpace(o.BlockReason) != "" {
+			lines = append(lines, "• "+s.text(o.BlockReason))
 		}
 		if o.ExpectedRelease != nil && len(o.Blocks) > 0 {
-			fmt.Fprintf(&b, "%s%s %s\n", x.t("Déblocage prévu", "Expected release"), x.colon(), x.day(*o.ExpectedRelease))
+			lines = append(lines, x.label(x.t("order.expected_release", nil), x.day(*o.ExpectedRelease)))
 		}
 	}
-	fmt.Fprintf(&b, "%s%s %s\n", x.t("Montant HT", "Amount excl. tax"), x.colon(), x.money(o.AmountCents, o.Currency))
+	lines = append(lines, x.label(x.t("order.amount", nil), x.money(o.AmountCents, o.Currency)))
 	var dates []string
 	if o.OrderedOn != nil {
-		dates = append(dates, x.t("commandée le ", "ordered ")+x.day(*o.OrderedOn))
+		dates = append(dates, x.t("order.ordered", catalog.Args{"Date": x.day(*o.OrderedOn)}))
 	}
 	if o.RequestedOn != nil {
-		dates = append(dates, x.t("livraison souhaitée le ", "requested ")+x.day(*o.RequestedOn))
+		dates = append(dates, x.t("order.requested", catalog.Args{"Date": x.day(*o.RequestedOn)}))
 	}
 	if o.PromisedOn != nil {
-		dates = append(dates, x.t("confirmée le ", "promised ")+x.day(*o.PromisedOn))
+		dates = append(dates, x.t("order.promised", catalog.Args{"Date": x.day(*o.PromisedOn)}))
 	}
 	if len(dates) > 0 {
-		d := strings.Join(dates, " · ")
-		fmt.Fprintf(&b, "%s\n", strings.ToUpper(d[:1])+d[1:])
+		lines = append(lines, upperFirst(strings.Join(dates, " · ")))
 	}
-	if o.CustomerRef != "" {
-		fmt.Fprintf(&b, "%s%s %s\n", x.t("Réf. client", "Customer ref."), x.colon(), s.text(o.CustomerRef))
+	if strings.TrimSpace(o.CustomerRef) != "" {
+		lines = append(lines, x.label(x.t("order.customer_ref", nil), s.text(o.CustomerRef)))
 	}
 	var people []string
 	if o.Rep != nil {
-		people = append(people, fmt.Sprintf("%s%s %s", x.t("Commercial", "Sales rep"), x.colon(), s.text(o.Rep.Name)))
+		people = append(people, x.label(x.t("order.rep", nil), x.field(s, o.Rep.Name)))
 	}
 	if o.Assistant != nil {
-		people = append(people, fmt.Sprintf("%s%s %s", x.t("Assistante ADV", "Sales assistant"), x.colon(), s.text(o.Assistant.Name)))
+		people = append(people, x.label(x.t("order.assistant", nil), x.field(s, o.Assistant.Name)))
 	}
 	if len(people) > 0 {
-		b.WriteString(strings.Join(people, " · ") + "\n")
+		lines = append(lines, strings.Join(people, " · "))
 	}
-	if !o.Closed() {
-		fmt.Fprintf(&b, "%s%s %s\n", s.bold(x.t("Prochaine étape", "Next step")), x.colon(), s.text(x.r.NextStep(o.Status, x.lang)))
+	if step := x.nextStep(o.Status); step != "" {
+		lines = append(lines, x.label(s.bold(x.t("order.next_step", nil)), step))
 	}
-	x.d.sections = append(x.d.sections, strings.TrimRight(b.String(), "\n"))
-	x.d.fallback = Escape(fmt.Sprintf("%s %s — %s: %s", x.t("Commande", "Order"), oneLine(o.Number), oneLine(o.Customer.Name), o.Status.Label(x.lang)))
+	x.d.sections = append(x.d.sections, strings.Join(lines, "\n"))
+	p := plainStyle{}
+	x.d.fallback = x.label(x.t("order.title", catalog.Args{"Number": x.field(p, o.Number)})+" — "+x.field(p, o.Customer.Name),
+		o.Status.Label(x.lang()))
 	x.freshness()
+}
+
+// nextStep is the next step of an order in status st: a configured wording
+// is escaped like data, orderbot's own is not.
+func (x *describer) nextStep(st orders.Status) string {
+	step := x.r.NextStep(st, x.lang())
+	if step == "" || x.r.opt.NextSteps[x.lang()][st] != step {
+		return step
+	}
+	return x.s.text(step)
 }
 
 // freshness says how fresh the data is, plainly when it is stale.
@@ -175,41 +238,42 @@ func (x *describer) freshness() {
 	f := x.a.Data
 	switch {
 	case !f.Known:
-		x.d.context = append(x.d.context, x.s.icon("warning")+x.t(
-			"Date des données inconnue : aucun import n'est enregistré.",
-			"The age of this data is unknown: no import is recorded."))
+		x.d.context = append(x.d.context, x.s.icon("warning")+x.t("freshness.unknown", nil))
 	case f.Stale:
-		x.d.sections = append(x.d.sections, x.s.icon("warning")+x.s.bold(x.t("Attention", "Warning"))+x.colon()+" "+fmt.Sprintf(x.t(
-			"ces données datent du %s (il y a %s) : le dernier import est en retard, la situation a pu changer depuis.",
-			"this data is from %s (%s ago): the last import is late, things may have changed since."),
-			DateTime(x.local(f.AsOf), x.lang), Age(x.a.At.Sub(f.AsOf), x.lang)))
+		x.d.sections = append(x.d.sections, x.s.icon("warning")+x.label(x.s.bold(x.t("freshness.warning", nil)),
+			x.t("freshness.stale", catalog.Args{"Date": DateTime(x.local(f.AsOf), x.lang()), "Age": x.age(f.AsOf)})))
 	default:
-		x.d.context = append(x.d.context, x.s.italic(fmt.Sprintf(x.t("Données du %s", "Data as of %s"), DateTime(x.local(f.AsOf), x.lang))))
+		x.d.context = append(x.d.context, x.s.italic(x.t("freshness.as_of", catalog.Args{"Date": DateTime(x.local(f.AsOf), x.lang())})))
 	}
 }
 
+// listTitle says what a list holds, and whose: "Commandes bloquées —
+// votre portefeuille".
 func (x *describer) listTitle(s style) string {
 	sub := x.a.Subject
 	var what string
 	switch {
 	case sub.What == "ref" && !sub.Blocked:
-		what = x.t("Commandes", "Orders") // closed ones too
+		what = x.t("list.orders", nil) // closed ones too
 	case sub.Status != "":
-		what = fmt.Sprintf(x.t("Commandes bloquées (%s)", "Orders blocked (%s)"), sub.Status.Label(x.lang))
+		what = x.t("list.blocked_for", catalog.Args{"Status": sub.Status.Label(x.lang())})
 	case sub.Blocked:
-		what = x.t("Commandes bloquées", "Blocked orders")
+		what = x.t("list.blocked", nil)
 	default:
-		what = x.t("Commandes ouvertes", "Open orders")
+		what = x.t("list.open", nil)
 	}
+	var whose string
 	switch {
 	case sub.What == "customer":
-		return fmt.Sprintf("%s — %s (%s)", s.bold(what), s.bold(s.text(sub.Customer.Name)), s.text(sub.Customer.Code))
+		whose = x.customer(s, sub.Customer, true)
 	case sub.What == "ref":
-		return fmt.Sprintf("%s — %s %s", s.bold(what), x.t("réf. client", "customer ref."), s.bold(s.text(sub.Query)))
+		whose = x.t("list.ref", catalog.Args{"Ref": s.bold(x.quote(s, sub.Query))})
 	case sub.Everyone:
-		return s.bold(what) + " — " + x.t("tout le portefeuille", "whole portfolio")
+		whose = x.t("list.everyone", nil)
+	default:
+		whose = x.t("list.mine", nil)
 	}
-	return s.bold(what) + " — " + x.t("votre portefeuille", "your portfolio")
+	return s.bold(what) + " — " + whose
 }
 
 func (x *describer) list() {
@@ -220,71 +284,90 @@ func (x *describer) list() {
 		var none string
 		switch {
 		case sub.What == "customer" && sub.Mine:
-			none = fmt.Sprintf(x.t("Vous ne suivez aucune commande de ce type pour %s.", "You have no matching orders for %s."), s.text(sub.Customer.Name))
+			none = x.t("list.none.customer_mine", catalog.Args{"Customer": x.field(s, sub.Customer.Name)})
 		case sub.What == "customer":
-			none = fmt.Sprintf(x.t("Aucune commande de ce type pour %s.", "No such order for %s."), s.text(sub.Customer.Name))
+			none = x.t("list.none.customer", catalog.Args{"Customer": x.field(s, sub.Customer.Name)})
 		case sub.Blocked:
-			none = x.t("Aucune commande bloquée.", "No blocked orders.")
+			none = x.t("list.none.blocked", nil)
 			if !s.console() {
 				none += " :tada:"
 			}
 		default:
-			none = x.t("Aucune commande de ce type.", "No such order.")
+			none = x.t("list.none", nil)
 		}
 		x.d.sections = append(x.d.sections, title+"\n"+none)
-		x.d.fallback = plainTitle + ": 0"
+		x.d.fallback = x.label(plainTitle, x.n("list.count", 0, nil))
 		x.freshness()
 		return
 	}
-	var b strings.Builder
-	b.WriteString(title + "\n")
-	fmt.Fprintf(&b, "%s, %s\n", Count(l.Total, x.t("commande", "order"), x.t("commandes", "orders"), x.lang),
-		Count(l.Blocked, x.t("bloquée", "blocked"), x.t("bloquées", "blocked"), x.lang))
-	head := b.String()
+	var count string
+	switch {
+	case sub.Blocked:
+		count = x.n("list.count", l.Total, nil) // the title says they are blocked
+	case l.Blocked == 0:
+		count = x.n("list.count_none_blocked", l.Total, nil)
+	case l.Blocked == l.Total:
+		count = x.n("list.count_all_blocked", l.Total, nil)
+	default:
+		count = x.n("list.count", l.Total, nil) + ", " + x.n("list.count_blocked", l.Blocked, nil)
+	}
+	// The budget is counted on Slack's text, so that the console shows
+	// the same orders.
+	inSlack := *x
+	inSlack.s = slackStyle{}
 	var lines []string
-	oneCustomer := sub.What == "customer"
+	used := 0
 	for _, o := range l.Orders {
-		line := "• " + s.bold(s.text(o.Number))
-		if !oneCustomer {
-			line += " · " + s.text(o.Customer.Name)
+		if used += slackLen(inSlack.listLine(o)) + 1; used > listTextBudget {
+			break
 		}
-		switch {
-		case o.Closed() && o.ClosedAt != nil:
-			line += fmt.Sprintf(" · %s%s %s", x.statusIcon(o.Status), o.Status.Label(x.lang), x.date(*o.ClosedAt))
-		case o.Blocked():
-			line += fmt.Sprintf(" · %s%s %s %s", x.statusIcon(o.Status), o.Status.Label(x.lang), x.t("depuis", "for"), Age(x.a.At.Sub(o.StatusSince), x.lang))
-		default:
-			line += " · " + x.statusIcon(o.Status) + o.Status.Label(x.lang)
-		}
-		line += " · " + x.money(o.AmountCents, o.Currency)
-		if o.RequestedOn != nil && !o.Closed() {
-			line += " · " + x.t("souhaitée le ", "requested ") + x.day(*o.RequestedOn)
-		}
-		if o.Blocked() && o.BlockReason != "" {
-			line += " · " + s.italic(s.text(clip(o.BlockReason, 80)))
-		}
-		lines = append(lines, line)
+		lines = append(lines, x.listLine(o))
 	}
-	shown, more := len(l.Orders), l.Total-len(l.Orders)
+	shown, more := len(lines), l.Total-len(lines)
 	if more > 0 {
-		lines = append(lines, fmt.Sprintf(x.t("… et %d de plus", "… and %d more"), more))
+		lines = append(lines, x.n("list.more", more, nil))
 	}
-	b.Reset()
-	b.WriteString(head)
-	b.WriteString(strings.Join(lines, "\n"))
-	b.WriteString("\n")
-	b.WriteString(x.totals(l))
-	x.d.sections = append(x.d.sections, b.String())
-	x.d.fallback = fmt.Sprintf("%s: %d", plainTitle, l.Total)
+	section := title + "\n" + count + "\n" + strings.Join(lines, "\n")
+	if t := x.totals(l); t != "" {
+		section += "\n" + t
+	}
+	x.d.sections = append(x.d.sections, section)
+	x.d.fallback = x.label(plainTitle, x.n("list.count", l.Total, nil))
 	if more > 0 && x.a.Limit < bot.MaxListLimit && shown > 0 {
 		q := x.a.Question
 		if q.Intent == understand.Customer && sub.Customer.ID != 0 {
 			q.CustomerID, q.CustomerName, q.CustomerCode = sub.Customer.ID, "", ""
 		}
-		x.d.buttons = append(x.d.buttons, button{label: x.t("Voir plus", "Show more"), action: ActionMore,
+		x.d.buttons = append(x.d.buttons, button{label: x.t("list.show_more", nil), action: ActionMore,
 			value: bot.Action{Question: q, Limit: bot.MaxListLimit}.Value()})
 	}
 	x.freshness()
+}
+
+// listLine is one order of a list, on one line.
+func (x *describer) listLine(o orders.Order) string {
+	s := x.s
+	parts := []string{"• " + s.bold(x.field(s, clip(o.Number, maxListField)))}
+	if x.a.Subject.What != "customer" {
+		parts = append(parts, x.field(s, clip(o.Customer.Name, maxListField)))
+	}
+	label := o.Status.Label(x.lang())
+	switch {
+	case o.Closed() && o.ClosedAt != nil:
+		parts = append(parts, x.statusIcon(o.Status)+x.t("list.closed_on", catalog.Args{"Status": label, "Date": x.date(*o.ClosedAt)}))
+	case o.Blocked() && !o.StatusSince.IsZero():
+		parts = append(parts, x.statusIcon(o.Status)+x.t("list.blocked_since", catalog.Args{"Status": label, "Age": x.age(o.StatusSince)}))
+	default:
+		parts = append(parts, x.statusIcon(o.Status)+label)
+	}
+	parts = append(parts, x.money(o.AmountCents, o.Currency))
+	if o.RequestedOn != nil && !o.Closed() {
+		parts = append(parts, x.t("list.requested", catalog.Args{"Date": x.day(*o.RequestedOn)}))
+	}
+	if o.Blocked() && strings.TrimSpace(o.BlockReason) != "" {
+		parts = append(parts, s.italic(s.text(clip(o.BlockReason, maxListField))))
+	}
+	return strings.Join(parts, " · ")
 }
 
 func (x *describer) totals(l orders.OrderList) string {
@@ -300,9 +383,12 @@ func (x *describer) totals(l orders.OrderList) string {
 		}
 		return strings.Join(parts, " + ")
 	}
-	out := fmt.Sprintf("%s%s %s", x.t("Total HT", "Total excl. tax"), x.colon(), sum(l.TotalCents))
+	if len(l.TotalCents) == 0 {
+		return "" // closed orders only: nothing open to add up
+	}
+	out := x.label(x.t("list.total", nil), sum(l.TotalCents))
 	if l.Blocked > 0 {
-		out += fmt.Sprintf(" · %s%s %s", x.t("dont bloqué", "of which blocked"), x.colon(), sum(l.BlockedCents))
+		out += " · " + x.label(x.t("list.total_blocked", nil), sum(l.BlockedCents))
 	}
 	return out
 }
@@ -310,80 +396,82 @@ func (x *describer) totals(l orders.OrderList) string {
 func (x *describer) choose() {
 	s := x.s
 	var b strings.Builder
-	ask := x.t("Plusieurs clients correspondent à « %s ». Lequel ?", "Several customers match “%s”. Which one?")
-	fmt.Fprintf(&b, ask, s.text(x.a.Subject.Query))
-	x.d.fallback = fmt.Sprintf(ask, Escape(x.a.Subject.Query))
+	b.WriteString(x.t("choose.which", catalog.Args{"Query": x.quote(s, x.a.Subject.Query)}))
+	x.d.fallback = x.t("choose.which", catalog.Args{"Query": x.quote(plainStyle{}, x.a.Subject.Query)})
 	for i, m := range x.a.Candidates {
-		n := Count(m.OpenOrders, x.t("commande ouverte", "open order"), x.t("commandes ouvertes", "open orders"), x.lang)
+		n := x.n("choose.open_orders", m.OpenOrders, nil)
 		if s.console() {
-			fmt.Fprintf(&b, "\n  %d. %s (%s) — %s", i+1, m.Name, m.Code, n)
+			b.WriteString("\n  " + strconv.Itoa(i+1) + ". " + x.customer(s, m.Customer, false) + " — " + n)
 			continue
 		}
-		fmt.Fprintf(&b, "\n• %s (%s) — %s", s.bold(s.text(m.Name)), s.text(m.Code), n)
+		b.WriteString("\n• " + x.customer(s, m.Customer, true) + " — " + n)
 		q := x.a.Question
 		q.Intent, q.CustomerID, q.CustomerName, q.CustomerCode = understand.Customer, m.ID, "", ""
 		x.d.buttons = append(x.d.buttons, button{label: m.Name, action: ActionChoose, value: bot.Action{Question: q}.Value()})
 	}
 	if s.console() {
-		b.WriteString("\n" + x.t("Répondez par le numéro du client.", "Reply with the customer's number."))
+		b.WriteString("\n" + x.t("choose.reply", nil))
 	}
 	x.d.sections = append(x.d.sections, b.String())
 }
 
-func (x *describer) notFound() {
-	sub, s := x.a.Subject, x.s
-	q := s.bold(s.text(sub.Query))
-	var msg, plain string
+// notFoundSentence says what was not found, in style st.
+func (x *describer) notFoundSentence(st style) string {
+	sub := x.a.Subject
+	q := st.bold(x.quote(st, sub.Query))
 	switch sub.What {
 	case "customer_id":
-		msg = x.t("Je ne trouve pas ce client.", "I can't find that customer.")
+		return x.t("not_found.customer_id", nil)
 	case "order":
-		msg = fmt.Sprintf(x.t("Je ne trouve aucune commande numéro %s.", "I can't find any order numbered %s."), q)
+		return x.t("not_found.order", catalog.Args{"Number": q})
 	case "ref":
-		msg = fmt.Sprintf(x.t("Je ne trouve aucune commande de référence client %s.", "I can't find any order with the customer reference %s."), q)
+		return x.t("not_found.ref", catalog.Args{"Ref": q})
 	case "code":
-		msg = fmt.Sprintf(x.t("Je ne trouve aucun client de code %s.", "I can't find any customer with the code %s."), q)
-	default:
-		msg = fmt.Sprintf(x.t("Je ne trouve aucun client au nom de %s.", "I can't find any customer named %s."), q)
+		return x.t("not_found.code", catalog.Args{"Code": q})
 	}
+	return x.t("not_found.customer", catalog.Args{"Name": q})
+}
+
+func (x *describer) notFound() {
+	sub, s := x.a.Subject, x.s
+	msg := x.notFoundSentence(s)
 	if len(x.a.Suggestions) > 0 {
 		var nums []string
 		for _, n := range x.a.Suggestions {
-			nums = append(nums, s.bold(s.text(n)))
+			nums = append(nums, s.bold(x.field(s, n)))
 			if !s.console() {
 				x.d.buttons = append(x.d.buttons, button{label: n, action: ActionChoose,
 					value: bot.Action{Question: understand.Question{Intent: understand.Order, Number: n}}.Value()})
 			}
 		}
-		msg += "\n" + x.t("Vouliez-vous dire ", "Did you mean ") + strings.Join(nums, x.t(" ou ", " or ")) + " ?"
-		if x.lang == orders.English {
-			msg = strings.TrimSuffix(msg, " ?") + "?"
+		msg += "\n" + x.t("not_found.did_you_mean", catalog.Args{"Choices": x.or(nums)})
+	} else {
+		switch sub.What {
+		case "order":
+			msg += "\n" + x.t("not_found.hint.order", nil)
+		case "ref":
+			msg += "\n" + x.t("not_found.hint.ref", nil)
 		}
-	} else if sub.What == "order" || sub.What == "ref" {
-		msg += "\n" + x.t("Vérifiez le numéro, ou demandez par client : « commandes de Dupré ».",
-			"Check the number, or ask by customer: “orders for Dupré”.")
 	}
 	x.d.sections = append(x.d.sections, msg)
-	plain = strings.SplitN(msg, "\n", 2)[0]
-	if sub.Query != "" {
-		plain = strings.Replace(plain, q, Escape(sub.Query), 1)
-	}
-	x.d.fallback = plain
+	x.d.fallback = x.notFoundSentence(plainStyle{})
 	x.freshness()
 }
 
-func (x *describer) help(intro string) {
-	examples := []string{
-		x.t("où en est la 4500012345 ?", "status of 4500012345"),
-		x.t("commandes de boulangerie dupré", "orders for Müller"),
-		x.t("réf client PO-7781", "customer ref PO-7781"),
-		x.t("mes commandes bloquées", "my blocked orders"),
-		x.t("commandes en rupture", "orders on credit hold"),
+// or joins choices the way the language does: "A, B ou C".
+func (x *describer) or(choices []string) string {
+	if len(choices) == 1 {
+		return choices[0]
 	}
+	last := len(choices) - 1
+	return x.t("or", catalog.Args{"Head": strings.Join(choices[:last], ", "), "Last": choices[last]})
+}
+
+func (x *describer) help(intro string) {
 	var b strings.Builder
-	b.WriteString(intro + "\n" + x.t("Demandez-moi par exemple :", "Ask me for example:"))
-	for _, e := range examples {
-		fmt.Fprintf(&b, "\n• %s", e)
+	b.WriteString(intro + "\n" + x.t("help.examples", nil))
+	for _, id := range []string{"help.example.order", "help.example.customer", "help.example.ref", "help.example.mine", "help.example.reason"} {
+		b.WriteString("\n• " + x.t(id, nil))
 	}
 	x.say(b.String())
 	x.d.fallback = intro

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
 
+	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/orders"
 )
 
@@ -63,43 +64,29 @@ func Date(t time.Time, lang orders.Language) string {
 // DateTime formats a moment the way lang writes it: "27/11/2026 à 06:00",
 // "27 Nov 2026 06:00".
 func DateTime(t time.Time, lang orders.Language) string {
-	if lang == orders.English {
-		return t.Format("2 Jan 2006 15:04")
-	}
-	return t.Format("02/01/2006 à 15:04")
+	return messages().In(lang).T("datetime", catalog.Args{"Date": Date(t, lang), "Time": t.Format("15:04")})
 }
 
 // Age says how long ago something happened, roughly, in lang: "3 jours",
-// "5 h", "20 min"; "2 days", "5 hours".
+// "5 h", "20 min"; "2 days", "5 hours"; the words and their plurals come
+// from the catalog.
 func Age(d time.Duration, lang orders.Language) string {
-	if d < 0 {
-		d = 0
-	}
-	en := lang == orders.English
-	plural := func(n int, one, many string) string {
-		if n == 1 {
-			return fmt.Sprintf("%d %s", n, one)
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	}
+	tr := messages().In(lang)
 	switch {
+	case d < time.Minute:
+		return tr.T("age.moment", nil)
 	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return tr.N("age.minutes", int(d.Minutes()), nil)
 	case d < 24*time.Hour:
-		if en {
-			return plural(int(d.Hours()), "hour", "hours")
-		}
-		return fmt.Sprintf("%d h", int(d.Hours()))
+		return tr.N("age.hours", int(d.Hours()), nil)
 	}
-	days := int(d.Hours() / 24)
-	if en {
-		return plural(days, "day", "days")
-	}
-	return plural(days, "jour", "jours")
+	return tr.N("age.days", int(d.Hours()/24), nil)
 }
 
 // Count says n things in lang, with the plural where it belongs: French
-// puts the singular on 0 and 1.
+// puts the singular on 0 and 1. It is for callers whose nouns are not in a
+// catalog yet: a wording of orderbot's is a plural message of a catalog
+// ({one: ..., other: ...}), never nouns passed in.
 func Count(n int, one, many string, lang orders.Language) string {
 	if n == 1 || (n == 0 && lang != orders.English) {
 		return fmt.Sprintf("%d %s", n, one)

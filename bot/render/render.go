@@ -3,20 +3,41 @@
 // description of the answer, so they never say different things. Every
 // piece of text that comes from the data or from a user is escaped for
 // Slack, so a customer named "<!channel>" pings no one.
+//
+// Every wording is in the message catalog messages.yaml, French and English
+// side by side; the code adds markup and data around them and picks no
+// wording by language.
 package render
 
 import (
+	_ "embed"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
-	"unicode/utf8"
+	"unicode/utf16"
 
 	"github.com/slack-go/slack"
 
 	"github.com/orderbot/orderbot/bot"
+	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/orders"
 )
+
+// messagesYAML is the catalog of the answers' wordings.
+//
+//go:embed messages.yaml
+var messagesYAML []byte
+
+// messages is the catalog, parsed on first use and read-only after: every
+// goroutine shares it. The package's tests parse it, so a broken file never
+// ships.
+var messages = sync.OnceValue(func() *catalog.Catalog { return catalog.MustParse(messagesYAML) })
+
+// Messages returns the catalog of the answers' wordings, for tests that
+// check every message in both languages.
+func Messages() *catalog.Catalog { return messages() }
 
 // Slack's limits on a message.
 const (
@@ -24,6 +45,9 @@ const (
 	MaxBlocks = 50
 	// MaxSectionText is the most characters of a section's text.
 	MaxSectionText = 3000
+	// MaxMessageText is the most characters of a message's text: its
+	// fallback, and all its blocks' texts together.
+	MaxMessageText = 40000
 	// maxButtonText is the most characters of a button's label.
 	maxButtonText = 75
 	// maxButtonValue is the most characters of a button's value.
@@ -62,12 +86,42 @@ func New(opt Options) *Renderer {
 	return &Renderer{opt: opt}
 }
 
-// NextStep returns the wording of the next step for an order in status s.
+// NextStep returns the wording of the next step for an order in status s,
+// as it reads after "Next step:": the configured one (bot.next_steps) in
+// lang, else orderbot's. A closed order has none ("").
 func (r *Renderer) NextStep(s orders.Status, lang orders.Language) string {
-	if t := r.opt.NextSteps[lang][s]; t != "" {
+	if s.Closed() {
+		return ""
+	}
+	if t := r.opt.NextSteps[lang][s]; strings.TrimSpace(t) != "" {
 		return t
 	}
-	return s.Unblocker(lang)
+	if id := nextStepID(s); id != "" {
+		return messages().In(lang).T(id, nil)
+	}
+	return ""
+}
+
+// nextStepID is the catalog's message of the default next step of an
+// order in status s.
+func nextStepID(s orders.Status) string {
+	switch s {
+	case orders.StatusOpen:
+		return "next_step.open"
+	case orders.StatusPicking:
+		return "next_step.picking"
+	case orders.StatusOutOfStock:
+		return "next_step.out_of_stock"
+	case orders.StatusAnomaly:
+		return "next_step.anomaly"
+	case orders.StatusCreditLimit:
+		return "next_step.credit_limit"
+	case orders.StatusDeliveryBlock:
+		return "next_step.delivery_block"
+	case orders.StatusFinancialBlock:
+		return "next_step.financial_block"
+	}
+	return ""
 }
 
 // Message is an answer as Slack takes it: blocks, and the text shown in
@@ -77,17 +131,12 @@ type Message struct {
 	Blocks []slack.Block `json:"blocks"`
 }
 
-// Slack renders a for Slack.
+// Slack renders a for Slack, within Slack's limits: sections of at most
+// MaxSectionText characters, at most MaxBlocks blocks and MaxMessageText
+// characters in all. An answer that would pass them is cut, and says so.
 func (r *Renderer) Slack(a bot.Answer) Message {
 	d := r.describe(a, slackStyle{})
-	var blocks []slack.Block
-	for _, s := range d.sections {
-		for _, part := range splitText(s, MaxSectionText) {
-			// Verbatim: Slack parses no bare URL, @channel or #channel
-			// in text orderbot wrote.
-			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, true), nil, nil))
-		}
-	}
+	var tail []slack.Block
 	if len(d.buttons) > 0 {
 		var els []slack.BlockElement
 		for i, b := range d.buttons {
@@ -99,20 +148,42 @@ func (r *Renderer) Slack(a bot.Answer) Message {
 			els = append(els, btn)
 		}
 		if len(els) > 0 {
-			blocks = append(blocks, slack.NewActionBlock("orderbot_actions", els...))
+			tail = append(tail, slack.NewActionBlock("orderbot_actions", els...))
 		}
 	}
+	room := MaxMessageText
 	if len(d.context) > 0 {
 		var els []slack.MixedElement
 		for _, c := range d.context {
+			c = clipSlack(c, MaxSectionText)
+			room -= slackLen(c)
 			els = append(els, slack.NewTextBlockObject(slack.MarkdownType, c, false, true))
 		}
-		blocks = append(blocks, slack.NewContextBlock("", els...))
+		tail = append(tail, slack.NewContextBlock("", els...))
 	}
-	if len(blocks) > MaxBlocks {
-		blocks = append(blocks[:MaxBlocks-1], blocks[len(blocks)-1])
+	var parts []string
+	for _, s := range d.sections {
+		parts = append(parts, splitText(s, MaxSectionText)...)
 	}
-	return Message{Text: d.fallback, Blocks: blocks}
+	if n, total := len(parts)+len(tail), textLen(parts); n > MaxBlocks || total > room {
+		cut := messages().In(a.Lang).T("cut", nil)
+		room -= slackLen(cut)
+		var kept []string
+		for _, p := range parts {
+			if len(kept)+len(tail)+1 >= MaxBlocks || slackLen(p) > room {
+				break
+			}
+			kept, room = append(kept, p), room-slackLen(p)
+		}
+		parts = append(kept, cut)
+	}
+	var blocks []slack.Block
+	for _, p := range parts {
+		// Verbatim: Slack parses no bare URL, @channel or #channel in
+		// text orderbot wrote.
+		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, p, false, true), nil, nil))
+	}
+	return Message{Text: clipSlack(d.fallback, MaxSectionText), Blocks: append(blocks, tail...)}
 }
 
 // Console renders a as console text.
@@ -220,32 +291,66 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// splitText cuts s into parts of at most n characters, at line ends where
-// it can.
-func splitText(s string, n int) []string {
-	var out []string
-	for utf8.RuneCountInString(s) > n {
-		cut := byteIndexOfRune(s, n)
-		if i := strings.LastIndex(s[:cut], "\n"); i > 0 {
-			cut = i
-		}
-		out = append(out, s[:cut])
-		s = strings.TrimPrefix(s[cut:], "\n")
+// slackLen is the length of s as Slack may count it: in UTF-16 code
+// units, never fewer than characters.
+func slackLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
 	}
-	return append(out, s)
+	return n
 }
 
-func byteIndexOfRune(s string, n int) int {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return pos
+func textLen(parts []string) int {
+	n := 0
+	for _, p := range parts {
+		n += slackLen(p)
+	}
+	return n
+}
+
+// prefixLen is the byte length of the longest prefix of s of at most n
+// (Slack) characters.
+func prefixLen(s string, n int) int {
+	used := 0
+	for i, r := range s {
+		if used += utf16.RuneLen(r); used > n {
+			return i
 		}
-		i++
 	}
 	return len(s)
 }
 
+// splitText cuts s into parts of at most n characters: at line ends where
+// it can, else between words, never inside an entity (&amp;).
+func splitText(s string, n int) []string {
+	var out []string
+	for slackLen(s) > n {
+		cut := prefixLen(s, n)
+		if i := strings.LastIndex(s[:cut], "\n"); i > 0 {
+			cut = i
+		} else if i := strings.LastIndex(s[:cut], " "); i > cut/2 {
+			cut = i
+		} else if i := strings.LastIndex(s[:cut], "&"); i > 0 && !strings.Contains(s[i:cut], ";") {
+			cut = i
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimPrefix(strings.TrimPrefix(s[cut:], "\n"), " ")
+	}
+	return append(out, s)
+}
+
+// clipSlack cuts text already made for Slack to at most n characters,
+// with an ellipsis, never inside an entity.
+func clipSlack(s string, n int) string {
+	if slackLen(s) <= n {
+		return s
+	}
+	return splitText(s, n-1)[0] + "…"
+}
+
+// clip cuts text from the data or a user to n characters, with an
+// ellipsis; it comes before escaping, so it cuts no entity.
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
