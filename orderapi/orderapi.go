@@ -4,12 +4,12 @@
 // incremental import (same validation, history, alert events, all or
 // nothing), and GET /api/v1/orders/{number} returns one order. Every call
 // needs a bearer token of the configuration, compared in constant time.
-// api/openapi.yaml documents it.
+// Every error is a problem document (RFC 9457) naming the invalid fields.
+// api/openapi.yaml documents it; the tests hold every request and response
+// to it.
 package orderapi
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -20,11 +20,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
@@ -91,18 +89,26 @@ func (a *API) Routes(mux *http.ServeMux) {
 }
 
 // authorized lets through requests with a valid bearer token; every token
-// is compared, in constant time, whatever matches first.
+// is compared, in constant time, whatever matches first. The scheme's name
+// is case-insensitive (RFC 9110 section 11.1), and one or more spaces
+// follow it.
 func (a *API) authorized(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		token = strings.TrimSpace(token)
+		sum := sha256.Sum256([]byte(token))
 		match := 0
 		for _, h := range a.hashes {
 			match |= subtle.ConstantTimeCompare(sum[:], h)
 		}
-		if !ok || token == "" || match != 1 {
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="orderbot"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "a valid bearer token is required"})
+			writeProblem(w, blank(http.StatusUnauthorized, "A bearer token is required: send the header Authorization: Bearer <token>."))
+			return
+		}
+		if match != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="orderbot", error="invalid_token"`)
+			writeProblem(w, blank(http.StatusUnauthorized, "The bearer token is not one of api.tokens: it is wrong, or it was revoked."))
 			return
 		}
 		next(w, r)
@@ -117,61 +123,67 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// Problem is one rejected field of one pushed order.
-type Problem struct {
-	Index  int    `json:"index"` // 0-based position in the request
-	Number string `json:"number,omitempty"`
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-}
-
-// Result is the answer to a push.
+// Result is the answer to a push that was applied.
 type Result struct {
-	Applied   bool      `json:"applied"`
-	Received  int       `json:"received"`
-	Created   int       `json:"created"`
-	Updated   int       `json:"updated"`
-	Unchanged int       `json:"unchanged"`
-	Alerts    int       `json:"alerts_queued"`
-	Problems  []Problem `json:"problems,omitempty"`
-	Error     string    `json:"error,omitempty"`
+	Applied   bool `json:"applied"`
+	Received  int  `json:"received"`
+	Created   int  `json:"created"`
+	Updated   int  `json:"updated"`
+	Unchanged int  `json:"unchanged"`
+	Alerts    int  `json:"alerts_queued"`
+	// Placeholders are the e-mail addresses the directory did not hold,
+	// created as placeholder people until a people import completes them.
+	Placeholders []string `json:"placeholders,omitempty"`
 }
 
 func (a *API) push(w http.ResponseWriter, r *http.Request) {
+	reject := func(p Problem) {
+		a.opt.Observe("rejected", 0)
+		writeProblem(w, p)
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.opt.MaxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			a.opt.Observe("rejected", 0)
-			writeJSON(w, http.StatusRequestEntityTooLarge, Result{Error: fmt.Sprintf("the body is larger than %d bytes: send fewer orders per request", a.opt.MaxBody)})
+			reject(Problem{Type: typeBodyTooLarge, Title: "The body is too large", Status: http.StatusRequestEntityTooLarge,
+				Detail: fmt.Sprintf("The body is larger than %d bytes (api.max_body): send fewer orders per request.", a.opt.MaxBody)})
 			return
 		}
-		writeJSON(w, http.StatusBadRequest, Result{Error: "the body could not be read"})
+		reject(Problem{Type: typeUnreadableBody, Title: "The body is not JSON orders", Status: http.StatusBadRequest,
+			Detail: "The body could not be read to its end."})
 		return
 	}
-	items, err := decode(body)
-	if err != nil {
-		a.opt.Observe("rejected", 0)
-		writeJSON(w, http.StatusBadRequest, Result{Error: err.Error()})
+	raws, problem := decode(body)
+	if problem != nil {
+		reject(*problem)
 		return
 	}
-	entries := make([]orders.Entry, 0, len(items))
-	var problems []Problem
-	for i, it := range items {
-		e, ps := it.entry(i)
-		problems = append(problems, ps...)
-		entries = append(entries, e)
+	entries := make([]orders.Entry, len(raws))
+	var errs []InvalidField
+	first := map[string]int{}
+	for i, raw := range raws {
+		it := readItem(raw, i)
+		if n := it.entry.Number; n != "" && !it.failed("number") {
+			if j, twice := first[n]; twice {
+				it.bad(path("number"), "number %s is there twice (first at index %d); send each order once.", clip(n), j)
+			} else {
+				first[n] = i
+			}
+		}
+		errs = append(errs, it.invalid()...)
+		entries[i] = it.entry
 	}
-	res := Result{Received: len(items)}
-	if len(problems) > 0 {
-		res.Problems = problems
-		a.opt.Observe("rejected", 0)
-		writeJSON(w, http.StatusUnprocessableEntity, res)
+	if len(errs) > 0 {
+		p := invalidOrders(len(raws), errs)
+		if len(p.Errors) > maxErrors {
+			p.Errors = p.Errors[:maxErrors]
+		}
+		reject(p)
 		return
 	}
 	i := 0
 	rep, err := a.store.ImportOrders(r.Context(), postgres.ImportRequest{Source: "api", SHA256: hashBody(body),
-		Profile: "api", AsOf: a.opt.Now(), PeopleBy: orders.ByEmail, NumberColumn: "number", MaxProblems: 100},
+		Profile: "api", AsOf: a.opt.Now(), PeopleBy: orders.ByEmail, NumberColumn: "number", MaxProblems: maxErrors},
 		func() (orders.Entry, error) {
 			if i == len(entries) {
 				return orders.Entry{}, io.EOF
@@ -182,249 +194,36 @@ func (a *API) push(w http.ResponseWriter, r *http.Request) {
 	var input *orders.InputErrors
 	switch {
 	case errors.As(err, &input):
+		// The store's own checks (a number twice, under another spelling).
 		for _, p := range input.Problems {
-			res.Problems = append(res.Problems, Problem{Index: p.Line - 1, Field: "number", Reason: p.Text})
+			index := max(0, min(p.Line-1, len(entries)-1))
+			errs = append(errs, InvalidField{Index: &index, Line: raws[index].line, Number: entries[index].Number,
+				Field: "number", Pointer: pointerTo(index, "number"), Reason: p.Text})
 		}
-		a.opt.Observe("rejected", 0)
-		writeJSON(w, http.StatusUnprocessableEntity, res)
+		reject(invalidOrders(len(raws), errs))
 		return
 	case orders.ErrorCode(err) == orders.EInvalid:
-		a.opt.Observe("rejected", 0)
-		res.Error = orders.ErrorMessage(err)
-		writeJSON(w, http.StatusUnprocessableEntity, res)
+		p := invalidOrders(len(raws), nil)
+		p.Detail = orders.ErrorMessage(err)
+		reject(p)
 		return
 	case err != nil:
 		a.log.Error("push import failed", "err", err)
 		a.opt.Observe("failed", 0)
-		res.Error = "the orders could not be applied; nothing was changed"
-		writeJSON(w, http.StatusServiceUnavailable, res)
+		writeProblem(w, blank(http.StatusServiceUnavailable, "The orders could not be applied, and nothing was changed: try again later."))
 		return
 	}
-	res.Applied, res.Created, res.Updated, res.Unchanged, res.Alerts = true, rep.Created, rep.Updated, rep.Unchanged, rep.Alerts
-	a.opt.Observe("applied", len(items))
-	a.log.Info("orders pushed", "received", len(items), "created", rep.Created, "updated", rep.Updated, "alerts", rep.Alerts)
+	res := Result{Applied: true, Received: len(raws), Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged,
+		Alerts: rep.Alerts, Placeholders: rep.Placeholders}
+	a.opt.Observe("applied", len(raws))
+	a.log.Info("orders pushed", "received", len(raws), "created", rep.Created, "updated", rep.Updated, "alerts", rep.Alerts,
+		"placeholders", len(rep.Placeholders))
 	writeJSON(w, http.StatusOK, res)
 }
 
 func hashBody(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// decode reads a JSON array of orders, or one JSON object a line.
-func decode(body []byte) ([]item, error) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return nil, errors.New("the body is empty: send a JSON array of orders, or one JSON order a line")
-	}
-	if trimmed[0] == '[' {
-		var raw []json.RawMessage
-		if err := json.Unmarshal(trimmed, &raw); err != nil {
-			return nil, fmt.Errorf("the body is not a JSON array of orders: %v", err)
-		}
-		return parseItems(raw)
-	}
-	var raw []json.RawMessage
-	sc := bufio.NewScanner(bytes.NewReader(trimmed))
-	sc.Buffer(make([]byte, 64*1024), len(trimmed)+1)
-	for line := 1; sc.Scan(); line++ {
-		l := bytes.TrimSpace(sc.Bytes())
-		if len(l) == 0 {
-			continue
-		}
-		if !json.Valid(l) {
-			return nil, fmt.Errorf("line %d is not a JSON order", line)
-		}
-		raw = append(raw, append(json.RawMessage(nil), l...))
-	}
-	return parseItems(raw)
-}
-
-func parseItems(raw []json.RawMessage) ([]item, error) {
-	out := make([]item, len(raw))
-	for i, r := range raw {
-		out[i] = parseItem(r)
-	}
-	return out, nil
-}
-
-// fieldNames are the fields of a pushed order.
-var fieldNames = []string{"number", "customer_code", "customer_name", "customer_ref", "rep", "assistant", "status",
-	"block_reason", "blocks", "amount", "currency", "ordered_on", "requested_on", "promised_on", "expected_release"}
-
-// parseItem reads one pushed order field by field, so that each wrong
-// field is reported by name.
-func parseItem(r json.RawMessage) item {
-	var it item
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(r, &fields); err != nil {
-		it.problems = append(it.problems, fieldProblem{"", "not a JSON object"})
-		return it
-	}
-	str := func(name string, dst *string) {
-		raw, ok := fields[name]
-		if !ok || string(raw) == "null" {
-			return
-		}
-		if err := json.Unmarshal(raw, dst); err != nil {
-			it.problems = append(it.problems, fieldProblem{name, "want a string"})
-		}
-	}
-	for name := range fields {
-		known := false
-		for _, f := range fieldNames {
-			known = known || f == name
-		}
-		if !known {
-			it.problems = append(it.problems, fieldProblem{name, fmt.Sprintf("not a field of an order (want %s)", strings.Join(fieldNames, ", "))})
-		}
-	}
-	str("number", &it.Number)
-	str("customer_code", &it.CustomerCode)
-	str("customer_name", &it.CustomerName)
-	str("customer_ref", &it.CustomerRef)
-	str("rep", &it.Rep)
-	str("assistant", &it.Assistant)
-	str("status", &it.Status)
-	str("block_reason", &it.BlockReason)
-	str("currency", &it.Currency)
-	str("ordered_on", &it.OrderedOn)
-	str("requested_on", &it.RequestedOn)
-	str("promised_on", &it.PromisedOn)
-	str("expected_release", &it.ExpectedRelease)
-	if raw, ok := fields["amount"]; ok && string(raw) != "null" {
-		var n json.Number
-		var s string
-		switch {
-		case json.Unmarshal(raw, &n) == nil:
-			it.Amount = string(n)
-		case json.Unmarshal(raw, &s) == nil:
-			it.Amount = s
-		default:
-			it.problems = append(it.problems, fieldProblem{"amount", "want a number"})
-		}
-	}
-	if raw, ok := fields["blocks"]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &it.Blocks); err != nil {
-			it.problems = append(it.problems, fieldProblem{"blocks", "want a list of {kind, reason, expected_release}"})
-		}
-	}
-	sort.Slice(it.problems, func(i, j int) bool { return it.problems[i].field < it.problems[j].field })
-	return it
-}
-
-type fieldProblem struct{ field, reason string }
-
-// item is one order as an ERP pushes it.
-type item struct {
-	Number, CustomerCode, CustomerName, CustomerRef string
-	Rep, Assistant                                  string // e-mail addresses
-	Status, BlockReason                             string
-	Blocks                                          []itemBlock
-	Amount                                          string
-	Currency                                        string
-	OrderedOn, RequestedOn, PromisedOn              string
-	ExpectedRelease                                 string
-
-	problems []fieldProblem
-}
-
-type itemBlock struct {
-	Kind            string `json:"kind"`
-	Reason          string `json:"reason"`
-	ExpectedRelease string `json:"expected_release"`
-}
-
-// entry checks an item and turns it into an import entry; the problems
-// name the item's index and field.
-func (it item) entry(i int) (orders.Entry, []Problem) {
-	var ps []Problem
-	bad := func(field, format string, args ...any) {
-		ps = append(ps, Problem{Index: i, Number: it.Number, Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
-	for _, p := range it.problems {
-		bad(p.field, "%s", p.reason)
-	}
-	e := orders.Entry{Line: i + 1, Number: strings.TrimSpace(it.Number), CustomerCode: strings.TrimSpace(it.CustomerCode),
-		CustomerName: strings.TrimSpace(it.CustomerName), CustomerRef: strings.TrimSpace(it.CustomerRef),
-		Rep: strings.TrimSpace(it.Rep), Assistant: strings.TrimSpace(it.Assistant), BlockReason: it.BlockReason,
-		Currency: strings.ToUpper(strings.TrimSpace(it.Currency))}
-	if orders.NumberKey(e.Number) == "" {
-		bad("number", "required: the order number as the ERP writes it")
-	}
-	if e.CustomerCode == "" {
-		bad("customer_code", "required: the ERP's customer code")
-	}
-	st, err := orders.ParseStatus(it.Status)
-	if err != nil {
-		bad("status", "%q is not a status (want one of %v)", it.Status, orders.Statuses())
-	}
-	e.Status = st
-	if e.Currency == "" {
-		e.Currency = "EUR"
-	}
-	if cents, err := parseAmount(it.Amount); err != nil {
-		bad("amount", "%s", err)
-	} else {
-		e.AmountCents = cents
-	}
-	date := func(field, s string) *time.Time {
-		if strings.TrimSpace(s) == "" {
-			return nil
-		}
-		d, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
-		if err != nil {
-			bad(field, "%q is not a date (want YYYY-MM-DD)", s)
-			return nil
-		}
-		return &d
-	}
-	e.OrderedOn, e.RequestedOn, e.PromisedOn = date("ordered_on", it.OrderedOn), date("requested_on", it.RequestedOn), date("promised_on", it.PromisedOn)
-	e.ExpectedRelease = date("expected_release", it.ExpectedRelease)
-	for j, b := range it.Blocks {
-		kind, err := orders.ParseStatus(b.Kind)
-		if err != nil || !kind.Blocked() {
-			bad(fmt.Sprintf("blocks[%d].kind", j), "%q is not a kind of block (want one of %v)", b.Kind, orders.BlockedStatuses())
-			continue
-		}
-		e.Blocks = append(e.Blocks, orders.Block{Kind: kind, Reason: b.Reason, ExpectedRelease: date(fmt.Sprintf("blocks[%d].expected_release", j), b.ExpectedRelease)})
-	}
-	if len(e.Blocks) == 0 && st.Blocked() {
-		e.Blocks = []orders.Block{{Kind: st, Reason: e.BlockReason, ExpectedRelease: e.ExpectedRelease}}
-	}
-	if len(ps) == 0 {
-		o := orders.Order{Number: e.Number, Status: e.Status, Customer: orders.Customer{Code: e.CustomerCode},
-			Currency: e.Currency, Blocks: e.Blocks}
-		if err := o.Validate(); err != nil {
-			bad("status", "%s", orders.ErrorMessage(err))
-		}
-	}
-	return e, ps
-}
-
-// amountPattern is an amount as the API takes it: digits with at most
-// two decimals, a dot for the decimals.
-var amountPattern = regexp.MustCompile(`^\d{1,13}(?:\.\d{1,2})?$`)
-
-// parseAmount reads an amount excluding tax (a JSON number or string,
-// dot for decimals, at most two of them, not negative) into cents,
-// exactly.
-func parseAmount(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	if !amountPattern.MatchString(s) {
-		return 0, fmt.Errorf("%q is not an amount (want a number of at most 13 digits and 2 decimals, such as 18250.50)", s)
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	frac = (frac + "00")[:2]
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not an amount", s)
-	}
-	f, _ := strconv.ParseInt(frac, 10, 64)
-	return w*100 + f, nil
 }
 
 // apiOrder is an order as the API returns it.
@@ -463,15 +262,28 @@ func day(t *time.Time) string {
 }
 
 func (a *API) get(w http.ResponseWriter, r *http.Request) {
-	o, err := a.store.OrderByNumber(r.Context(), r.PathValue("number"))
+	number := r.PathValue("number")
+	reason := ""
+	switch n := utf8.RuneCountInString(number); {
+	case strings.IndexByte(number, 0) >= 0:
+		reason = "number contains a NUL character (U+0000), which no order number holds."
+	case n > maxNumber:
+		reason = fmt.Sprintf("number is %d characters long, more than the %d of an order number.", n, maxNumber)
+	}
+	if reason != "" {
+		writeProblem(w, Problem{Type: typeInvalidNumber, Title: "Not an order number", Status: http.StatusBadRequest,
+			Detail: reason, Errors: []InvalidField{{Field: "number", Reason: reason}}})
+		return
+	}
+	o, err := a.store.OrderByNumber(r.Context(), number)
 	switch orders.ErrorCode(err) {
 	case "":
 	case orders.ENotFound, orders.EInvalid, orders.EConflict:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": orders.ErrorMessage(err)})
+		writeProblem(w, blank(http.StatusNotFound, strings.TrimSuffix(orders.ErrorMessage(err), ".")+"."))
 		return
 	default:
 		a.log.Error("order not read", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "the order data is unavailable right now"})
+		writeProblem(w, blank(http.StatusServiceUnavailable, "The order data is unavailable right now: try again later."))
 		return
 	}
 	out := apiOrder{Number: o.Number, CustomerCode: o.Customer.Code, CustomerName: o.Customer.Name, CustomerRef: o.CustomerRef,
