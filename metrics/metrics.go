@@ -28,6 +28,7 @@ type Metrics struct {
 	latency      prometheus.Histogram
 	slackCalls   *prometheus.CounterVec
 	deliveries   *prometheus.CounterVec
+	panics       *prometheus.CounterVec
 	importRuns   *prometheus.CounterVec
 	importRows   prometheus.Counter
 	duplicates   prometheus.Counter
@@ -51,6 +52,8 @@ func New() *Metrics {
 			Help: "Slack Web API calls, by method and HTTP status (0: no answer)."}, []string{"method", "status"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_deliveries_total",
 			Help: "Alerts, digests and summaries, by kind and outcome (sent, retry, failed, skipped)."}, []string{"kind", "outcome"}),
+		panics: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_delivery_panics_total",
+			Help: "Alerts, digests and summaries whose rendering or posting panicked (each parked as failed), by kind."}, []string{"kind"}),
 		importRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_import_runs_total",
 			Help: "Imports through the push API, by outcome (applied, rejected, failed)."}, []string{"outcome"}),
 		importRows: prometheus.NewCounter(prometheus.CounterOpts{Name: "orderbot_import_rows_total",
@@ -62,7 +65,7 @@ func New() *Metrics {
 		modelSeconds: prometheus.NewCounter(prometheus.CounterOpts{Name: "orderbot_model_seconds_total",
 			Help: "Time spent waiting on the language model."}),
 	}
-	reg.MustRegister(m.questions, m.latency, m.slackCalls, m.deliveries, m.importRuns, m.importRows, m.duplicates,
+	reg.MustRegister(m.questions, m.latency, m.slackCalls, m.deliveries, m.panics, m.importRuns, m.importRows, m.duplicates,
 		m.modelCalls, m.modelSeconds)
 	return m
 }
@@ -82,8 +85,15 @@ func (m *Metrics) Question(q orders.AskedQuestion) {
 	m.latency.Observe(q.Latency.Seconds())
 }
 
-// Delivery counts the outcome of a delivery.
-func (m *Metrics) Delivery(kind, outcome string) { m.deliveries.WithLabelValues(kind, outcome).Inc() }
+// Delivery counts the outcome of a delivery; "panicked" (a delivery that
+// panicked, reported failed as well) goes to a counter of its own.
+func (m *Metrics) Delivery(kind, outcome string) {
+	if outcome == "panicked" {
+		m.panics.WithLabelValues(kind).Inc()
+		return
+	}
+	m.deliveries.WithLabelValues(kind, outcome).Inc()
+}
 
 // Import counts a push API import and the rows it applied.
 func (m *Metrics) Import(outcome string, rows int) {

@@ -129,13 +129,17 @@ type Message struct {
 	Fallback string
 	Sections []string // Slack mrkdwn
 	Console  string
+	lang     orders.Language
 }
 
-// Slack returns the message as Slack Block Kit, within its limits.
+// Slack returns the message as Slack Block Kit, within its limits: a
+// section longer than Slack takes is split at a line, and when the blocks
+// would be too many the last one says how many lines did not fit, so that
+// nothing is left out silently.
 func (m Message) Slack() render.Message {
-	var blocks []slack.Block
+	var parts []string
 	for _, s := range m.Sections {
-		for len(s) > 0 && len(blocks) < render.MaxBlocks {
+		for len(s) > 0 {
 			part := s
 			if len([]rune(part)) > render.MaxSectionText {
 				cut := strings.LastIndex(string([]rune(part)[:render.MaxSectionText]), "\n")
@@ -144,17 +148,40 @@ func (m Message) Slack() render.Message {
 				}
 				part = s[:cut]
 			}
-			blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, part, false, true), nil, nil))
+			parts = append(parts, part)
 			s = strings.TrimPrefix(s[len(part):], "\n")
 		}
 	}
+	if len(parts) > render.MaxBlocks {
+		lines := 0
+		for _, p := range parts[render.MaxBlocks-1:] {
+			lines += strings.Count(p, "\n") + 1
+		}
+		parts = append(parts[:render.MaxBlocks-1], messages().In(m.lang).N("message.cut", lines, nil))
+	}
+	blocks := make([]slack.Block, len(parts))
+	for i, p := range parts {
+		blocks[i] = slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, p, false, true), nil, nil)
+	}
 	return render.Message{Text: m.Fallback, Blocks: blocks}
+}
+
+// bullet writes a list item of parts, leaving out those that are empty
+// (a reason the ERP did not give).
+func bullet(parts ...string) string {
+	kept := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			kept = append(kept, p)
+		}
+	}
+	return "• " + strings.Join(kept, " · ")
 }
 
 // write builds a message in both forms with fill, which writes sections
 // separated by t.section().
 func write(lang orders.Language, fallback func(t *text) string, fill func(t *text)) Message {
-	var m Message
+	m := Message{lang: lang}
 	for _, console := range []bool{false, true} {
 		t := &text{lang: lang, console: console, msgs: messages().In(lang)}
 		fill(t)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"time"
 
 	"github.com/orderbot/orderbot/bot/render"
@@ -60,6 +61,7 @@ type Store interface {
 	SentFigures(ctx context.Context, channel string, from time.Time) ([]postgres.Delivery, error)
 	DigestReps(ctx context.Context) ([]orders.Person, error)
 	NewlyBlocked(ctx context.Context, repID, fromID, toID int64) ([]postgres.Transition, error)
+	BlockChanged(ctx context.Context, repID, fromID, toID int64) ([]postgres.Transition, error)
 	Stalled(ctx context.Context, repID int64, before time.Time, limit int) ([]postgres.Transition, int, error)
 	OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.OrderList, error)
 	PortfolioAt(ctx context.Context, from, now time.Time, loc *time.Location, top int) (postgres.Portfolio, error)
@@ -84,7 +86,8 @@ type Options struct {
 	// Lease is how long a claim holds before someone else may take over.
 	Lease time.Duration
 	// Observe, when set, hears each delivery's outcome by kind: "sent",
-	// "retry", "failed", "skipped".
+	// "retry", "failed", "skipped"; and "panicked" for a delivery whose
+	// rendering or posting panicked (it is also reported failed).
 	Observe func(kind, outcome string)
 }
 
@@ -164,8 +167,9 @@ func (n *Notifier) SendAlerts(ctx context.Context) error {
 	return nil
 }
 
-func (n *Notifier) sendAlerts(ctx context.Context, b postgres.AlertBatch) error {
+func (n *Notifier) sendAlerts(ctx context.Context, b postgres.AlertBatch) (err error) {
 	d := b.Delivery
+	defer n.recovered(ctx, &d, &err)
 	if b.Recipient.ID == 0 || b.Recipient.SlackUserID == "" {
 		who := "nobody"
 		if b.Recipient.ID != 0 {
@@ -237,7 +241,9 @@ func digestKey(rep orders.Person, slot time.Time) string {
 	return fmt.Sprintf("digest:%d:%s", rep.ID, Day(slot))
 }
 
-func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now time.Time, mark int64) error {
+func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now time.Time, mark int64) (err error) {
+	claimed := postgres.Delivery{Kind: "digest"}
+	defer n.recovered(ctx, &claimed, &err)
 	key := digestKey(rep, slot)
 	prefix := fmt.Sprintf("digest:%d:", rep.ID)
 	// The period starts where the previous digest's ended, whenever that
@@ -263,6 +269,7 @@ func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now 
 	if err != nil || !ok {
 		return err
 	}
+	claimed = d
 	if n.missed(slot, now) && d.State == "claimed" && d.PostingAt == nil {
 		n.log.Info("missed digest skipped", "channel", rep.DigestChannel, "day", Day(slot))
 		n.opt.Observe("digest", "skipped")
@@ -272,11 +279,35 @@ func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now 
 	if err != nil {
 		return n.retry(ctx, d, err)
 	}
-	if len(dg.New) == 0 && n.opt.SkipEmpty && d.PostingAt == nil {
+	if len(dg.New) == 0 && len(dg.Changed) == 0 && n.opt.SkipEmpty && d.PostingAt == nil {
 		n.opt.Observe("digest", "skipped")
 		return n.store.MarkSkipped(ctx, d)
 	}
 	return n.deliver(ctx, d, rep.DigestChannel, dg.Slack(), nil, nil)
+}
+
+// recovered, deferred by the sending of one delivery, turns a panic in it
+// (a rendering bug, a Slack answer the client library chokes on) into the
+// failure of that delivery alone: it is parked as failed with the panic as
+// its reason, counted, logged with its stack, and the run goes on with the
+// next delivery. A delivery not claimed yet (d.ID 0) has nothing to park.
+// It must be deferred directly, for recover to see the panic.
+func (n *Notifier) recovered(ctx context.Context, d *postgres.Delivery, err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	cause := fmt.Errorf("%s %s panicked: %v", d.Kind, d.Key, r)
+	n.log.Error("delivery panicked", "delivery", d.Key, "err", cause, "stack", string(debug.Stack()))
+	n.opt.Observe(d.Kind, "panicked")
+	*err = cause
+	if d.ID == 0 {
+		return
+	}
+	n.opt.Observe(d.Kind, "failed")
+	if e := n.store.MarkFailed(ctx, *d, cause); e != nil && !errors.Is(e, postgres.ErrLostLease) {
+		*err = errors.Join(cause, fmt.Errorf("park %s after its panic: %w", d.Key, e))
+	}
 }
 
 // missed reports whether a slot's post comes so late, and the setting
@@ -317,6 +348,9 @@ func (n *Notifier) Digest(ctx context.Context, rep orders.Person, from, to time.
 	if dg.New, err = n.store.NewlyBlocked(ctx, rep.ID, fromID, toID); err != nil {
 		return dg, err
 	}
+	if dg.Changed, err = n.store.BlockChanged(ctx, rep.ID, fromID, toID); err != nil {
+		return dg, err
+	}
 	if dg.StillBlocked, err = n.store.OpenOrders(ctx, orders.OrderFilter{RepID: rep.ID, BlockedOnly: true, Limit: 1}); err != nil {
 		return dg, err
 	}
@@ -328,7 +362,9 @@ func (n *Notifier) Digest(ctx context.Context, rep orders.Person, from, to time.
 
 // SendSummary posts the managers' summary of the latest scheduled day, if
 // it was not posted yet.
-func (n *Notifier) SendSummary(ctx context.Context) error {
+func (n *Notifier) SendSummary(ctx context.Context) (err error) {
+	claimed := postgres.Delivery{Kind: "summary"}
+	defer n.recovered(ctx, &claimed, &err)
 	if n.opt.SummaryChannel == "" {
 		return nil
 	}
@@ -351,6 +387,7 @@ func (n *Notifier) SendSummary(ctx context.Context) error {
 	if err != nil || !ok {
 		return err
 	}
+	claimed = d
 	if n.missed(slot, now) && d.State == "claimed" && d.PostingAt == nil {
 		n.opt.Observe("summary", "skipped")
 		return n.store.MarkSkipped(ctx, d)

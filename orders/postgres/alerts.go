@@ -21,6 +21,9 @@ type Alert struct {
 	AmountCents int64
 	Currency    string
 	At          time.Time
+	// From is the status the order left; a blocked one makes the alert a
+	// change of block, not a new block. Empty for an order new to orderbot.
+	From orders.Status
 }
 
 // AlertBatch is one delivery of alerts: the transitions of one import (or
@@ -113,7 +116,7 @@ var errNothing = errors.New("nothing to claim")
 // fillAlerts reads the transitions and the recipient of a batch.
 func (s *Store) fillAlerts(ctx context.Context, b *AlertBatch) error {
 	rows, err := s.db.Query(ctx, `SELECT e.id, o.number, c.name, e.to_status, e.reason, (o.amount * 100)::bigint, o.currency, e.at,
-			coalesce(o.assistant_id, o.rep_id, 0)
+			coalesce(o.assistant_id, o.rep_id, 0), coalesce(e.from_status, '')
 		FROM alert_events e JOIN orders o ON o.id = e.order_id JOIN customers c ON c.id = o.customer_id
 		WHERE e.delivery_id = $1 ORDER BY o.amount DESC, e.id`, b.Delivery.ID)
 	if err != nil {
@@ -122,7 +125,7 @@ func (s *Store) fillAlerts(ctx context.Context, b *AlertBatch) error {
 	var who int64
 	b.Alerts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Alert, error) {
 		var a Alert
-		err := r.Scan(&a.EventID, &a.Number, &a.Customer, &a.Status, &a.Reason, &a.AmountCents, &a.Currency, &a.At, &who)
+		err := r.Scan(&a.EventID, &a.Number, &a.Customer, &a.Status, &a.Reason, &a.AmountCents, &a.Currency, &a.At, &who, &a.From)
 		return a, err
 	})
 	if err != nil {

@@ -23,6 +23,9 @@ type Transition struct {
 	Currency    string
 	Now         orders.Status // the order's status today
 	Since       time.Time     // in it since
+	// From is, for a block change, the block the order was under at the
+	// start of the period (see BlockChanged).
+	From orders.Status
 }
 
 func collectTransitions(rows pgx.Rows) ([]Transition, error) {
@@ -33,24 +36,62 @@ func collectTransitions(rows pgx.Rows) ([]Transition, error) {
 	})
 }
 
-const transitionColumns = `o.number AS number, c.name, coalesce(p.name, ''), h.to_status, h.reason, h.at,
-	(o.amount * 100)::bigint AS amount_cents, o.currency, o.status, o.status_since`
-
-// NewlyBlocked returns the orders of a rep that became blocked by the
-// status changes recorded after fromID up to toID (insertion order, see
-// HistoryWatermark), each once (its last blocking), biggest first.
+// NewlyBlocked returns the orders of a rep that became blocked in the
+// period of the status changes recorded after fromID up to toID (insertion
+// order, see HistoryWatermark): not blocked at its start and blocked at its
+// end, or released and blocked again within it. Each comes once, under the
+// block it is in at the end, dated when it became blocked; biggest first.
+// An order that went from one block to another is not newly blocked (see
+// BlockChanged); one blocked and released within the period is left out.
 func (s *Store) NewlyBlocked(ctx context.Context, repID, fromID, toID int64) ([]Transition, error) {
-	rows, err := s.db.Query(ctx, `SELECT * FROM (
-			SELECT DISTINCT ON (o.id) `+transitionColumns+`
-			FROM status_history h JOIN orders o ON o.id = h.order_id JOIN customers c ON c.id = o.customer_id
+	return s.blockMoves(ctx, "orders newly blocked", `m.blocked_at IS NOT NULL`, repID, fromID, toID)
+}
+
+// BlockChanged returns the orders of a rep that were blocked all through
+// the period of the status changes recorded after fromID up to toID and
+// end it under another block than the one they started it under (a
+// financial block become a credit limit); From is the block at the start.
+// Biggest first.
+func (s *Store) BlockChanged(ctx context.Context, repID, fromID, toID int64) ([]Transition, error) {
+	return s.blockMoves(ctx, "orders whose block changed",
+		`m.blocked_at IS NULL AND m.first_from = ANY($4) AND m.first_from <> m.last_to`, repID, fromID, toID)
+}
+
+// blockMoves reads, per order of a rep with status changes in the period,
+// its status at the start (the first change's from_status), at the end (the
+// last change's to_status) and when it last went from not blocked (or
+// nothing, for a new order) to blocked, and returns those blocked at the
+// end that match cond.
+func (s *Store) blockMoves(ctx context.Context, what, cond string, repID, fromID, toID int64) ([]Transition, error) {
+	rows, err := s.db.Query(ctx, `WITH m AS (
+			SELECT h.order_id,
+				(array_agg(h.from_status ORDER BY h.id))[1] AS first_from,
+				(array_agg(h.to_status ORDER BY h.id DESC))[1] AS last_to,
+				(array_agg(h.reason ORDER BY h.id DESC))[1] AS reason,
+				(array_agg(h.at ORDER BY h.id DESC))[1] AS last_at,
+				(array_agg(h.at ORDER BY h.id DESC) FILTER (
+					WHERE h.to_status = ANY($4) AND NOT coalesce(h.from_status = ANY($4), false)))[1] AS blocked_at
+			FROM status_history h JOIN orders o ON o.id = h.order_id
+			WHERE o.rep_id = $1 AND h.id > $2 AND h.id <= $3
+			GROUP BY h.order_id)
+		SELECT o.number, c.name, coalesce(p.name, ''), m.last_to, m.reason, coalesce(m.blocked_at, m.last_at),
+			(o.amount * 100)::bigint AS amount_cents, o.currency, o.status, o.status_since, coalesce(m.first_from, '')
+		FROM m JOIN orders o ON o.id = m.order_id JOIN customers c ON c.id = o.customer_id
 			LEFT JOIN people p ON p.id = o.rep_id
-			WHERE o.rep_id = $1 AND h.id > $2 AND h.id <= $3 AND h.to_status = ANY($4)
-			ORDER BY o.id, h.id DESC) t
-		ORDER BY amount_cents DESC, number`, repID, fromID, toID, statusStrings(orders.BlockedStatuses()))
+		WHERE m.last_to = ANY($4) AND `+cond+`
+		ORDER BY amount_cents DESC, o.number`, repID, fromID, toID, statusStrings(orders.BlockedStatuses()))
 	if err != nil {
-		return nil, fmt.Errorf("orders newly blocked: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return collectTransitions(rows)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Transition, error) {
+		var t Transition
+		err := r.Scan(&t.Number, &t.Customer, &t.Rep, &t.To, &t.Reason, &t.At, &t.AmountCents, &t.Currency, &t.Now, &t.Since, &t.From)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
 // Stalled returns a rep's open orders (all reps' when repID is 0) blocked
