@@ -7,9 +7,7 @@ import (
 	"errors"
 	"io"
 	"sync/atomic"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -22,44 +20,70 @@ type csvSource struct {
 	closer io.Closer
 	done   *atomic.Int64
 	size   int64
-	// hint says why headers may not match: the profile's encoding is
-	// not the one the file looks like.
-	hint string
 }
 
+// Byte order marks.
+var (
+	bomUTF8    = []byte("\xEF\xBB\xBF")
+	bomUTF16LE = []byte("\xFF\xFE")
+	bomUTF16BE = []byte("\xFE\xFF")
+)
+
 // openCSV sets up decoding and CSV parsing of br, whose first bytes are
-// head (all of them when full): the encoding from the profile, a byte order
-// mark, or the look of head; the separator from the profile, a "sep=" line
-// as Excel writes it, or the header line.
+// head (all of them when full): the encoding from a byte order mark, the
+// profile, or the bytes themselves (see decodeMode); the separator from the
+// profile, a "sep=" line as Excel writes it, or the header line.
 func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled, closer io.Closer, done *atomic.Int64, size int64) (*csvSource, error) {
-	var fallback transform.Transformer
+	var dec transform.Transformer
+	var d *decoder
+	crLines := false
 	switch {
-	case c.encoding == "utf-8":
-		fallback = unicode.UTF8.NewDecoder()
-	case c.encoding == "windows-1252":
-		fallback = charmap.Windows1252.NewDecoder()
-	case c.encoding == "utf-16":
-		fallback = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
-	case validUTF8Prefix(head, full):
-		fallback = utf8Or1252{}
+	case bytes.HasPrefix(head, bomUTF8):
+		d = newDecoder(decodeBOM, false, nil, false)
+	case bytes.HasPrefix(head, bomUTF16LE), c.encoding == "utf-16" && !bytes.HasPrefix(head, bomUTF16BE):
+		dec = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()
+	case bytes.HasPrefix(head, bomUTF16BE):
+		dec = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()
 	default:
-		fallback = charmap.Windows1252.NewDecoder()
+		mode := decodeDetect
+		switch c.encoding {
+		case "utf-8":
+			mode = decodeUTF8
+		case "windows-1252":
+			mode = decode1252
+		}
+		// Old Mac files end lines in CR alone: no LF at all in the first
+		// 64 KiB, and CRs.
+		crLines = bytes.IndexByte(head, '\n') < 0 && bytes.IndexByte(head, '\r') >= 0
+		d = newDecoder(mode, crLines, head, full)
 	}
-	// A byte order mark overrides everything, and goes.
-	text := bufio.NewReaderSize(transform.NewReader(br, unicode.BOMOverride(fallback)), sniffSize)
+	// A byte order mark says the encoding, and goes.
+	for _, bom := range [][]byte{bomUTF8, bomUTF16LE, bomUTF16BE} {
+		if bytes.HasPrefix(head, bom) {
+			if _, err := br.Discard(len(bom)); err != nil {
+				return nil, fileError(name, "cannot be read: %v", err)
+			}
+			break
+		}
+	}
+	if d != nil {
+		dec = d
+	}
+	var decoded io.Reader = transform.NewReader(br, dec)
+	if crLines {
+		decoded = crReader{decoded}
+	}
+	text := bufio.NewReaderSize(decoded, sniffSize)
 	peek, err := text.Peek(sniffSize)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fileError(name, "cannot be read: %v", err)
+		return nil, readError(name, err)
+	}
+	if d != nil {
+		if err := d.headVerdict(); err != nil {
+			return nil, readError(name, err)
+		}
 	}
 	s := &csvSource{name: name, closer: closer, done: done, size: size}
-	utf8Like := validUTF8Prefix(head, full)
-	switch {
-	case bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF")) || bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")):
-	case c.encoding == "windows-1252" && utf8Like && bytes.ContainsFunc(head, func(r rune) bool { return r >= utf8.RuneSelf }):
-		s.hint = "the file looks like UTF-8, but the profile's encoding is windows-1252"
-	case c.encoding == "utf-8" && !utf8Like:
-		s.hint = "the file looks like Windows-1252, but the profile's encoding is utf-8"
-	}
 	sep := c.sep
 	if line, rest, ok := bytes.Cut(peek, []byte("\n")); ok || len(peek) < sniffSize {
 		line = bytes.TrimSuffix(line, []byte("\r"))
@@ -68,7 +92,7 @@ func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled,
 				sep = rune(line[4])
 			}
 			if _, err := text.Discard(len(peek) - len(rest)); err != nil {
-				return nil, fileError(name, "cannot be read: %v", err)
+				return nil, readError(name, err)
 			}
 			s.off = 1
 			peek = rest
@@ -83,6 +107,16 @@ func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled,
 	s.cr.LazyQuotes = true // Boulangerie "Le Fournil" stays as written
 	s.cr.ReuseRecord = true
 	return s, nil
+}
+
+// readError is the final error of a file that cannot be read further: a
+// byte its encoding cannot read, with its line, or what the system said.
+func readError(name string, err error) error {
+	var de *decodeError
+	if errors.As(err, &de) {
+		return lineError(name, de.Line, "%s", de.Msg)
+	}
+	return fileError(name, "cannot be read: %v", err)
 }
 
 // detectSeparator returns the most frequent of ';', '\t', ',' and '|'
@@ -145,7 +179,7 @@ func (s *csvSource) next() ([]string, int, error) {
 	if errors.As(err, &pe) && (errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrFieldCount)) {
 		return nil, pe.StartLine + s.off, &RowError{File: s.name, Line: pe.StartLine + s.off, Problem: "the row is not valid CSV: " + pe.Err.Error()}
 	}
-	return nil, 0, fileError(s.name, "cannot be read: %v", err)
+	return nil, 0, readError(s.name, err)
 }
 
 // progress implements rowSource: bytes.

@@ -43,3 +43,9 @@ func (e *RowError) Unwrap() error {
 func fileError(name, format string, args ...any) error {
 	return orders.Errorf(orders.EInvalid, "%s: %s", name, fmt.Sprintf(format, args...))
 }
+
+// lineError is a problem that stops reading a file at one of its lines:
+// one line naming both.
+func lineError(name string, line int, format string, args ...any) error {
+	return orders.Errorf(orders.EInvalid, "%s:%d: %s", name, line, fmt.Sprintf(format, args...))
+}

@@ -287,9 +287,6 @@ func (r *Reader) readHeader() error {
 		if len(missing) > 1 {
 			what = "no columns " + strings.Join(missing, ", ")
 		}
-		if c, ok := r.src.(*csvSource); ok && c.hint != "" {
-			what = c.hint + ": " + what
-		}
 		return fileError(r.name, "%s (columns are: %s)", what, r.columnList())
 	}
 	if len(doubled) > 0 {

@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -139,45 +138,4 @@ func validUTF8Prefix(b []byte, full bool) bool {
 		}
 	}
 	return utf8.Valid(b)
-}
-
-// utf8Or1252 decodes text that looked like UTF-8 at its start: valid UTF-8
-// passes through, and any byte that is not (a file that switches to
-// Windows-1252 further down, as concatenated exports do) is read as
-// Windows-1252 rather than turned into garbage.
-type utf8Or1252 struct{ transform.NopResetter }
-
-// Transform implements transform.Transformer.
-func (utf8Or1252) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
-	for nSrc < len(src) {
-		c := src[nSrc]
-		if c < utf8.RuneSelf {
-			if nDst >= len(dst) {
-				return nDst, nSrc, transform.ErrShortDst
-			}
-			dst[nDst] = c
-			nDst++
-			nSrc++
-			continue
-		}
-		r, size := utf8.DecodeRune(src[nSrc:])
-		if r == utf8.RuneError && size == 1 {
-			if !atEOF && !utf8.FullRune(src[nSrc:]) {
-				return nDst, nSrc, transform.ErrShortSrc
-			}
-			r = charmap.Windows1252.DecodeByte(c)
-			if nDst+utf8.RuneLen(r) > len(dst) {
-				return nDst, nSrc, transform.ErrShortDst
-			}
-			nDst += utf8.EncodeRune(dst[nDst:], r)
-			nSrc++
-			continue
-		}
-		if nDst+size > len(dst) {
-			return nDst, nSrc, transform.ErrShortDst
-		}
-		nDst += copy(dst[nDst:], src[nSrc:nSrc+size])
-		nSrc += size
-	}
-	return nDst, nSrc, nil
 }
