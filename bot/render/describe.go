@@ -18,6 +18,10 @@ const (
 	// maxQuote is the most characters of what the asker typed that an
 	// answer quotes back: a pasted e-mail is not echoed whole.
 	maxQuote = 200
+	// maxField is the most characters of a text from the data (a name, a
+	// reason) that an answer shows: an export's 100 KB cell does not make
+	// an answer Slack refuses.
+	maxField = 500
 	// maxListField is the most characters of a name or a reason on a line
 	// of a list.
 	maxListField = 80
@@ -73,13 +77,14 @@ func (x *describer) label(label, value string) string {
 	return x.t("label", catalog.Args{"Label": label, "Value": value})
 }
 
-// field is a text from the data in the answer's style; an empty one shows
-// as a dash rather than as a gap in a sentence.
+// field is a text from the data in the answer's style, cut to maxField
+// characters; an empty one shows as a dash rather than as a gap in a
+// sentence.
 func (x *describer) field(st style, s string) string {
 	if strings.TrimSpace(oneLine(s)) == "" {
 		return "—"
 	}
-	return st.text(s)
+	return st.text(clip(s, maxField))
 }
 
 // quote is what the asker typed, quoted back: cut to maxQuote characters.
@@ -96,7 +101,7 @@ func (x *describer) customer(st style, c orders.Customer, bold bool) string {
 	if strings.TrimSpace(c.Code) == "" {
 		return name
 	}
-	return name + " (" + st.text(c.Code) + ")"
+	return name + " (" + x.field(st, c.Code) + ")"
 }
 
 func (x *describer) say(s string) {
@@ -169,7 +174,7 @@ func (x *describer) order() {
 		for _, bl := range blocks {
 			line := bl.Kind.Label(x.lang())
 			if strings.TrimSpace(bl.Reason) != "" {
-				line = x.label(line, s.text(bl.Reason))
+				line = x.label(line, x.field(s, bl.Reason))
 			}
 			if !bl.Since.IsZero() {
 				line += " — " + x.since(bl.Since)
@@ -180,7 +185,7 @@ func (x *describer) order() {
 			lines = append(lines, "• "+line)
 		}
 		if len(blocks) == 0 && strings.TrimSpace(o.BlockReason) != "" {
-			lines = append(lines, "• "+s.text(o.BlockReason))
+			lines = append(lines, "• "+x.field(s, o.BlockReason))
 		}
 		if o.ExpectedRelease != nil && len(o.Blocks) > 0 {
 			lines = append(lines, x.label(x.t("order.expected_release", nil), x.day(*o.ExpectedRelease)))
@@ -201,7 +206,7 @@ func (x *describer) order() {
 		lines = append(lines, upperFirst(strings.Join(dates, " · ")))
 	}
 	if strings.TrimSpace(o.CustomerRef) != "" {
-		lines = append(lines, x.label(x.t("order.customer_ref", nil), s.text(o.CustomerRef)))
+		lines = append(lines, x.label(x.t("order.customer_ref", nil), x.field(s, o.CustomerRef)))
 	}
 	var people []string
 	if o.Rep != nil {
@@ -230,7 +235,7 @@ func (x *describer) nextStep(st orders.Status) string {
 	if step == "" || x.r.opt.NextSteps[x.lang()][st] != step {
 		return step
 	}
-	return x.s.text(step)
+	return x.field(x.s, step)
 }
 
 // freshness says how fresh the data is, plainly when it is stale.
@@ -317,11 +322,17 @@ func (x *describer) list() {
 	inSlack.s = slackStyle{}
 	var lines []string
 	used := 0
+	_, isSlack := x.s.(slackStyle)
 	for _, o := range l.Orders {
-		if used += slackLen(inSlack.listLine(o)) + 1; used > listTextBudget {
+		line := x.listLine(o)
+		measured := line
+		if !isSlack {
+			measured = inSlack.listLine(o)
+		}
+		if used += slackLen(measured) + 1; used > listTextBudget {
 			break
 		}
-		lines = append(lines, x.listLine(o))
+		lines = append(lines, line)
 	}
 	shown, more := len(lines), l.Total-len(lines)
 	if more > 0 {
@@ -365,7 +376,7 @@ func (x *describer) listLine(o orders.Order) string {
 		parts = append(parts, x.t("list.requested", catalog.Args{"Date": x.day(*o.RequestedOn)}))
 	}
 	if o.Blocked() && strings.TrimSpace(o.BlockReason) != "" {
-		parts = append(parts, s.italic(s.text(clip(o.BlockReason, maxListField))))
+		parts = append(parts, s.italic(x.field(s, clip(o.BlockReason, maxListField))))
 	}
 	return strings.Join(parts, " · ")
 }

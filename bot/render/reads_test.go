@@ -364,3 +364,29 @@ func TestReadingProblemsCatch(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeDataIsCutForSlack: an ERP that exports a 100 KB reason or name
+// still gets an answer Slack takes, with the data cut short where it shows
+// and nothing else lost: the warning about stale data is still there.
+func TestHugeDataIsCutForSlack(t *testing.T) {
+	r := render.New(render.Options{Location: paris})
+	huge := strings.Repeat("encours dépassé & relance <client> ", 3000)
+	for _, lang := range languages {
+		o := order("4500012349", orders.StatusCreditLimit, block(orders.StatusCreditLimit, huge, 3, nil))
+		o.Customer.Name, o.CustomerRef, o.Rep = huge, huge, &orders.Person{ID: 9, Name: huge, Role: orders.RoleRep}
+		a := bot.Answer{Kind: bot.OrderFound, Lang: lang, At: now, Data: stale, Order: o}
+		msg := r.Slack(a)
+		checkSlack(t, msg)
+		text := strings.Join(slackTexts(msg), "\n")
+		warning := render.Messages().In(lang).T("freshness.warning", nil)
+		if !strings.Contains(text, "*"+warning+"*") {
+			t.Errorf("%s: the stale data warning is lost", lang)
+		}
+		if n := strings.Count(text, "…"); n < 4 {
+			t.Errorf("%s: %d texts cut with an ellipsis, want the name, reason, reference and rep's name", lang, n)
+		}
+		if len(msg.Blocks) > 3 {
+			t.Errorf("%s: an order in %d blocks", lang, len(msg.Blocks))
+		}
+	}
+}

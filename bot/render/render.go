@@ -165,18 +165,7 @@ func (r *Renderer) Slack(a bot.Answer) Message {
 	for _, s := range d.sections {
 		parts = append(parts, splitText(s, MaxSectionText)...)
 	}
-	if n, total := len(parts)+len(tail), textLen(parts); n > MaxBlocks || total > room {
-		cut := messages().In(a.Lang).T("cut", nil)
-		room -= slackLen(cut)
-		var kept []string
-		for _, p := range parts {
-			if len(kept)+len(tail)+1 >= MaxBlocks || slackLen(p) > room {
-				break
-			}
-			kept, room = append(kept, p), room-slackLen(p)
-		}
-		parts = append(kept, cut)
-	}
+	parts = fit(parts, MaxBlocks-len(tail), room, messages().In(a.Lang).T("cut", nil))
 	var blocks []slack.Block
 	for _, p := range parts {
 		// Verbatim: Slack parses no bare URL, @channel or #channel in
@@ -289,6 +278,24 @@ func oneLine(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// fit keeps the first sections that make at most blocks blocks and room
+// characters; when some are left out, the last block says the answer was
+// cut.
+func fit(sections []string, blocks, room int, cut string) []string {
+	if len(sections) <= blocks && textLen(sections) <= room {
+		return sections
+	}
+	room -= slackLen(cut)
+	var kept []string
+	for _, s := range sections {
+		if len(kept)+2 > blocks || slackLen(s) > room {
+			break
+		}
+		kept, room = append(kept, s), room-slackLen(s)
+	}
+	return append(kept, cut)
 }
 
 // slackLen is the length of s as Slack may count it: in UTF-16 code
