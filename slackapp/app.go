@@ -2,9 +2,11 @@
 // messages, the /order and /commande slash commands and the presses of its
 // own buttons, over Socket Mode or over HTTP (signed requests), and answers
 // them through the bot package. It acknowledges every request at once and
-// answers from a bounded pool of workers; each event is answered once
-// however often Slack delivers it and however many replicas run, because
-// its event_id is claimed in PostgreSQL first.
+// answers from a bounded pool of workers, which hand each answer to its
+// channel's queue, posted at Slack's pace (see outbox): a busy channel
+// holds up no one else. Each event, and each slash command, is answered
+// once however often Slack delivers it and however many replicas run,
+// because its event_id (trigger_id) is claimed in PostgreSQL first.
 package slackapp
 
 import (
@@ -17,6 +19,7 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+	"golang.org/x/time/rate"
 
 	"github.com/orderbot/orderbot/bot"
 	"github.com/orderbot/orderbot/bot/render"
@@ -27,6 +30,9 @@ import (
 type Store interface {
 	// ClaimEvent returns false for an event claimed before.
 	ClaimEvent(ctx context.Context, eventID string) (bool, error)
+	// ClaimCommand returns false for a slash command (by its trigger_id)
+	// claimed before.
+	ClaimCommand(ctx context.Context, triggerID string) (bool, error)
 	PersonBySlackID(ctx context.Context, id string) (orders.Person, error)
 	PersonByEmail(ctx context.Context, email string) (orders.Person, error)
 	LinkSlackUser(ctx context.Context, personID int64, slackUserID string) error
@@ -40,10 +46,19 @@ type Options struct {
 	Workers int
 	// Queue is how many acknowledged requests may wait for a worker.
 	Queue int
-	// OnDuplicate, when set, hears of each event not answered because it
-	// was answered before.
+	// ChannelQueue is how many answers may wait for one channel's pace
+	// (Slack takes about one post a second per channel); an answer past it
+	// is not posted, and logged. Default 100: the last would wait more than
+	// a minute and a half.
+	ChannelQueue int
+	// OnDuplicate, when set, hears of each event or slash command not
+	// answered because it was answered before.
 	OnDuplicate func()
 }
+
+// maxWaitingPosts bounds the answers waiting for their channels' pace, all
+// channels together: a few kilobytes each.
+const maxWaitingPosts = 10000
 
 // App answers Slack's requests. Start it with Start, feed it with a
 // transport (RunSocket, Handler), stop it with Stop.
@@ -57,6 +72,7 @@ type App struct {
 	opt      Options
 
 	botUserID string
+	outbox    *outbox
 	jobs      chan func(context.Context)
 	workers   sync.WaitGroup
 	stopOnce  sync.Once
@@ -84,14 +100,19 @@ func New(answerer *bot.Answerer, renderer *render.Renderer, poster *Poster, api 
 	if opt.Queue <= 0 {
 		opt.Queue = 2048
 	}
+	if opt.ChannelQueue <= 0 {
+		opt.ChannelQueue = 100
+	}
 	return &App{answerer: answerer, renderer: renderer, poster: poster, api: api, store: store, log: log, opt: opt,
-		botUserID: botUserID, jobs: make(chan func(context.Context), opt.Queue), emails: map[string]cachedEmail{},
-		askers: map[string]cachedAsker{}}
+		botUserID: botUserID, outbox: newOutbox(poster.every, opt.ChannelQueue, maxWaitingPosts, log),
+		jobs: make(chan func(context.Context), opt.Queue), emails: map[string]cachedEmail{}, askers: map[string]cachedAsker{}}
 }
 
-// Start starts the workers; they answer with ctx, so cancelling it cuts
-// answers short, while Stop lets them finish.
+// Start starts the workers and the channels' queues; they answer and post
+// with ctx, so cancelling it cuts answers short, while Stop lets them
+// finish.
 func (a *App) Start(ctx context.Context) {
+	a.outbox.start(ctx)
 	for range a.opt.Workers {
 		a.workers.Go(func() {
 			for job := range a.jobs {
@@ -102,10 +123,12 @@ func (a *App) Start(ctx context.Context) {
 }
 
 // Stop takes no more requests and waits for the questions in hand to be
-// answered.
+// answered and their answers posted, at their channels' pace.
 func (a *App) Stop() {
 	a.stopOnce.Do(func() { close(a.jobs) })
 	a.workers.Wait()
+	a.outbox.stop()
+	a.outbox.wait()
 }
 
 // submit queues a job for a worker; the caller has already acknowledged
@@ -147,37 +170,63 @@ func (a *App) Event(cb *slackevents.EventsAPICallbackEvent, inner slackevents.Ev
 	}
 	eventID := cb.EventID
 	a.submit(func(ctx context.Context) {
-		if eventID != "" {
-			fresh, err := a.store.ClaimEvent(ctx, eventID)
-			if err != nil {
-				a.log.Error("slack event not claimed", "event_id", eventID, "err", err)
-			} else if !fresh {
-				a.log.Info("slack event answered before", "event_id", eventID)
-				if a.opt.OnDuplicate != nil {
-					a.opt.OnDuplicate()
-				}
-				return
-			}
+		if eventID != "" && !a.first(ctx, "event", eventID, a.store.ClaimEvent) {
+			return
 		}
-		// A question for the model may take seconds: say so at once, and
-		// put the answer in place of the notice.
-		var notice string
+		// A question for the model may take seconds: say so as soon as the
+		// channel's pace allows, and put the answer in place of the notice.
+		// The notice goes first in the channel's queue, so the answer finds
+		// its ts set, or empty when the notice failed.
+		var notice *string
 		if a.answerer.WouldAskModel(text) {
-			if ts, err := a.poster.Post(ctx, channel, threadTS, looking()); err == nil {
-				notice = ts
-			}
+			notice = new(string)
+			a.enqueue(channel, func(ctx context.Context, pace *rate.Limiter) {
+				ts, err := a.poster.post(ctx, pace, channel, threadTS, looking())
+				if err != nil {
+					a.log.Warn("slack notice not posted", "channel", channel, "err", err)
+				}
+				*notice = ts
+			})
 		}
 		msg := a.renderer.Slack(a.ask(ctx, user, text))
-		var err error
-		if notice != "" {
-			err = a.poster.Update(ctx, channel, notice, msg)
-		} else {
-			_, err = a.poster.Post(ctx, channel, threadTS, msg)
-		}
-		if err != nil {
-			a.log.Error("slack answer not posted", "channel", channel, "err", err)
-		}
+		a.enqueue(channel, func(ctx context.Context, pace *rate.Limiter) {
+			var err error
+			if notice != nil && *notice != "" {
+				err = a.poster.update(ctx, pace, channel, *notice, msg)
+			} else {
+				_, err = a.poster.post(ctx, pace, channel, threadTS, msg)
+			}
+			if err != nil {
+				a.log.Error("slack answer not posted", "channel", channel, "err", err)
+			}
+		})
 	})
+}
+
+// enqueue hands a post to channel's queue.
+func (a *App) enqueue(channel string, post outgoing) {
+	if err := a.outbox.add(channel, post); err != nil {
+		a.log.Error("slack answer not posted", "channel", channel, "err", err)
+	}
+}
+
+// first claims a request (kind names it in the log) by its id, and reports
+// whether this is its first delivery. A store that cannot say gets the
+// benefit of the doubt: better twice than never.
+func (a *App) first(ctx context.Context, kind, id string, claim func(context.Context, string) (bool, error)) bool {
+	fresh, err := claim(ctx, id)
+	switch {
+	case err != nil:
+		a.log.Error("slack "+kind+" not claimed", "id", id, "err", err)
+		return true
+	case !fresh:
+		a.log.Info("slack "+kind+" answered before", "id", id)
+		if a.opt.OnDuplicate != nil {
+			a.opt.OnDuplicate()
+		}
+		return false
+	}
+	return true
 }
 
 // looking is the notice posted while the model reads a question.
@@ -186,9 +235,14 @@ func looking() render.Message {
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, ":mag: Je regarde… / Looking…", false, true))}}
 }
 
-// Command takes a slash command.
+// Command takes a slash command. Its answer goes to its response_url,
+// which is not a channel post: it does not wait for a channel's pace. A
+// command delivered again (same trigger_id) is not answered again.
 func (a *App) Command(cmd slack.SlashCommand) {
 	a.submit(func(ctx context.Context) {
+		if cmd.TriggerID != "" && !a.first(ctx, "slash command", cmd.TriggerID, a.store.ClaimCommand) {
+			return
+		}
 		replace := false
 		if a.answerer.WouldAskModel(cmd.Text) {
 			replace = a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, looking(), a.opt.SlashEphemeral, false) == nil

@@ -49,15 +49,22 @@ func withDelay(err error) error {
 	return err
 }
 
+// errNoChannel is conversations.open answering ok without a channel.
+var errNoChannel = errors.New("answered ok, but with no channel")
+
 // OpenDM returns the direct-message channel with a user.
 func (n *Notifications) OpenDM(ctx context.Context, userID string) (string, error) {
 	var id string
 	err := n.poster.send(ctx, userID, "conversations.open", func() error {
 		ch, _, _, err := n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}})
-		if err == nil {
-			id = ch.ID
+		if err != nil {
+			return err
 		}
-		return err
+		if ch == nil || ch.ID == "" {
+			return errNoChannel
+		}
+		id = ch.ID
+		return nil
 	})
 	return id, withDelay(err)
 }
@@ -129,4 +136,18 @@ func (n *Notifications) Uploaded(ctx context.Context, channel, threadTS, filenam
 		}
 	}
 	return false, nil
+}
+
+// UploadUnshared uploads an image shared in no channel (only orderbot sees
+// it) and returns its file ID, for a message to show it in an image block
+// (slack_file), posted with the same token. Slack takes a moment to process
+// the file: a post showing it right away may be refused as invalid_blocks,
+// and is tried again after a pause.
+func (n *Notifications) UploadUnshared(ctx context.Context, filename, title, altText string, data []byte) (string, error) {
+	f, err := n.api.UploadFileContext(ctx, slack.UploadFileParameters{Reader: bytes.NewReader(data), FileSize: len(data),
+		Filename: filename, Title: title, AltTxt: altText})
+	if err != nil {
+		return "", withDelay(fmt.Errorf("upload %s: %w", filename, err))
+	}
+	return f.ID, nil
 }

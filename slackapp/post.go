@@ -18,9 +18,13 @@ import (
 // Poster sends messages to Slack the way Slack wants them sent: at about
 // one message a second per channel, waiting out a 429's Retry-After,
 // retrying server and network errors with a growing pause, and giving up
-// after a few tries. One policy serves Web API posts and response_url
-// posts alike. An error meaning the token is no longer valid is fatal: it
-// goes to onFatal, which stops the process.
+// after a few tries. One retry policy serves Web API posts and
+// response_url posts alike; response_url posts (slash commands, buttons)
+// are not channel posts and are not paced. A post waits for its channel's
+// pace on the limiter it is given: the app's per-channel queues (outbox)
+// bring their own, notifications use the Poster's. An error meaning the
+// token is no longer valid is fatal: it goes to onFatal, which stops the
+// process.
 type Poster struct {
 	api     *slack.Client
 	http    *http.Client
@@ -73,15 +77,15 @@ func (p *Poster) limiter(channel string) *rate.Limiter {
 	return l
 }
 
-// Post posts msg to channel (in the thread of threadTS, when set) and
-// returns the message's ts.
-func (p *Poster) Post(ctx context.Context, channel, threadTS string, msg render.Message) (string, error) {
+// post posts msg to channel (in the thread of threadTS, when set), each
+// try paced by pace, and returns the message's ts.
+func (p *Poster) post(ctx context.Context, pace *rate.Limiter, channel, threadTS string, msg render.Message) (string, error) {
 	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
 	var ts string
-	err := p.send(ctx, channel, "chat.postMessage", func() error {
+	err := p.try(ctx, pace, channel, "chat.postMessage", func() error {
 		var err error
 		_, ts, err = p.api.PostMessageContext(ctx, channel, opts...)
 		return err
@@ -89,9 +93,10 @@ func (p *Poster) Post(ctx context.Context, channel, threadTS string, msg render.
 	return ts, err
 }
 
-// Update replaces the message ts of channel with msg.
-func (p *Poster) Update(ctx context.Context, channel, ts string, msg render.Message) error {
-	return p.send(ctx, channel, "chat.update", func() error {
+// update replaces the message ts of channel with msg, each try paced by
+// pace.
+func (p *Poster) update(ctx context.Context, pace *rate.Limiter, channel, ts string, msg render.Message) error {
+	return p.try(ctx, pace, channel, "chat.update", func() error {
 		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
 		return err
 	})
@@ -99,7 +104,7 @@ func (p *Poster) Update(ctx context.Context, channel, ts string, msg render.Mess
 
 // Respond answers through a response_url (a slash command, a button):
 // ephemeral shows the answer to the asker only, replace puts it in place
-// of the message whose button was pressed.
+// of the message whose button was pressed. It is retried, not paced.
 func (p *Poster) Respond(ctx context.Context, channel, responseURL string, msg render.Message, ephemeral, replace bool) error {
 	wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ReplaceOriginal: replace}
 	if ephemeral {
@@ -107,7 +112,7 @@ func (p *Poster) Respond(ctx context.Context, channel, responseURL string, msg r
 	} else {
 		wm.ResponseType = slack.ResponseTypeInChannel
 	}
-	return p.send(ctx, channel, "response_url", func() error {
+	return p.try(ctx, nil, channel, "response_url", func() error {
 		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, p.http, wm)
 	})
 }
@@ -136,13 +141,21 @@ func (p *Poster) fatal(method string, err error) {
 	}
 }
 
-// send runs call, paced per channel, with retries.
+// send runs call, paced by the Poster's limiter of channel, with retries.
 func (p *Poster) send(ctx context.Context, channel, method string, call func() error) error {
+	return p.try(ctx, p.limiter(channel), channel, method, call)
+}
+
+// try runs call with retries, each try waiting for pace first (none when
+// pace is nil).
+func (p *Poster) try(ctx context.Context, pace *rate.Limiter, channel, method string, call func() error) error {
 	pause := p.pause
 	var err error
 	for try := 1; try <= p.tries; try++ {
-		if err := p.limiter(channel).Wait(ctx); err != nil {
-			return fmt.Errorf("%s to %s: %w", method, channel, err)
+		if pace != nil {
+			if err := pace.Wait(ctx); err != nil {
+				return fmt.Errorf("%s to %s: %w", method, channel, err)
+			}
 		}
 		err = call()
 		if err == nil {

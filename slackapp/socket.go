@@ -35,8 +35,10 @@ func (a *App) RunSocket(ctx context.Context, client *socketmode.Client, connecte
 }
 
 func (a *App) socketEvent(client *socketmode.Client, evt socketmode.Event, connected func(bool)) {
+	// Only envelopes are acknowledged: hello and disconnect come with a
+	// Request too, but no envelope_id, and want no answer.
 	ack := func() {
-		if evt.Request != nil {
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
 			if err := client.Ack(*evt.Request); err != nil {
 				a.log.Warn("slack envelope not acknowledged", "envelope_id", evt.Request.EnvelopeID, "err", err)
 			}
