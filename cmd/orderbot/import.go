@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -49,22 +51,24 @@ the configuration (import.profiles.NAME), and applies it to the portfolio in
 one transaction: every status change is recorded, and each order that becomes
 blocked queues an alert. In snapshot mode (the default) the file is the whole
 open portfolio and the open orders it lacks are closed as invoiced; in
-incremental mode orders are only added and updated.`,
+incremental mode orders are only added and updated. An export older (by
+--as-of) than the last one applied through the same profile is refused, as
+it would roll the portfolio back, unless --force.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := load()
 			if err != nil {
 				return err
 			}
-			return runImportOrders(cmd.Context(), cfg, e, args[0], opt)
+			return interrupted(cmd.Context(), args[0], runImportOrders(cmd.Context(), cfg, e, args[0], opt))
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&opt.profile, "profile", "", "profile of the export (import.profiles.NAME)")
 	f.StringVar(&opt.mode, "mode", "snapshot", "snapshot (the file is the whole open portfolio) or incremental")
 	f.BoolVar(&opt.dryRun, "dry-run", false, "show what would change, write nothing")
-	f.StringVar(&opt.asOf, "as-of", "", "when the ERP extracted the data (RFC 3339, or YYYY-MM-DD HH:MM in bot.timezone); default now")
-	f.BoolVar(&opt.force, "force", false, "apply a snapshot even if it closes more than import.max_close_share of the open orders")
+	f.StringVar(&opt.asOf, "as-of", "", "when the ERP extracted the data (RFC 3339, or YYYY-MM-DD HH:MM in bot.timezone); default: the moment the import starts applying")
+	f.BoolVar(&opt.force, "force", false, "apply the export even if it is older than the last one imported through the profile, or, as a snapshot, closes more than import.max_close_share of the open orders")
 	f.BoolVarP(&opt.verbose, "verbose", "v", false, "also show how long each step took")
 	_ = cmd.MarkFlagRequired("profile")
 	return cmd
@@ -78,11 +82,15 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	if opt.mode != "snapshot" && opt.mode != "incremental" {
 		return fmt.Errorf("--mode %q: want snapshot or incremental", opt.mode)
 	}
-	asOf, err := parseAsOf(opt.asOf, cfg.Bot.Timezone)
+	zone, err := time.LoadLocation(cfg.Bot.Timezone)
+	if err != nil {
+		return fmt.Errorf("bot.timezone: %w", err)
+	}
+	asOf, err := parseAsOf(opt.asOf, zone)
 	if err != nil {
 		return err
 	}
-	sum, err := fileSHA256(path)
+	sum, err := fileSHA256(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -103,6 +111,9 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	more := 0
 	next := func() (orders.Entry, error) {
 		for {
+			if err := ctx.Err(); err != nil {
+				return orders.Entry{}, err
+			}
 			entry, err := r.Next()
 			var bad *ingest.RowError
 			switch {
@@ -129,15 +140,25 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	start := time.Now()
 	rep, err := st.ImportOrders(ctx, postgres.ImportRequest{
 		Source: path, SHA256: sum, Profile: opt.profile, Snapshot: opt.mode == "snapshot",
-		AsOf: asOf, MaxCloseShare: cfg.Import.MaxCloseShare, Force: opt.force, DryRun: opt.dryRun,
+		AsOf: asOf, RefuseOlder: true, Zone: zone, MaxCloseShare: cfg.Import.MaxCloseShare, Force: opt.force, DryRun: opt.dryRun,
 		PeopleBy: profile.PeopleBy, NumberColumn: profile.Columns["number"], MaxProblems: cfg.Import.MaxErrors,
 	}, next)
 	bar.finish()
 	if err != nil {
 		return importError(err)
 	}
-	printImportReport(e.stdout, rep, opt, time.Since(start))
+	printImportReport(e.stdout, rep, opt, zone, time.Since(start))
 	return nil
+}
+
+// interrupted tells that a signal (Ctrl-C, SIGTERM: they cancel ctx)
+// stopped the import of path before it was applied, rather than the error
+// of whichever step it stopped.
+func interrupted(ctx context.Context, path string, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("the import of %s was interrupted: nothing was imported", path)
+	}
+	return err
 }
 
 // importError keeps a user's error as its message alone: the file's
@@ -153,13 +174,22 @@ func importError(err error) error {
 	return err
 }
 
-func printImportReport(w io.Writer, rep postgres.ImportReport, opt importOptions, took time.Duration) {
-	title := "Imported"
+// printImportReport tells what an import did, or, dry, would do: every
+// count of a dry run says "would".
+func printImportReport(w io.Writer, rep postgres.ImportReport, opt importOptions, zone *time.Location, took time.Duration) {
 	if opt.dryRun {
-		title = "Dry run, nothing written: would import"
+		fmt.Fprintf(w, "Dry run, nothing written. %d rows read (%s) in %s: %d would be created, %d would be updated, %d would stay unchanged, %d would be closed.\n",
+			rep.Rows, opt.mode, took.Round(time.Millisecond), rep.Created, rep.Updated, rep.Unchanged, rep.Closed)
+	} else {
+		fmt.Fprintf(w, "Imported %d rows (%s) in %s: %d new, %d updated, %d unchanged, %d closed.\n",
+			rep.Rows, opt.mode, took.Round(time.Millisecond), rep.Created, rep.Updated, rep.Unchanged, rep.Closed)
 	}
-	fmt.Fprintf(w, "%s %d rows (%s) in %s: %d new, %d updated, %d unchanged, %d closed.\n",
-		title, rep.Rows, opt.mode, took.Round(time.Millisecond), rep.Created, rep.Updated, rep.Unchanged, rep.Closed)
+	would := func(dry, done string) string {
+		if opt.dryRun {
+			return dry
+		}
+		return done
+	}
 	if len(rep.Transitions) > 0 {
 		var parts []string
 		for _, s := range orders.Statuses() {
@@ -167,13 +197,24 @@ func printImportReport(w io.Writer, rep postgres.ImportReport, opt importOptions
 				parts = append(parts, fmt.Sprintf("%s %d", s, n))
 			}
 		}
-		fmt.Fprintf(w, "Orders entering each status: %s.\n", strings.Join(parts, ", "))
+		fmt.Fprintf(w, "%s: %s.\n", would("Orders that would enter each status", "Orders entering each status"), strings.Join(parts, ", "))
 	}
 	switch {
 	case rep.FirstLoad:
-		fmt.Fprintln(w, "First load of the portfolio: no alert for orders already blocked.")
+		fmt.Fprintf(w, "First load of the portfolio: no alert %s for orders already blocked.\n", would("would be queued", "queued"))
 	case rep.Alerts > 0:
-		fmt.Fprintf(w, "Alerts queued: %d.\n", rep.Alerts)
+		fmt.Fprintf(w, "%s: %d.\n", would("Alerts that would be queued", "Alerts queued"), rep.Alerts)
+	}
+	for _, f := range rep.Forced {
+		switch f {
+		case "older":
+			fmt.Fprintf(w, "%s with --force: as of %s, before the last import of profile %s (%s, as of %s).\n",
+				would("Would be applied", "Applied"), rep.AsOf.In(zone).Format("2006-01-02 15:04:05 MST"), opt.profile,
+				rep.Previous.Source, rep.Previous.AsOf.In(zone).Format("2006-01-02 15:04:05 MST"))
+		case "close_share":
+			fmt.Fprintf(w, "%s with --force: closes more than import.max_close_share of the open orders.\n",
+				would("Would be applied", "Applied"))
+		}
 	}
 	if opt.verbose {
 		var parts []string
@@ -184,8 +225,8 @@ func printImportReport(w io.Writer, rep postgres.ImportReport, opt importOptions
 	}
 	if n := len(rep.Placeholders); n > 0 {
 		shown := rep.Placeholders[:min(n, 10)]
-		fmt.Fprintf(w, "%d people the directory lacks were created as placeholders (complete them with `orderbot import people`): %s",
-			n, strings.Join(shown, ", "))
+		fmt.Fprintf(w, "%d people the directory lacks %s as placeholders (complete them with `orderbot import people`): %s",
+			n, would("would be created", "were created"), strings.Join(shown, ", "))
 		if n > len(shown) {
 			fmt.Fprintf(w, " and %d more", n-len(shown))
 		}
@@ -205,37 +246,98 @@ func profileNames(cfg config.Config) string {
 	return strings.Join(names, ", ")
 }
 
-// parseAsOf reads --as-of: RFC 3339, or a local date and time in tz.
-func parseAsOf(s, tz string) (time.Time, error) {
+// parseAsOf reads --as-of: RFC 3339, or a local date and time in zone.
+// No --as-of is the zero time: the store takes its clock's once the import
+// holds its lock, so that imports queued together apply in order.
+func parseAsOf(s string, zone *time.Location) (time.Time, error) {
 	if s == "" {
-		return time.Now(), nil
+		return time.Time{}, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("bot.timezone: %w", err)
-	}
 	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+		if t, err := time.ParseInLocation(layout, s, zone); err == nil {
 			return t, nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("--as-of %q: want a time like 2026-11-27T06:00:00+01:00 or 2026-11-27 06:00", s)
 }
 
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+// fileSHA256 returns the SHA-256 of the regular file at path, in hex,
+// reading until ctx ends.
+func fileSHA256(ctx context.Context, path string) (string, error) {
+	f, err := openRegular(path)
 	if err != nil {
-		return "", fmt.Errorf("open %s: %w", path, err)
+		return "", err
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	sum, err := streamSHA256(ctx, f)
+	if err != nil {
 		return "", fmt.Errorf("read %s: %w", path, err)
 	}
+	return sum, nil
+}
+
+// openRegular opens path for reading if it is a regular file. A FIFO or a
+// device (/dev/zero) never ends: it is refused before anything reads it.
+// O_NONBLOCK keeps the opening of a FIFO from waiting for a writer; it
+// changes nothing for a regular file.
+func openRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fileKind(info.Mode()))
+	}
+	return f, nil
+}
+
+// fileKind names the kind of a file that is not a regular one.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	}
+	return "of an unusual kind"
+}
+
+// streamSHA256 returns the SHA-256 of what r yields, in hex. It stops when
+// ctx ends: a large file is not hashed to its end after Ctrl-C.
+func streamSHA256(ctx context.Context, r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, ctxReader{ctx: ctx, r: r}); err != nil {
+		return "", err
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ctxReader reads r until ctx ends.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // progress is a progress bar on a terminal, and nothing elsewhere.
@@ -278,34 +380,37 @@ func importPeopleCommand(e env, load func() (config.Config, error)) *cobra.Comma
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			path := args[0]
-			sum, err := fileSHA256(path)
-			if err != nil {
-				return err
-			}
-			people, err := ingest.ReadPeople(path)
-			if err != nil {
-				return importError(err)
-			}
-			st, err := openStore(ctx, cfg, e, false, false)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			rep, err := st.ImportPeople(ctx, filepath.Base(path), sum, people, dryRun)
-			if err != nil {
-				return importError(err)
-			}
-			title := "Imported"
-			if dryRun {
-				title = "Dry run, nothing written: would import"
-			}
-			fmt.Fprintf(e.stdout, "%s %d people: %d new, %d updated, %d placeholders completed, %d unchanged.\n",
-				title, rep.Rows, rep.Created, rep.Updated, rep.Completed, rep.Unchanged)
-			return nil
+			return interrupted(cmd.Context(), args[0], runImportPeople(cmd.Context(), cfg, e, args[0], dryRun))
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would change, write nothing")
 	return cmd
+}
+
+func runImportPeople(ctx context.Context, cfg config.Config, e env, path string, dryRun bool) error {
+	sum, err := fileSHA256(ctx, path)
+	if err != nil {
+		return err
+	}
+	people, err := ingest.ReadPeople(path)
+	if err != nil {
+		return importError(err)
+	}
+	st, err := openStore(ctx, cfg, e, false, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := st.ImportPeople(ctx, filepath.Base(path), sum, people, dryRun)
+	if err != nil {
+		return importError(err)
+	}
+	if dryRun {
+		fmt.Fprintf(e.stdout, "Dry run, nothing written. %d people read: %d would be created, %d would be updated, %d placeholders would be completed, %d would stay unchanged.\n",
+			rep.Rows, rep.Created, rep.Updated, rep.Completed, rep.Unchanged)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "Imported %d people: %d new, %d updated, %d placeholders completed, %d unchanged.\n",
+		rep.Rows, rep.Created, rep.Updated, rep.Completed, rep.Unchanged)
+	return nil
 }

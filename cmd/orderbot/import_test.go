@@ -131,7 +131,7 @@ func TestImportWindows1252ExportWithTwoBlockColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err = orderbot(t, vars, "--config", cfg, "import", "people", people, "--dry-run")
-	if err != nil || !strings.Contains(out, "Dry run, nothing written") || !strings.Contains(out, "1 placeholders completed") {
+	if err != nil || !strings.Contains(out, "Dry run, nothing written") || !strings.Contains(out, "1 placeholders would be completed") {
 		t.Errorf("people dry run: %v\n%s", err, out)
 	}
 	if p, _ := st.PersonByEmail(ctx, "paul@example.fr"); !p.Placeholder {
@@ -273,7 +273,7 @@ func TestImportDryRunAndTheClosingGuard(t *testing.T) {
 		t.Errorf("guard: %v", err)
 	}
 	out, _, err := orderbot(t, vars, "--config", cfg, "import", "orders", part, "--profile", "sage_fr", "--force", "--dry-run")
-	if err != nil || !strings.Contains(out, "Dry run, nothing written") || !strings.Contains(out, "7 closed") ||
+	if err != nil || !strings.Contains(out, "Dry run, nothing written") || !strings.Contains(out, "7 would be closed") ||
 		!strings.Contains(out, "invoiced 7") {
 		t.Errorf("dry run: %v\n%s", err, out)
 	}
