@@ -134,12 +134,12 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // TestBusyChannelHoldsUpNoOne: forty questions waiting for one channel's
 // pace do not keep a direct message waiting. The channel's answers go at
-// its pace (here five a second, to keep the test short; Slack's is one);
+// its pace (here ten a second, to keep the test short; Slack's is one);
 // the direct message's answer passes them.
 func TestBusyChannelHoldsUpNoOne(t *testing.T) {
 	t.Parallel()
 	fake := slackfake.New(t, slackfake.WithUsers(slackUsers))
-	startApp(t, fake, sampleDatabase(t), 5, Options{})
+	startApp(t, fake, sampleDatabase(t), 10, Options{})
 	fake.WaitConnected(t, 1, 10*time.Second)
 	const busy, quiet = "C0BUSY001", "D0QUIET01"
 	for i := range 40 {
