@@ -66,13 +66,13 @@ type SlackConfig struct {
 	// "http" (Events API, slash commands and interactivity over HTTP).
 	Mode string `mapstructure:"mode" yaml:"mode"`
 	// BotToken (slack.bot_token) is the bot token, xoxb-... Secret.
-	BotToken string `mapstructure:"bot_token" yaml:"bot_token"`
+	BotToken string `mapstructure:"bot_token" yaml:"bot_token" secret:"true"`
 	// AppToken (slack.app_token) is the app-level token used by Socket Mode,
 	// xapp-... Secret.
-	AppToken string `mapstructure:"app_token" yaml:"app_token"`
+	AppToken string `mapstructure:"app_token" yaml:"app_token" secret:"true"`
 	// SigningSecret (slack.signing_secret) verifies requests in HTTP mode.
 	// Secret.
-	SigningSecret string `mapstructure:"signing_secret" yaml:"signing_secret"`
+	SigningSecret string `mapstructure:"signing_secret" yaml:"signing_secret" secret:"true"`
 	// APIURL (slack.api_url) is the Slack Web API base URL, ending in "/",
 	// so that tests and proxies can stand in for Slack.
 	APIURL string `mapstructure:"api_url" yaml:"api_url"`
@@ -91,7 +91,7 @@ type LLMConfig struct {
 	// https://api.openai.com/v1. Empty means no model.
 	BaseURL string `mapstructure:"base_url" yaml:"base_url"`
 	// APIKey (llm.api_key) is the API key. Secret.
-	APIKey string `mapstructure:"api_key" yaml:"api_key"`
+	APIKey string `mapstructure:"api_key" yaml:"api_key" secret:"true"`
 	// Model (llm.model) is the model name; required when BaseURL is set.
 	Model string `mapstructure:"model" yaml:"model"`
 	// Timeout (llm.timeout) bounds one call to the model.
@@ -211,7 +211,7 @@ func Defaults() Config {
 type APIConfig struct {
 	// Tokens (api.tokens) are bearer tokens, comma-separated. Secret: give
 	// them in the environment, or their hashes in the file.
-	Tokens string `mapstructure:"tokens" yaml:"tokens"`
+	Tokens string `mapstructure:"tokens" yaml:"tokens" secret:"true"`
 	// TokenHashes (api.token_hashes) are the SHA-256 of bearer tokens, in
 	// hex, comma-separated (orderbot api hash-token prints one).
 	TokenHashes string `mapstructure:"token_hashes" yaml:"token_hashes"`
@@ -254,15 +254,6 @@ type DigestConfig struct {
 	SummaryChannel string `mapstructure:"summary_channel" yaml:"summary_channel"`
 	// SummaryTime (digest.summary_time) is when the summary is posted, HH:MM.
 	SummaryTime string `mapstructure:"summary_time" yaml:"summary_time"`
-}
-
-// isSecret reports whether key's value must never be printed.
-func isSecret(key string) bool {
-	switch key {
-	case "slack.bot_token", "slack.app_token", "slack.signing_secret", "llm.api_key", "api.tokens":
-		return true
-	}
-	return false
 }
 
 // field is one single-valued setting of a Config, found by reflection so

@@ -600,7 +600,7 @@ func TestExampleFile(t *testing.T) {
 		if !strings.Contains(comment, envName(key)) {
 			t.Errorf("%s: the comment above %s does not name %s: %q", path, key, envName(key), comment)
 		}
-		if isSecret(key) {
+		if secretKey(key) {
 			if !strings.Contains(comment, "set via "+envName(key)+" in the environment") {
 				t.Errorf("%s: the comment above secret %s does not say to set it in the environment: %q", path, key, comment)
 			}

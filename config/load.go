@@ -99,6 +99,48 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	return c, nil
 }
 
+// EnvWarnings returns one line for every variable of environ ("NAME=value",
+// as os.Environ gives them) that is meant for orderbot but sets nothing: a
+// misspelt ORDERBOT_ variable (named with the closest variable that sets
+// something, by edit distance), one in the wrong case, or one of the
+// settings read from the file only. Load ignores such a variable, silently:
+// the caller prints these at load. Values are never quoted, being possibly
+// secrets. The variables of orderbot's tests and benchmarks are not
+// settings and are left alone.
+func EnvWarnings(environ []string) []string {
+	known := map[string]string{} // variable → key
+	for _, k := range keys() {
+		known[envName(k)] = k
+	}
+	var out []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		upper := strings.ToUpper(name)
+		if !strings.HasPrefix(upper, "ORDERBOT_") || known[name] != "" || toolVariable(name) {
+			continue
+		}
+		if key, fileOnly := map[string]string{envName(profilesKey): profilesKey, envName(nextStepsKey): nextStepsKey}[upper]; fileOnly {
+			out = append(out, fmt.Sprintf("%s is ignored: %s is read from the configuration file only", name, key))
+			continue
+		}
+		closest, best := "", -1
+		for variable := range known {
+			if d := distance(upper, variable); best < 0 || d < best || d == best && variable < closest {
+				closest, best = variable, d
+			}
+		}
+		out = append(out, fmt.Sprintf("%s sets nothing and is ignored (did you mean %s, for %s?)", name, closest, known[closest]))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// toolVariable reports whether name is read by orderbot's tests, its
+// development database or its benchmarks rather than a setting.
+func toolVariable(name string) bool {
+	return name == "ORDERBOT_TEST_DATABASE_URL" || strings.HasPrefix(name, "ORDERBOT_BENCH_")
+}
+
 // readFile parses the YAML file at path into the nested map viper takes,
 // keeping only known keys with non-null values, the line of each key, and
 // the import profiles. It reads the YAML itself rather than through viper so
@@ -455,7 +497,7 @@ func describeDecode(key string, err error) string {
 		return oneLine(err.Error())
 	}
 	shown := "the value"
-	if !isSecret(key) {
+	if !secretKey(key) {
 		shown = fmt.Sprintf("%q", fmt.Sprint(value))
 	}
 	return fmt.Sprintf("%s is not %s", shown, kindName(want))

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/orderbot/orderbot/config"
@@ -18,7 +22,15 @@ func rootCommand(e env) *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&configPath, "config", "",
 		"configuration file (default: "+config.DefaultFile+" in the current folder, if present)")
-	load := func() (config.Config, error) { return config.Load(configPath, e.getenv) }
+	load := func() (config.Config, error) {
+		cfg, err := config.Load(configPath, e.getenv)
+		// A misspelt variable sets nothing: say so, even when the
+		// configuration is refused (the typo may be why).
+		for _, w := range config.EnvWarnings(environ(e.getenv)) {
+			fmt.Fprintln(e.stderr, "orderbot: warning:", w)
+		}
+		return cfg, err
+	}
 
 	dev := &cobra.Command{Use: "dev", Short: "Tools for developing orderbot: sample data and throwaway databases"}
 	dev.AddCommand(genCommand(e, load), postgresCommand(e))
@@ -67,4 +79,17 @@ func migrateCommand(e env, load func() (config.Config, error)) *cobra.Command {
 			return err
 		},
 	}
+}
+
+// environ is the process's environment as getenv sees it: os.Environ's
+// variables that getenv gives a value, so that a run given its own getenv
+// (as tests do) sees its own variables only.
+func environ(getenv func(string) string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); getenv(name) != "" {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
