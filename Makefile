@@ -23,11 +23,13 @@ lint:
 ## (store lookups beside pgbench's figures for the same queries, questions
 ## answered end to end), a 1,000,000-row snapshot import beside
 ## PostgreSQL's own COPY, and questions through Socket Mode from a fake
-## Slack (several minutes)
+## Slack, and a direct message asked behind 40 questions in one busy
+## channel (several minutes)
 bench:
 	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -p 1 -timeout 60m ./orders/postgres/ ./bot/ && \
 		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 60m ./cmd/orderbot/ && \
-		$(GO) test -run "^$$" -bench SocketQuestions -benchtime 3000x -timeout 10m ./cmd/orderbot/' | tee bench.out
+		$(GO) test -run "^$$" -bench SocketQuestions -benchtime 3000x -timeout 10m ./cmd/orderbot/ && \
+		$(GO) test -run "^$$" -bench BusyChannel -benchtime 3x -timeout 10m ./cmd/orderbot/' | tee bench.out
 	@echo
 	$(GO) run ./internal/benchtable < bench.out
 
