@@ -62,6 +62,7 @@ type Store interface {
 	DigestReps(ctx context.Context) ([]orders.Person, error)
 	NewlyBlocked(ctx context.Context, repID, fromID, toID int64) ([]postgres.Transition, error)
 	BlockChanged(ctx context.Context, repID, fromID, toID int64) ([]postgres.Transition, error)
+	FirstImport(ctx context.Context) (postgres.ImportRun, bool, error)
 	Stalled(ctx context.Context, repID int64, before time.Time, limit int) ([]postgres.Transition, int, error)
 	OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.OrderList, error)
 	PortfolioAt(ctx context.Context, from, now time.Time, loc *time.Location, top int) (postgres.Portfolio, error)
@@ -198,12 +199,18 @@ func (n *Notifier) digestReps(ctx context.Context) ([]orders.Person, error) {
 }
 
 // SendDigests posts each rep's digest of the latest scheduled day, if it
-// was not posted yet.
+// was not posted yet. A day whose digest time came before the first import
+// has no digest: orderbot knew nothing of the portfolio then (a first
+// start on a Sunday posts no digest of Friday).
 func (n *Notifier) SendDigests(ctx context.Context) error {
 	now := n.opt.Now()
 	slot, ok := n.opt.Digest.Latest(now)
 	if !ok {
 		return nil
+	}
+	first, imported, err := n.store.FirstImport(ctx)
+	if err != nil || !imported || !slot.After(first.AsOf) {
+		return err
 	}
 	reps, err := n.digestReps(ctx)
 	if err != nil {
@@ -223,12 +230,21 @@ func (n *Notifier) SendDigests(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if n.past(now) {
+		// A run as of a past day covers the changes dated up to it, not
+		// those recorded since.
+		if before, err := n.store.HistoryBefore(ctx, now); err != nil {
+			return err
+		} else if before < mark {
+			mark = before
+		}
+	}
 	var errs []error
 	for i, rep := range reps {
 		if settled[keys[i]] {
 			continue
 		}
-		if err := n.sendDigest(ctx, rep, slot, now, mark); err != nil {
+		if err := n.sendDigest(ctx, rep, slot, now, mark, first.AsOf); err != nil {
 			errs = append(errs, fmt.Errorf("digest of %s: %w", rep.Name, err))
 		}
 	}
@@ -241,28 +257,48 @@ func digestKey(rep orders.Person, slot time.Time) string {
 	return fmt.Sprintf("digest:%d:%s", rep.ID, Day(slot))
 }
 
-func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now time.Time, mark int64) (err error) {
+// past reports whether now, the schedule's clock, is a moment of the past
+// (`digest run --date`): Now and Clock are one clock otherwise.
+func (n *Notifier) past(now time.Time) bool { return n.opt.Clock().Sub(now) > time.Minute }
+
+// digestStart is where a digest of slot starts when no digest before it
+// ended earlier: at the previous scheduled moment, and never before start,
+// the first import (what it brought was there before orderbot, not news).
+// fromID is the last status change dated by then.
+func (n *Notifier) digestStart(ctx context.Context, slot, start time.Time) (from time.Time, fromID int64, err error) {
+	from = slot.Add(-24 * time.Hour)
+	if p, ok := n.opt.Digest.Previous(slot); ok {
+		from = p
+	}
+	if from.Before(start) {
+		from = start
+	}
+	fromID, err = n.store.HistoryBefore(ctx, from)
+	return from, fromID, err
+}
+
+// sendDigest posts a rep's digest of slot, covering the changes up to mark
+// and the time up to now, from where the previous digest ended (or
+// digestStart, with start the first import).
+func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now time.Time, mark int64, start time.Time) (err error) {
 	claimed := postgres.Delivery{Kind: "digest"}
 	defer n.recovered(ctx, &claimed, &err)
 	key := digestKey(rep, slot)
 	prefix := fmt.Sprintf("digest:%d:", rep.ID)
 	// The period starts where the previous digest's ended, whenever that
-	// was (after a weekend or an outage nothing is skipped); a first digest
-	// starts at the previous scheduled moment.
-	from, fromID := slot.Add(-24*time.Hour), int64(0)
+	// was (after a weekend or an outage nothing is skipped). A digest run
+	// for a past day, after later ones went out, starts as a first digest
+	// does: a period never ends before it starts.
 	prev, ok, err := n.store.Previous(ctx, "digest", prefix, key)
 	if err != nil {
 		return err
 	}
-	if ok && prev.PeriodTo != nil && prev.HistoryTo != nil {
+	var from time.Time
+	var fromID int64
+	if ok && prev.PeriodTo != nil && prev.HistoryTo != nil && !prev.PeriodTo.After(now) && *prev.HistoryTo <= mark {
 		from, fromID = *prev.PeriodTo, *prev.HistoryTo
-	} else {
-		if p, ok := n.opt.Digest.Previous(slot); ok {
-			from = p
-		}
-		if fromID, err = n.store.HistoryBefore(ctx, from); err != nil {
-			return err
-		}
+	} else if from, fromID, err = n.digestStart(ctx, slot, start); err != nil {
+		return err
 	}
 	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "digest", Key: key, Channel: rep.DigestChannel,
 		PeriodFrom: &from, PeriodTo: &now, HistoryTo: &mark}, n.opt.Clock(), n.opt.Lease)
@@ -279,6 +315,7 @@ func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now 
 	if err != nil {
 		return n.retry(ctx, d, err)
 	}
+	dg.Day = slot
 	if len(dg.New) == 0 && len(dg.Changed) == 0 && n.opt.SkipEmpty && d.PostingAt == nil {
 		n.opt.Observe("digest", "skipped")
 		return n.store.MarkSkipped(ctx, d)
@@ -334,6 +371,27 @@ func (n *Notifier) summaryStart(ctx context.Context, channel, key string, slot t
 		return p, nil
 	}
 	return slot.Add(-24 * time.Hour), nil
+}
+
+// DigestOf gathers the digest a rep would get for the scheduled moment
+// slot as a first digest, for previews: from the previous scheduled moment
+// (never before the first import) to slot, over the changes dated by then.
+func (n *Notifier) DigestOf(ctx context.Context, rep orders.Person, slot time.Time) (Digest, error) {
+	first, _, err := n.store.FirstImport(ctx)
+	if err != nil {
+		return Digest{}, err
+	}
+	from, fromID, err := n.digestStart(ctx, slot, first.AsOf)
+	if err != nil {
+		return Digest{}, err
+	}
+	toID, err := n.store.HistoryBefore(ctx, slot)
+	if err != nil {
+		return Digest{}, err
+	}
+	dg, err := n.Digest(ctx, rep, from, slot, fromID, max(toID, fromID))
+	dg.Day = slot
+	return dg, err
 }
 
 // Digest gathers a rep's digest for the period (from, to]: the status

@@ -65,7 +65,19 @@ const (
 	summaryChannel = "C0MANAGERS"
 )
 
+// setup is a world where orderbot was installed a week before the clock:
+// the first import was on Friday 20 November.
 func setup(t *testing.T) *world {
+	t.Helper()
+	w := setupBare(t)
+	if err := w.st.RecordLoad(w.ctx, "test", time.Date(2026, 11, 20, 6, 0, 0, 0, paris), 0); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// setupBare is a world where nothing was imported yet.
+func setupBare(t *testing.T) *world {
 	t.Helper()
 	t.Parallel()
 	w := &world{t: t, ctx: context.Background(), st: server.Store(t),
@@ -103,7 +115,10 @@ func (w *world) notifier(opt notify.Options) *notify.Notifier {
 	week := map[time.Weekday]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true}
 	opt.Digest = notify.Schedule{Days: week, Hour: 8, Minute: 30, Loc: paris}
 	opt.Summary = notify.Schedule{Days: week, Hour: 8, Minute: 0, Loc: paris}
-	opt.Now, opt.Clock = w.clock.now, w.clock.now
+	if opt.Now == nil { // else a run as of a past moment (digest run --date)
+		opt.Now = w.clock.now
+	}
+	opt.Clock = w.clock.now
 	opt.StalledAfter = 7 * 24 * time.Hour
 	if opt.MaxTries == 0 {
 		opt.MaxTries = 5

@@ -45,7 +45,7 @@ func TestOnePanicStopsOneDelivery(t *testing.T) {
 	w := setup(t)
 	m := metrics.New()
 	w.clock.set(time.Date(2026, 11, 30, 8, 0, 0, 0, paris))
-	w.order("4500000201", w.rep, true, orders.StatusCreditLimit, 100000, 11)   // alerts Claire: her DM panics
+	w.order("4500000201", w.rep, true, orders.StatusCreditLimit, 100000, 11)  // alerts Claire: her DM panics
 	w.order("4500000202", w.rep2, false, orders.StatusOutOfStock, 200000, 11) // alerts Emma
 	w.clock.set(time.Date(2026, 11, 30, 8, 31, 0, 0, paris))
 	week := map[time.Weekday]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true}

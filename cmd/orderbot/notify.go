@@ -98,19 +98,7 @@ func digestCommand(e env, load func() (config.Config, error)) *cobra.Command {
 					if err != nil {
 						return fmt.Errorf("--rep: %w", err)
 					}
-					from := at.Add(-24 * time.Hour)
-					if prev, ok := opt.Digest.Previous(at); ok {
-						from = prev
-					}
-					fromID, err := st.HistoryBefore(cmd.Context(), from)
-					if err != nil {
-						return err
-					}
-					toID, err := st.HistoryBefore(cmd.Context(), at)
-					if err != nil {
-						return err
-					}
-					dg, err := n.Digest(cmd.Context(), p, from, at, fromID, toID)
+					dg, err := n.DigestOf(cmd.Context(), p, at)
 					if err != nil {
 						return err
 					}
@@ -145,6 +133,13 @@ func digestCommand(e env, load func() (config.Config, error)) *cobra.Command {
 				return err
 			}
 			if runDate != "" {
+				// Posting a day's digest before its time would claim it
+				// with what is known so far, and the real one would never
+				// go out.
+				if at.After(time.Now()) {
+					return fmt.Errorf("--date %s: its digest time, %s, has not come yet (digest preview shows it)",
+						runDate, at.Format("2006-01-02 15:04 MST"))
+				}
 				opt.Now = func() time.Time { return at }
 			}
 			st, err := openStore(cmd.Context(), cfg, e, false, false)

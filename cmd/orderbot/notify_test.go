@@ -15,7 +15,7 @@ func TestDigestAndSummaryCommands(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{"ORDERBOT_DATABASE_URL": sampleDatabase(t)}
 	out, stderr, err := orderbot(t, vars, "digest", "preview", "--rep", "francois.duboeuf@example.fr")
-	if err != nil || !strings.Contains(out, "Digest du") || !strings.Contains(out, "Toujours bloquées") {
+	if err != nil || !strings.Contains(out, "Digest du") || !strings.Contains(out, "Bloquées à ce jour") {
 		t.Errorf("digest preview: %v %s\n%s", err, stderr, out)
 	}
 	if _, _, err := orderbot(t, vars, "digest", "preview", "--rep", "nobody@example.fr"); err == nil || !strings.Contains(err.Error(), "--rep") {
@@ -45,6 +45,7 @@ func TestDigestAndSummaryCommands(t *testing.T) {
 	vars["ORDERBOT_SLACK_API_URL"] = fake.APIURL()
 	vars["ORDERBOT_DIGEST_SUMMARY_CHANNEL"] = "C0MANAGERS"
 	vars["ORDERBOT_DIGEST_DAYS"] = "all"
+	vars["ORDERBOT_DIGEST_TIME"] = digestTimeJustPassed(t)
 	for range 2 {
 		if _, stderr, err := orderbot(t, vars, "digest", "run"); err != nil {
 			t.Fatalf("digest run: %v %s", err, stderr)

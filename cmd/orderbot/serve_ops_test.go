@@ -109,7 +109,8 @@ func TestServeLivesThroughAPostgresRestart(t *testing.T) {
 
 func TestServeMetrics(t *testing.T) {
 	t.Parallel()
-	s := startServe(t, map[string]string{"ORDERBOT_API_TOKENS": "push-token", "ORDERBOT_DIGEST_DAYS": "all"})
+	s := startServe(t, map[string]string{"ORDERBOT_API_TOKENS": "push-token", "ORDERBOT_DIGEST_DAYS": "all",
+		"ORDERBOT_DIGEST_TIME": digestTimeJustPassed(t)})
 	s.slack.WaitConnected(t, 1, 10*time.Second)
 	addr := s.addr
 	waitFor(t, "/metrics", func() bool { code, _ := get(t, "http://"+addr+"/metrics"); return code == 200 })
@@ -172,7 +173,7 @@ func TestTwoReplicas(t *testing.T) {
 		}
 	}
 	st.Close()
-	vars := map[string]string{"ORDERBOT_DIGEST_DAYS": "all"}
+	vars := map[string]string{"ORDERBOT_DIGEST_DAYS": "all", "ORDERBOT_DIGEST_TIME": digestTimeJustPassed(t)}
 	a, b := launch(t, fake, db, vars), launch(t, fake, db, vars)
 	_ = a
 	_ = b
