@@ -19,6 +19,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/orderbot/orderbot/orders"
 )
@@ -30,11 +31,12 @@ type Args map[string]any
 // read-only once parsed, so one catalog serves every goroutine.
 type Catalog struct {
 	localizers map[orders.Language]*i18n.Localizer
-	messages   map[string]message
+	numbers    map[orders.Language]*message.Printer
+	messages   map[string]entry
 }
 
-// message is what the catalog knows of one message to check a render.
-type message struct {
+// entry is what the catalog knows of one message to check a render.
+type entry struct {
 	args   []string // the named arguments, sorted
 	plural bool
 }
@@ -73,14 +75,15 @@ func Parse(srcs ...[]byte) (*Catalog, error) {
 		}
 	}
 	bundle := i18n.NewBundle(language.French)
-	c := &Catalog{localizers: map[orders.Language]*i18n.Localizer{}, messages: map[string]message{}}
+	c := &Catalog{localizers: map[orders.Language]*i18n.Localizer{}, numbers: map[orders.Language]*message.Printer{},
+		messages: map[string]entry{}}
 	ids := make([]string, 0, len(raw))
 	for id := range raw {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		var m message
+		var m entry
 		for i, l := range languages {
 			node, ok := raw[id][string(l.lang)]
 			if !ok {
@@ -95,7 +98,7 @@ func Parse(srcs ...[]byte) (*Catalog, error) {
 				return nil, fmt.Errorf("message catalog: %s (%s) is plural but does not use {{.Count}}", id, l.lang)
 			}
 			if i == 0 {
-				m = message{args: args, plural: plural}
+				m = entry{args: args, plural: plural}
 			} else if plural != m.plural || !slices.Equal(args, m.args) {
 				return nil, fmt.Errorf("message catalog: %s: the %s wording takes %v (plural %v), the %s one %v (plural %v)",
 					id, languages[0].lang, m.args, m.plural, l.lang, args, plural)
@@ -113,6 +116,7 @@ func Parse(srcs ...[]byte) (*Catalog, error) {
 	}
 	for _, l := range languages {
 		c.localizers[l.lang] = i18n.NewLocalizer(bundle, l.tag.String())
+		c.numbers[l.lang] = message.NewPrinter(l.tag)
 	}
 	return c, nil
 }
@@ -223,7 +227,8 @@ func (t Texts) Lang() orders.Language { return t.lang }
 func (t Texts) T(id string, args Args) string { return t.render(id, nil, args) }
 
 // N renders plural message id for count n: the form follows the language's
-// plural rules, and {{.Count}} is n.
+// plural rules, and {{.Count}} is n written as the language groups digits
+// ("12 000", "12,000").
 func (t Texts) N(id string, n int, args Args) string { return t.render(id, n, args) }
 
 func (t Texts) render(id string, count any, args Args) string {
@@ -235,7 +240,7 @@ func (t Texts) render(id string, count any, args Args) string {
 	for _, a := range m.args {
 		v, ok := args[a]
 		if a == "Count" && count != nil {
-			v, ok = count, true
+			v, ok = t.c.numbers[t.lang].Sprintf("%d", count), true
 		}
 		if s, isString := v.(string); !ok || v == nil || (isString && strings.TrimSpace(s) == "") {
 			v = "⟦" + a + "⟧"

@@ -44,6 +44,8 @@ func TestRender(t *testing.T) {
 		{orders.English, "orders.count", 1, nil, "1 order"},
 		{orders.English, "people.count", 1, nil, "1 person"},
 		{orders.English, "people.count", 12, nil, "12 people"},
+		{orders.English, "orders.count", 12000, nil, "12,000 orders"},
+		{orders.French, "orders.count", 12000, nil, "12\u00a0000 commandes"},
 		{orders.English, "no.such", -1, nil, "⟦no.such⟧"},
 		{"de", "orders.count", 3, nil, "3 commandes"},
 	}
