@@ -97,7 +97,7 @@ func decode(body []byte) ([]rawOrder, *Problem) {
 			continue
 		}
 		if err := json.Unmarshal(l, new(json.RawMessage)); err != nil {
-			reason := fmt.Sprintf("Line %d is not a JSON order: %s.", line, jsonError(l, err))
+			reason := fmt.Sprintf("Line %d is not a JSON order: %s.", line, err)
 			return nil, unreadable(reason, InvalidField{Line: line, Reason: reason})
 		}
 		out = append(out, rawOrder{json: append(json.RawMessage(nil), l...), line: line})
@@ -169,7 +169,13 @@ func fieldName(path []string) string {
 			sb.WriteString(p)
 		}
 	}
-	return clip(sb.String())
+	// A name an ERP made up may hold anything: messages stay one line.
+	return clip(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return utf8.RuneError
+		}
+		return r
+	}, sb.String()))
 }
 
 // path makes a path from its tokens.
@@ -182,7 +188,7 @@ func readItem(raw rawOrder, index int) *item {
 	it.entry.Line = index + 1
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw.json, &fields); err != nil || fields == nil {
-		it.bad(nil, "The order is %s, not a JSON object of fields.", jsonKind(raw.json))
+		it.bad(nil, "the order is %s, not a JSON object of fields.", jsonKind(raw.json))
 		return it
 	}
 	unknown(it, fields, nil, orderFields(), "an order")

@@ -279,7 +279,7 @@ func (a *API) get(w http.ResponseWriter, r *http.Request) {
 	switch orders.ErrorCode(err) {
 	case "":
 	case orders.ENotFound, orders.EInvalid, orders.EConflict:
-		writeProblem(w, blank(http.StatusNotFound, strings.TrimSuffix(orders.ErrorMessage(err), ".")+"."))
+		writeProblem(w, blank(http.StatusNotFound, sentence(orders.ErrorMessage(err))))
 		return
 	default:
 		a.log.Error("order not read", "err", err)

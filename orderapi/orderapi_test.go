@@ -278,6 +278,16 @@ func TestRejectedPushAppliesNothing(t *testing.T) {
 			t.Errorf("amount %s: %s", amount, r.raw)
 		}
 	}
+	// A batch with the same mistake throughout: the first 100 are listed,
+	// the detail counts them all.
+	batch := make([]string, 150)
+	for i := range batch {
+		batch[i] = fmt.Sprintf(`{"number": "45%08d", "customer_code": "C1", "status": "open", "currency": "euro"}`, i)
+	}
+	r = b.push(t, "["+strings.Join(batch, ",\n")+"]")
+	if errs := r.problem(t, 422); len(errs) != 100 || !strings.HasPrefix(r.body["detail"].(string), "150 problems in 150 of the 150 orders") {
+		t.Errorf("a batch of 150 bad orders: %d errors, %v", len(errs), r.body["detail"])
+	}
 	for _, body := range []string{"", "not json", `{"number": `, "[1,", `{"number": "1"}` + "\n" + `{"number": `} {
 		if r := b.push(t, body); r.code != 400 {
 			t.Errorf("body %q: %d %s", body, r.code, r.raw)
@@ -396,9 +406,14 @@ func TestClientErrorsNameTheField(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM orders`); n != 0 {
 		t.Errorf("%d orders written by rejected pushes", n)
 	}
+	// A field name holding a NUL: its pointer is exact, its name readable.
+	errs := b.push(t, `[{"number": "4500012345", "customer_code": "C1", "status": "open", "colo\u0000ur": "red"}]`).problem(t, 422)
+	if len(errs) != 1 || errs[0].Pointer != "/0/colo\x00ur" || strings.ContainsRune(errs[0].Field, 0) {
+		t.Errorf("a field name holding a NUL: %+v", errs)
+	}
 	// NDJSON: the line is named too.
 	body := `{"number": "4500012345", "customer_code": "C1", "status": "open"}` + "\n\n" + `{"number": "4500012346", "customer_code": "C1", "status": "open", "currency": "€"}` + "\n"
-	errs := b.push(t, body).problem(t, 422)
+	errs = b.push(t, body).problem(t, 422)
 	if len(errs) != 1 || errs[0].Line != 3 || errs[0].Pointer != "/1/currency" || errs[0].Number != "4500012346" {
 		t.Errorf("an NDJSON order's problem: %+v", errs)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The kinds of problem the API reports (the type member of a problem
@@ -117,4 +119,13 @@ func pointerTo(index int, path ...string) string {
 		sb.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
 	}
 	return sb.String()
+}
+
+// sentence makes a message a sentence: a capital letter, a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + strings.TrimSuffix(s[size:], ".") + "."
 }
