@@ -357,15 +357,21 @@ func isEmail(s string) bool {
 	return err == nil && addr.Name == "" && addr.Address == s
 }
 
-// date reads a day, YYYY-MM-DD; absent, null and "" are no date.
+// date reads a day, YYYY-MM-DD, of a year from 0001 to 9999; absent, null
+// and "" are no date.
 func (it *item) date(fields map[string]json.RawMessage, at []string) *time.Time {
 	s, _ := it.str(fields, at)
 	if s = strings.TrimSpace(s); s == "" {
 		return nil
 	}
 	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
+	switch {
+	case err != nil:
 		it.bad(at, "%s %q is not a date (want YYYY-MM-DD, such as 2026-12-02).", fieldName(at), clip(s))
+		return nil
+	case d.Year() < 1:
+		// Go reads the year 0; PostgreSQL's calendar has none.
+		it.bad(at, "%s %q is in the year 0, which no calendar has (want a year from 0001 to 9999).", fieldName(at), clip(s))
 		return nil
 	}
 	return &d

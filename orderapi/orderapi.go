@@ -267,6 +267,8 @@ func (a *API) get(w http.ResponseWriter, r *http.Request) {
 	switch n := utf8.RuneCountInString(number); {
 	case strings.IndexByte(number, 0) >= 0:
 		reason = "number contains a NUL character (U+0000), which no order number holds."
+	case !utf8.ValidString(number):
+		reason = "number is not UTF-8: percent-encode its UTF-8 bytes (é is %C3%A9)."
 	case n > maxNumber:
 		reason = fmt.Sprintf("number is %d characters long, more than the %d of an order number.", n, maxNumber)
 	}

@@ -381,6 +381,8 @@ func TestClientErrorsNameTheField(t *testing.T) {
 		{"a block reason of 100,000 characters", "block_reason", quote(strings.Repeat("encours dépassé ", 100000/16)), ""},
 		{"the zero date of some ERPs", "promised_on", `"0000-00-00"`, ""},
 		{"a date past 9999", "promised_on", `"10000-01-01"`, ""},
+		{"the year zero, which PostgreSQL has not", "requested_on", `"0000-01-01"`, ""},
+		{"the year zero in a block", "blocks", `[{"kind": "credit_limit", "expected_release": "0000-12-31"}]`, "/0/blocks/0/expected_release"},
 		{"a day that does not exist", "promised_on", `"2026-02-30"`, ""},
 		{"a date as the French write it", "requested_on", `"02/12/2026"`, ""},
 		{"a status in capitals", "status", `"OPEN"`, ""},
@@ -434,7 +436,10 @@ func TestBodyNotUTF8(t *testing.T) {
 
 func TestGetRefusesWhatCannotBeANumber(t *testing.T) {
 	b := setup(t, 0)
-	for _, path := range []string{"/api/v1/orders/X%00", "/api/v1/orders/4500012345%00", "/api/v1/orders/" + strings.Repeat("4", 5000)} {
+	// A NUL, Latin-1 (as a legacy client encodes "é"), a number too long to
+	// be one.
+	for _, path := range []string{"/api/v1/orders/X%00", "/api/v1/orders/4500012345%00", "/api/v1/orders/CMD-Dupr%E9",
+		"/api/v1/orders/" + strings.Repeat("4", 5000)} {
 		r := b.call(t, "GET", path, "Bearer "+token, "")
 		if !names(r.problem(t, 400), "number", "") {
 			t.Errorf("GET %s does not name the number: %s", clipped(path), r.raw)
@@ -542,6 +547,14 @@ func TestTheSpecsLimitsHold(t *testing.T) {
 			j, _ := json.Marshal(v)
 			return order("blocks", `[{"kind": "credit_limit", "reason": `+string(j)+`}]`)
 		}})
+	}
+	// The first and last days a date may be, as .NET's DateTime.MinValue
+	// and MaxValue write them.
+	if r := b.push(t, order("promised_on", `"0001-01-01"`)); r.code != 200 {
+		t.Errorf("the first day of year 1: %d %s", r.code, r.raw)
+	}
+	if r := b.push(t, order("blocks", `[{"kind": "credit_limit", "expected_release": "9999-12-31"}]`)); r.code != 200 {
+		t.Errorf("the last day of 9999: %d %s", r.code, r.raw)
 	}
 	if len(all) < 7 {
 		t.Fatalf("only %d bounded fields in the spec", len(all))
