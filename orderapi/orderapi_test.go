@@ -615,3 +615,34 @@ func TestStoreDown(t *testing.T) {
 		}
 	}
 }
+
+// TestNoValueReachesTheStoreUnchecked pushes values that ERPs and people
+// really send, in every field: each push is applied or refused by name,
+// never a store failure.
+func TestNoValueReachesTheStoreUnchecked(t *testing.T) {
+	b := setup(t, 0)
+	values := []string{`""`, `"   "`, `"\u0000"`, `"\ud800"`, `"Dupr\u00e9\u202e\u200b"`, `"ligne 1\r\nligne 2\t"`, `"🚚📦"`,
+		`-0`, `1e308`, `true`, `[]`, `{}`, `null`, `"0000-00-00"`, `"2026-13-01"`, `"99999999999999999999"`}
+	fields := []string{"number", "customer_code", "customer_name", "customer_ref", "rep", "assistant", "status", "block_reason",
+		"blocks", "amount", "currency", "ordered_on", "requested_on", "promised_on", "expected_release"}
+	for i, field := range fields {
+		for j, v := range values {
+			body := order(field, v)
+			if field != "number" {
+				body = strings.Replace(body, `"4500012345"`, fmt.Sprintf(`"77%02d%02d"`, i, j), 1)
+			}
+			r := b.push(t, body)
+			switch r.code {
+			case 200:
+			case 422:
+				for _, e := range r.problem(t, 422) {
+					if e.Field != field && !strings.HasPrefix(e.Field, field+"[") {
+						t.Errorf("%s = %s: refused naming %q: %s", field, v, e.Field, clipped(r.raw))
+					}
+				}
+			default:
+				t.Errorf("%s = %s: %d %s", field, v, r.code, clipped(r.raw))
+			}
+		}
+	}
+}
