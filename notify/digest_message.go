@@ -78,12 +78,12 @@ func (d Digest) Message() Message {
 		}
 		return t.T("digest.news.none", nil)
 	}
-	// now says what became of an order after the period, when it moved.
-	now := func(t *text, tr postgres.Transition) string {
+	// since says what became of an order after the period, when it moved.
+	since := func(t *text, tr postgres.Transition) string {
 		if tr.Now == tr.To {
 			return ""
 		}
-		return " " + t.T("digest.now", catalog.Args{"Status": tr.Now.Label(t.lang)})
+		return t.T("digest.now", catalog.Args{"Status": tr.Now.Label(t.lang)})
 	}
 	// more counts the orders of list past the top, with their value.
 	more := func(t *text, list []postgres.Transition) {
@@ -100,11 +100,11 @@ func (d Digest) Message() Message {
 		return t.T("digest.fallback", catalog.Args{"Title": title(t), "News": news(t)})
 	}, func(t *text) {
 		t.put(t.icon("newspaper") + t.bold(title(t)))
-		since := d.when(t, d.From)
+		from := d.when(t, d.From)
 		if len(d.New) == 0 {
-			t.put(t.T("digest.none", catalog.Args{"Since": since}))
+			t.put(t.T("digest.none", catalog.Args{"Since": from}))
 		} else {
-			t.put(t.T("digest.newly", catalog.Args{"Orders": t.bold(t.N("digest.news.newly", len(d.New), nil)), "Since": since,
+			t.put(t.T("digest.newly", catalog.Args{"Orders": t.bold(t.N("digest.news.newly", len(d.New), nil)), "Since": from,
 				"Total": t.amounts(total)}))
 			for _, st := range orders.BlockedStatuses() {
 				list := byStatus[st]
@@ -119,7 +119,7 @@ func (d Digest) Message() Message {
 				t.put(t.bold(st.Label(t.lang)) + " — " + strconv.Itoa(len(list)) + " · " + t.amounts(sum))
 				for _, tr := range list[:min(top, len(list))] {
 					t.put(bullet(t.bold(t.data(tr.Number)), t.data(tr.Customer), t.money(tr.AmountCents, tr.Currency),
-						t.data(tr.Reason)) + now(t, tr))
+						t.data(tr.Reason), since(t, tr)))
 				}
 				more(t, list)
 			}
@@ -130,7 +130,7 @@ func (d Digest) Message() Message {
 			for _, tr := range d.Changed[:min(top, len(d.Changed))] {
 				change := t.T("digest.changed.line", catalog.Args{"From": tr.From.Label(t.lang), "To": tr.To.Label(t.lang)})
 				t.put(bullet(t.bold(t.data(tr.Number)), t.data(tr.Customer), t.money(tr.AmountCents, tr.Currency), change,
-					t.data(tr.Reason)) + now(t, tr))
+					t.data(tr.Reason), since(t, tr)))
 			}
 			more(t, d.Changed)
 		}
@@ -142,6 +142,7 @@ func (d Digest) Message() Message {
 			t.put(t.N("digest.blocked", still.Count, catalog.Args{"Total": t.amounts(still)}))
 		}
 		if d.StalledCount > 0 {
+			t.section()
 			days := max(int(d.StalledAfter.Hours()/24), 1)
 			t.put(t.icon("warning") + t.bold(t.N("digest.stalled.head", days, catalog.Args{"Orders": d.StalledCount})))
 			for _, tr := range d.Stalled {

@@ -1,11 +1,17 @@
 package notify_test
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/slack-go/slack"
+
+	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/notify"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
@@ -112,5 +118,96 @@ func TestBlockChangeAlertedAsAChange(t *testing.T) {
 	if strings.Contains(change, "est bloquée") || !strings.Contains(change, "Blocage financier") ||
 		!strings.Contains(change, "Limite de crédit") || !strings.Contains(change, "blocage a changé") {
 		t.Errorf("the change's alert does not say it changed, from what to what:\n%s", change)
+	}
+}
+
+// slackTexts are the texts of a Slack message's blocks.
+func slackTexts(t *testing.T, m render.Message) []string {
+	t.Helper()
+	var out []string
+	for _, b := range m.Blocks {
+		s, ok := b.(*slack.SectionBlock)
+		if !ok || s.Text == nil {
+			t.Fatalf("a block that is not a section of text: %#v", b)
+		}
+		out = append(out, s.Text.Text)
+	}
+	return out
+}
+
+// checkSlackLimits fails when m holds more blocks, or longer sections,
+// than Slack takes.
+func checkSlackLimits(t *testing.T, name string, m render.Message) {
+	t.Helper()
+	if len(m.Blocks) > render.MaxBlocks {
+		t.Errorf("%s: %d blocks, Slack takes %d", name, len(m.Blocks), render.MaxBlocks)
+	}
+	for i, s := range slackTexts(t, m) {
+		if n := utf8.RuneCountInString(s); n > render.MaxSectionText {
+			t.Errorf("%s: block %d holds %d characters, Slack takes %d", name, i, n, render.MaxSectionText)
+		}
+	}
+}
+
+var moreRE = regexp.MustCompile(`… (?:and|et) (\d+) (?:more|autres?)`)
+
+// TestHundredsOfNewlyBlockedWithinSlack: an ERP migration blocks 600 of a
+// rep's orders over a weekend. The digest stays within Slack's limits,
+// lists the ten biggest of each block and says how many more, so that
+// every order is in it, listed or counted.
+func TestHundredsOfNewlyBlockedWithinSlack(t *testing.T) {
+	to := time.Date(2026, 11, 30, 8, 30, 0, 0, paris)
+	for _, lang := range []orders.Language{orders.French, orders.English} {
+		d := variantDigest(lang)
+		d.New = variantTransitions(600, 20000, to, "EUR", "CHF")
+		d.Changed = variantChanged(120, to)
+		m := d.Slack()
+		checkSlackLimits(t, string(lang), m)
+		listed, counted := 0, 0
+		for _, s := range slackTexts(t, m) {
+			listed += strings.Count(s, "• *45000")
+			for _, more := range moreRE.FindAllStringSubmatch(s, -1) {
+				n, _ := strconv.Atoi(more[1])
+				counted += n
+			}
+		}
+		if listed > 6*10 || counted == 0 {
+			t.Errorf("%s: %d orders listed, %d counted: a rep reads ten of each list and how many more", lang, listed, counted)
+		}
+		if listed+counted != 720 {
+			t.Errorf("%s: %d orders listed and %d counted, want the 720 newly blocked or changed", lang, listed, counted)
+		}
+	}
+}
+
+// TestTooLongForSlackSaysWhatIsLeftOut: a message longer than fifty blocks
+// of Slack ends with how many of its lines did not fit.
+func TestTooLongForSlackSaysWhatIsLeftOut(t *testing.T) {
+	to := time.Date(2026, 11, 30, 8, 30, 0, 0, paris)
+	for _, lang := range []orders.Language{orders.French, orders.English} {
+		d := variantDigest(lang)
+		d.New = variantTransitions(3000, 20000, to, "EUR")
+		d.Top = 3000 // everything listed: far more than Slack takes
+		msg := d.Message()
+		m := msg.Slack()
+		checkSlackLimits(t, string(lang), m)
+		texts := slackTexts(t, m)
+		if len(texts) != render.MaxBlocks {
+			t.Fatalf("%s: %d blocks, want Slack's %d", lang, len(texts), render.MaxBlocks)
+		}
+		cut := regexp.MustCompile(`… (\d+) (?:more lines do not fit|lignes de plus ne tiennent pas)`).FindStringSubmatch(texts[len(texts)-1])
+		if cut == nil {
+			t.Fatalf("%s: the last block does not say what was left out: %s", lang, texts[len(texts)-1])
+		}
+		shown, all := 0, 0
+		for _, s := range texts[:len(texts)-1] {
+			shown += strings.Count(s, "\n") + 1
+		}
+		for _, s := range msg.Sections {
+			all += strings.Count(s, "\n") + 1
+		}
+		if n, _ := strconv.Atoi(cut[1]); shown+n != all {
+			t.Errorf("%s: %d lines shown and %d said left out, of %d", lang, shown, n, all)
+		}
 	}
 }
