@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -209,5 +210,85 @@ func TestTooLongForSlackSaysWhatIsLeftOut(t *testing.T) {
 		if n, _ := strconv.Atoi(cut[1]); shown+n != all {
 			t.Errorf("%s: %d lines shown and %d said left out, of %d", lang, shown, n, all)
 		}
+	}
+}
+
+// importExport applies a daily snapshot export of the rep's orders as of
+// the clock's time, the way an ERP's nightly file arrives.
+func (w *world) importExport(es ...orders.Entry) {
+	w.t.Helper()
+	i := 0
+	next := func() (orders.Entry, error) {
+		if i == len(es) {
+			return orders.Entry{}, io.EOF
+		}
+		i++
+		e := es[i-1]
+		e.Line = i + 1
+		return e, nil
+	}
+	if _, err := w.st.ImportOrders(w.ctx, postgres.ImportRequest{Source: "portefeuille.csv", Profile: "sap", AsOf: w.clock.now(),
+		Snapshot: true, MaxCloseShare: 0.5, PeopleBy: orders.ByEmail, NumberColumn: "N° commande"}, next); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// exported is one order as the ERP exports it: its status and its active
+// blocks, the first the most urgent.
+func exported(number string, cents int64, st orders.Status, blocks ...orders.Block) orders.Entry {
+	e := orders.Entry{Number: number, CustomerCode: "C001234", CustomerName: "Boulangerie Dupré & Fils", Rep: "francois@example.fr",
+		Assistant: "claire@example.fr", Status: st, Blocks: blocks, AmountCents: cents, Currency: "EUR"}
+	if len(blocks) > 0 {
+		e.BlockReason = blocks[0].Reason
+	}
+	return e
+}
+
+// TestBlockChangeThroughImports: the nightly exports of an ERP. On
+// Saturday's, an order held by finance and by its credit limit has its
+// financial block lifted (it stays blocked, by its credit limit), another
+// is released, a third runs out of stock. Monday's digest shows one newly
+// blocked order and one block change; Claire's alert says the same.
+func TestBlockChangeThroughImports(t *testing.T) {
+	w := setupBare(t)
+	n := w.notifier(notify.Options{})
+	financial := orders.Block{Kind: orders.StatusFinancialBlock, Reason: "impayé F-2026-0042"}
+	credit := orders.Block{Kind: orders.StatusCreditLimit, Reason: "encours dépassé de 12 400 €"}
+	w.clock.set(time.Date(2026, 11, 26, 6, 0, 0, 0, paris)) // the first export, Thursday
+	w.importExport(
+		exported("4500000501", 1825000, orders.StatusFinancialBlock, financial, credit),
+		exported("4500000502", 386000, orders.StatusCreditLimit, credit),
+		exported("4500000503", 98000, orders.StatusOpen))
+	w.clock.set(time.Date(2026, 11, 27, 8, 31, 0, 0, paris))
+	if err := n.RunDue(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.set(time.Date(2026, 11, 28, 6, 0, 0, 0, paris))
+	w.importExport(
+		exported("4500000501", 1825000, orders.StatusCreditLimit, credit),
+		exported("4500000502", 386000, orders.StatusOpen),
+		exported("4500000503", 98000, orders.StatusOutOfStock, orders.Block{Kind: orders.StatusOutOfStock, Reason: "SKU 4711 manquant"}))
+	w.clock.set(time.Date(2026, 11, 30, 8, 31, 0, 0, paris))
+	if err := n.RunDue(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	posts := w.postsTo(digestChannel)
+	if len(posts) != 2 {
+		t.Fatalf("%d digests, want Friday's and Monday's", len(posts))
+	}
+	monday := blocksText(posts[1])
+	newly, changed, _ := strings.Cut(monday, "Blocage changé")
+	if !strings.Contains(posts[1].Text, "1 commande nouvellement bloquée et 1 changement de blocage") ||
+		!strings.Contains(newly, "4500000503") || strings.Contains(newly, "4500000501") || strings.Contains(monday, "4500000502") ||
+		!strings.Contains(changed, "4500000501") || !strings.Contains(changed, "était Blocage financier, maintenant Limite de crédit") {
+		t.Errorf("Monday's digest:\n%s\n%s", posts[1].Text, monday)
+	}
+	alerts := w.postsTo(w.dm("U0ADV0001"))
+	if len(alerts) != 1 {
+		t.Fatalf("Claire got %d alerts, want the one of Saturday's export", len(alerts))
+	}
+	if text := alerts[0].Text + blocksText(alerts[0]); !strings.Contains(text, "1 commande bloquée et 1 changement de blocage") ||
+		!strings.Contains(text, "Limite de crédit (avant\u00a0: Blocage financier)") {
+		t.Errorf("Claire's alert:\n%s", text)
 	}
 }
