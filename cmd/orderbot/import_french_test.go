@@ -156,6 +156,15 @@ func TestImportFrenchExportDayByDay(t *testing.T) {
 		t.Errorf("the bad file changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
+	// A mistyped year is refused, even forced.
+	_, err = importFile(day2, "--as-of", "2999-11-28 06:00", "--force")
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "2999-11-28 06:00") {
+		t.Errorf("as of 2999: %v, want one line naming the time", err)
+	}
+	if after := tablesDump(t, st); after != before {
+		t.Errorf("the import as of 2999 changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
 	// Day 1 forced: applied, and the report and the run say so.
 	out, err = importFile(day1, "--as-of", "2026-11-26 06:00", "--force")
 	wantOut("day 1 forced", out, err, "Applied with --force", "2026-11-26 06:00", "2026-11-27 06:00", "0 new, 4 updated, 1 unchanged, 1 closed")
