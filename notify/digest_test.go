@@ -3,7 +3,6 @@ package notify_test
 import (
 	"io"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,15 +16,6 @@ import (
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
-
-func numbers(trs []postgres.Transition) []string {
-	var out []string
-	for _, tr := range trs {
-		out = append(out, tr.Number)
-	}
-	slices.Sort(out)
-	return out
-}
 
 // TestNewlyBlockedIsAnOrderThatWasNotBlocked: between Friday's digest and
 // Monday's, orders move the way a credit department moves them. Newly
@@ -150,7 +140,21 @@ func checkSlackLimits(t *testing.T, name string, m render.Message) {
 	}
 }
 
-var moreRE = regexp.MustCompile(`… (?:and|et) (\d+) (?:more|autres?)`)
+// A count as the catalog writes it: 1,203 or 1 203.
+const countRE = `(\d[\d,\x{a0}\x{202f} ]*)`
+
+var moreRE = regexp.MustCompile(`… (?:and|et) ` + countRE + ` (?:more|autres?)`)
+
+// atoi reads a count written with its thousands separator.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s))
+	return n
+}
 
 // TestHundredsOfNewlyBlockedWithinSlack: an ERP migration blocks 600 of a
 // rep's orders over a weekend. The digest stays within Slack's limits,
@@ -168,8 +172,7 @@ func TestHundredsOfNewlyBlockedWithinSlack(t *testing.T) {
 		for _, s := range slackTexts(t, m) {
 			listed += strings.Count(s, "• *45000")
 			for _, more := range moreRE.FindAllStringSubmatch(s, -1) {
-				n, _ := strconv.Atoi(more[1])
-				counted += n
+				counted += atoi(more[1])
 			}
 		}
 		if listed > 6*10 || counted == 0 {
@@ -196,7 +199,7 @@ func TestTooLongForSlackSaysWhatIsLeftOut(t *testing.T) {
 		if len(texts) != render.MaxBlocks {
 			t.Fatalf("%s: %d blocks, want Slack's %d", lang, len(texts), render.MaxBlocks)
 		}
-		cut := regexp.MustCompile(`… (\d+) (?:more lines do not fit|lignes de plus ne tiennent pas)`).FindStringSubmatch(texts[len(texts)-1])
+		cut := regexp.MustCompile(`… ` + countRE + ` (?:more lines do not fit|lignes de plus ne tiennent pas)`).FindStringSubmatch(texts[len(texts)-1])
 		if cut == nil {
 			t.Fatalf("%s: the last block does not say what was left out: %s", lang, texts[len(texts)-1])
 		}
@@ -207,7 +210,7 @@ func TestTooLongForSlackSaysWhatIsLeftOut(t *testing.T) {
 		for _, s := range msg.Sections {
 			all += strings.Count(s, "\n") + 1
 		}
-		if n, _ := strconv.Atoi(cut[1]); shown+n != all {
+		if n := atoi(cut[1]); shown+n != all {
 			t.Errorf("%s: %d lines shown and %d said left out, of %d", lang, shown, n, all)
 		}
 	}

@@ -120,10 +120,6 @@ func (t *text) amounts(a postgres.Amounts) string {
 	return strings.Join(parts, " + ")
 }
 
-func (t *text) count(n int, one, many string) string {
-	return render.Count(n, one, many, t.lang)
-}
-
 // Message is a notification as Slack and the console take it.
 type Message struct {
 	Fallback string
