@@ -235,3 +235,31 @@ func TestEveryVariantReadsRight(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryWordingInItsLanguage renders each wording of alerts and digests,
+// in each plural form, in both languages: none speaks the other language,
+// whichever variant uses it.
+func TestEveryWordingInItsLanguage(t *testing.T) {
+	c := notify.Messages()
+	for _, id := range c.IDs() {
+		if !strings.HasPrefix(id, "alert.") && !strings.HasPrefix(id, "digest.") && !strings.HasPrefix(id, "message.") {
+			continue
+		}
+		names, plural := c.Args(id)
+		args := catalog.Args{}
+		for _, a := range names {
+			args[a] = "X"
+		}
+		for _, lang := range []orders.Language{orders.French, orders.English} {
+			texts := []string{c.In(lang).T(id, args)}
+			if plural {
+				texts = []string{c.In(lang).N(id, 1, args), c.In(lang).N(id, 2, args)}
+			}
+			for _, text := range texts {
+				for _, p := range catalog.Lint(text, lang) {
+					t.Errorf("%s (%s): %s: %s", id, lang, p, text)
+				}
+			}
+		}
+	}
+}
