@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -18,10 +17,6 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 var paris, _ = time.LoadLocation("Europe/Paris")
-
-func amounts(n int, cents int64) postgres.Amounts {
-	return postgres.Amounts{Count: n, Cents: map[string]int64{"EUR": cents}}
-}
 
 func goldenDigest(lang orders.Language) notify.Digest {
 	to := time.Date(2026, 11, 30, 8, 30, 0, 0, paris) // a Monday
@@ -45,37 +40,6 @@ func goldenDigest(lang orders.Language) notify.Digest {
 	}
 }
 
-func goldenSummary(lang orders.Language) notify.Summary {
-	to := time.Date(2026, 11, 27, 8, 0, 0, 0, paris)
-	prev := postgres.Portfolio{Blocked: amounts(10, 13800000)}
-	return notify.Summary{
-		From: to.Add(-24 * time.Hour), To: to, Lang: lang, Loc: paris, Previous: &prev,
-		Now: postgres.Portfolio{
-			ByStatus: map[orders.Status]postgres.Amounts{
-				orders.StatusOpen: amounts(20, 10000000), orders.StatusPicking: amounts(6, 2500000),
-				orders.StatusCreditLimit: amounts(4, 9000000), orders.StatusOutOfStock: amounts(7, 6000000),
-			},
-			Open:    postgres.Amounts{Count: 37, Cents: map[string]int64{"EUR": 27500000, "CHF": 1200000}},
-			Blocked: amounts(11, 15000000),
-			Aging:   [4]postgres.Amounts{amounts(5, 4000000), amounts(3, 6000000), amounts(2, 3000000), amounts(1, 2000000)},
-			Top: []postgres.Transition{{Number: "4500012401", Customer: "Établissements Müller SARL", AmountCents: 2275000, Currency: "EUR",
-				Now: orders.StatusCreditLimit, Since: to.Add(-5 * 24 * time.Hour)}},
-			Reps: []postgres.RepFigures{
-				{Name: "Camille Rousseau", Open: amounts(15, 12000000), Blocked: amounts(4, 7000000)},
-				{Name: "François Dubœuf", Open: amounts(22, 15500000), Blocked: amounts(7, 8000000)},
-			},
-			Closed:  amounts(4, 2300000),
-			Weeks:   [5]postgres.Amounts{amounts(3, 1500000), amounts(8, 5000000), amounts(6, 4000000), {}, amounts(1, 200000)},
-			Answers: 37,
-		},
-		History: []notify.Point{
-			{At: to.AddDate(0, 0, -20), Blocked: amounts(8, 9000000)},
-			{At: to.AddDate(0, 0, -1), Blocked: amounts(10, 13800000)},
-			{At: to, Blocked: amounts(11, 15000000)},
-		},
-	}
-}
-
 func TestGoldenMessages(t *testing.T) {
 	for _, lang := range []orders.Language{orders.French, orders.English} {
 		alerts := []postgres.Alert{
@@ -92,7 +56,6 @@ func TestGoldenMessages(t *testing.T) {
 				d.New, d.Stalled, d.StalledCount = nil, nil, 0
 				return d.Message()
 			}(),
-			"summary": goldenSummary(lang).Message(),
 		} {
 			name := name + "_" + string(lang)
 			var js bytes.Buffer
@@ -114,22 +77,6 @@ func TestGoldenMessages(t *testing.T) {
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	golden.Check(t, "testdata", name, got, *update)
-}
-
-func TestChart(t *testing.T) {
-	for _, lang := range []orders.Language{orders.French, orders.English} {
-		b, err := goldenSummary(lang).Chart()
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("the chart is not a PNG: %v", err)
-		}
-		if got := img.Bounds().Size(); got.X != notify.ChartWidth || got.Y != notify.ChartHeight {
-			t.Errorf("the chart is %dx%d, want %dx%d", got.X, got.Y, notify.ChartWidth, notify.ChartHeight)
-		}
-	}
 }
 
 func TestSchedule(t *testing.T) {

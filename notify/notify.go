@@ -34,6 +34,9 @@ type Slack interface {
 	Upload(ctx context.Context, channel, threadTS, filename, title string, data []byte) error
 	// Uploaded reports whether the thread of threadTS holds a file named filename.
 	Uploaded(ctx context.Context, channel, threadTS, filename string) (bool, error)
+	// UploadUnshared uploads an image shared in no channel, for a message
+	// to show by its file ID, and returns the ID.
+	UploadUnshared(ctx context.Context, filename, title, altText string, data []byte) (fileID string, err error)
 }
 
 // Delay is an error that says how long to wait before trying again (a
@@ -462,18 +465,28 @@ func (n *Notifier) SendSummary(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	title := sm.ChartTitle()
-	return n.deliver(ctx, d, channel, sm.Slack(), figures, func(channelID, ts string, resumed bool) error {
-		// The chart follows in the message's thread; when an earlier try
-		// got this far, it is looked for before it is uploaded again.
-		name := "orderbot-" + Day(*d.PeriodTo) + ".png"
-		if resumed {
-			if done, err := n.slack.Uploaded(ctx, channelID, ts, name); err != nil || done {
-				return err
-			}
+	// The chart goes out in the summary's message (see withChart); the
+	// full table of reps, when the message lists only some, follows in its
+	// thread, looked for first when an earlier try got this far.
+	var attach func(channelID, ts string, resumed bool) error
+	if sm.HasTable() {
+		table, err := sm.Table()
+		if err != nil {
+			return n.retry(ctx, d, err)
 		}
-		return n.slack.Upload(ctx, channelID, ts, name, title, chart)
-	})
+		attach = func(channelID, ts string, resumed bool) error {
+			name := sm.TableName()
+			if resumed {
+				if done, err := n.slack.Uploaded(ctx, channelID, ts, name); err != nil || done {
+					return err
+				}
+			}
+			return n.slack.Upload(ctx, channelID, ts, name, name, table)
+		}
+	}
+	posting := *n
+	posting.slack = withChart{Slack: n.slack, sm: sm, chart: chart, pauses: chartPauses()}
+	return posting.deliver(ctx, d, channel, sm.Slack(), figures, attach)
 }
 
 // Summary gathers the managers' summary for the period (from, to].
@@ -488,15 +501,5 @@ func (n *Notifier) Summary(ctx context.Context, from, to time.Time) (Summary, er
 	} else if ok {
 		sm.Previous = decodeFigures(last.Figures)
 	}
-	past, err := n.store.SentFigures(ctx, n.opt.SummaryChannel, to.AddDate(0, 0, -30))
-	if err != nil {
-		return sm, err
-	}
-	for _, d := range past {
-		if f := decodeFigures(d.Figures); f != nil && d.PeriodTo != nil {
-			sm.History = append(sm.History, Point{At: *d.PeriodTo, Blocked: f.Blocked})
-		}
-	}
-	sm.History = append(sm.History, Point{At: to, Blocked: sm.Now.Blocked})
 	return sm, nil
 }

@@ -443,40 +443,6 @@ func TestMissedDayCaughtUp(t *testing.T) {
 	}
 }
 
-func TestSummaryWithItsChart(t *testing.T) {
-	w := setup(t)
-	n := w.notifier(notify.Options{SummaryChannel: summaryChannel})
-	w.order("4500000061", w.rep, true, orders.StatusCreditLimit, 1000000, 0)
-	w.order("4500000062", w.rep2, false, orders.StatusOpen, 500000, 0)
-	w.clock.set(time.Date(2026, 11, 30, 8, 1, 0, 0, paris))
-	for range 2 {
-		if err := n.SendSummary(w.ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	posts := w.postsTo(summaryChannel)
-	if len(posts) != 1 || !strings.Contains(blocksText(posts[0]), "10\u00a0000,00\u00a0€") {
-		t.Fatalf("%d summaries: %v", len(posts), posts)
-	}
-	uploads := w.slack.Calls("upload_url")
-	if len(uploads) != 1 {
-		t.Fatalf("%d charts uploaded, want 1", len(uploads))
-	}
-	if !isPNG(uploads[0].Upload) {
-		t.Errorf("the chart uploaded is not a PNG")
-	}
-	// Tuesday's summary compares with Monday's.
-	w.order("4500000063", w.rep, true, orders.StatusOutOfStock, 200000, 0)
-	w.clock.set(time.Date(2026, 12, 1, 8, 1, 0, 0, paris))
-	if err := n.SendSummary(w.ctx); err != nil {
-		t.Fatal(err)
-	}
-	posts = w.postsTo(summaryChannel)
-	if len(posts) != 2 || !strings.Contains(blocksText(posts[1]), "+2\u00a0000,00\u00a0€ depuis le dernier point") {
-		t.Errorf("Tuesday's summary: %s", blocksText(posts[len(posts)-1]))
-	}
-}
-
 func isPNG(b []byte) bool { return len(b) > 8 && string(b[1:4]) == "PNG" }
 
 // TestSlackDownForMinutes: with Slack answering 503 for a while, the

@@ -378,7 +378,9 @@ func blockedSeries(ends []time.Time, now, moves []seriesMove) []BlockedDay {
 		}
 		day := BlockedDay{End: ends[i], ByKind: map[orders.Status]Amounts{}}
 		for k, v := range cur {
-			if v.n == 0 && v.cents == 0 {
+			// A history that does not chain (an import that lost a
+			// change) cannot make a day's value negative.
+			if v.n <= 0 || v.cents < 0 {
 				continue
 			}
 			a := day.ByKind[k.kind]
