@@ -95,6 +95,11 @@ type Phase struct {
 // order whose status or blocks changed gets a history row, and each
 // transition into a blocked status an alert event, in the same transaction;
 // importing the same export twice changes nothing.
+//
+// Imports queue one behind the other on an advisory lock. Once an import
+// holds it, its time is checked (see AsOf and RefuseOlder): an export
+// older than the last one applied through its profile would roll the
+// portfolio back.
 func (s *Store) ImportOrders(ctx context.Context, req ImportRequest, next func() (orders.Entry, error)) (ImportReport, error) {
 	rep := ImportReport{Transitions: map[orders.Status]int{}}
 	if req.MaxProblems <= 0 {
