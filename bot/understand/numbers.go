@@ -11,13 +11,24 @@ import (
 // numbers are looked for, so "livrée le 12/11/2026" or "12 400 €" never
 // become an order number.
 var notNumbers = []*regexp.Regexp{
+	regexp.MustCompile(`\b\d{4}[-/]\d{1,2}[-/]\d{1,2}\b`),
 	regexp.MustCompile(`\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b`),
-	regexp.MustCompile(`\b\d{4}-\d{1,2}-\d{1,2}\b`),
 	regexp.MustCompile(`(?i)\b\d{1,2}(?:h|:)\d{0,2}\b`),
-	regexp.MustCompile(`(?i)\d[\d\x{a0}\x{202f} .,]*\s?(?:€|k€|eur\b|euros?\b|keur\b|k\b|\$|%|usd\b|chf\b|£|gbp\b)`),
+	regexp.MustCompile(`(?i)\d[\d\x{a0}\x{202f} .,]*\s?(?:€|k€|eur\b|euros?\b|keur\b|k\b|\$|%|usd\b|chf\b|£|gbp\b|ht\b|ttc\b|dollars?\b|bucks\b)`),
 	regexp.MustCompile(`(?:€|\$|£)\s?\d[\d,.]*`),
+	// Phone numbers: French ("06 12 34 56 78", "04.78.12.34.56"),
+	// international ("+44 20 7946 0958"), British ("020 7946 0958") and
+	// American ("(555) 123-4567", "555-0134").
 	regexp.MustCompile(`(?:\+33\s?\d|\b0[1-9])(?:[ .]\d{2}){4}\b`),
-	regexp.MustCompile(`(?i)\b\d+\s?(?:kg|kgs|g|l|pcs|pc|pieces?|pièces?|cartons?|palettes?|pallets?|colis|unit[eé]s?|units?|boxes|boites?|boîtes?|jours?|days?|semaines?|weeks?|mois|months?|ans?|years?|heures?|hours?|mn|min|minutes?)\b`),
+	regexp.MustCompile(`\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}`),
+	regexp.MustCompile(`\b0\d{2,4} \d{3,4} \d{3,4}\b`),
+	regexp.MustCompile(`\(\d{3}\)\s?\d{3}[-. ]\d{4}\b`),
+	regexp.MustCompile(`\b\d{3}-\d{4}\b`),
+	regexp.MustCompile(`(?i)\b\d+\s?(?:kg|kgs|g|l|lbs?|ml|cl|litres?|liters?|tonnes?|tons?|pcs|pc|pieces?|pièces?|cartons?|palettes?|pallets?|colis|cases|bouteilles?|bottles?|unit[eé]s?|units?|boxes|boites?|boîtes?|jours?|days?|semaines?|weeks?|mois|months?|ans?|years?|heures?|hours?|mn|min|minutes?)\b`),
+	// An American address's state and ZIP code: "Springfield, IL 62701".
+	regexp.MustCompile(`, [A-Z]{2} \d{5}(?:-\d{4})?\b`),
+	// A postal box: "PO box 4521", "BP 120".
+	regexp.MustCompile(`(?i)\b(?:p\.?\s?o\.?\s?box|box|bp|b\.p\.)\s?\d+`),
 }
 
 // spacedDigits is a long number written in groups of three: "4 500 012 345".
@@ -142,4 +153,135 @@ func sortCandidates(cs []candidate) {
 			cs[j], cs[j-1] = cs[j-1], cs[j]
 		}
 	}
+}
+
+// Words before a number that say what else it is: a postal code, an
+// amount, a quantity, a phone number, an invoice, a tax or article
+// number. Folded, nearest last.
+var (
+	postalWords   = words(`cp zip postcode postal`)
+	amountWords   = words(`montant total amount worth doit owes owe limit limite plafond valeur value solde balance budget prix price`)
+	quantityWords = words(`qty qte qtes quantite quantites quantity quantities x`)
+	phoneWords    = words(`tel telephone phone mobile portable fax gsm appeler rappeler call joindre`)
+	invoiceWords  = words(`facture factures invoice invoices inv fact avoir`)
+	idWords       = words(`tva vat siret siren ean gtin iban bic sku article articles item items lot tracking colis serial rcs naf ape eori`)
+	yearWords     = words(`depuis since from in en de of year annee avant apres before after until jusqu fin end debut start`)
+	// linkWords may stand between such a word and its number: "limite de
+	// crédit : 20000", "credit limit is 20000".
+	linkWords = words(`is est de of a at au le la the credit d n no code`)
+)
+
+// elsewhere tells what a candidate is when the words around it say it is
+// not an order number ("CP 75008", "montant 12450", "qté 2400", "tél
+// 0612345678", "facture 20260042", "depuis 2025"); "" when they do not.
+func elsewhere(c candidate, text string, toks []token) string {
+	var before []string // folded, nearest first
+	for i := len(toks) - 1; i >= 0 && len(before) < 4; i-- {
+		if toks[i].end <= c.start {
+			before = append(before, toks[i].key)
+		}
+	}
+	digits := 0
+	for _, r := range c.text {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	number := strings.TrimLeft(c.text, " -/")
+	phone := digits >= 8 && strings.HasPrefix(number, "0")
+	if len(before) > 0 && (before[0] == "au" || before[0] == "at") && phone {
+		return "phone" // "client au 0612345678"
+	}
+	if frenchPhone.MatchString(number) && !cued(c, text, toks) {
+		return "phone"
+	}
+	// The letters the pattern took with the number say it too: "CP 13008".
+	if p := strings.TrimRight(c.full[:len(c.full)-len(strings.TrimLeft(c.full, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))], " -/"); p != "" {
+		if w := Fold(p); postalWords[w] || phoneWords[w] || invoiceWords[w] || idWords[w] {
+			return "identifier"
+		}
+	}
+	// The nearest word that is not a link says it.
+	for i, w := range before {
+		switch {
+		case postalWords[w]:
+			return "postal code"
+		case amountWords[w]:
+			return "amount"
+		case quantityWords[w] && i == 0:
+			return "quantity"
+		case phoneWords[w] && (phone || digits >= 8):
+			return "phone"
+		case invoiceWords[w]:
+			return "invoice"
+		case idWords[w]:
+			return "identifier"
+		case yearWords[w] && i == 0 && isYear(number) && !continues(text, c.end):
+			return "year"
+		}
+		if !linkWords[w] {
+			break
+		}
+	}
+	return ""
+}
+
+// frenchPhone is a French phone number written without spaces.
+var frenchPhone = regexp.MustCompile(`^0[1-9]\d{8}$`)
+
+// isYear reports whether s is a year people ask about: 1990 to 2099.
+func isYear(s string) bool {
+	s = strings.TrimSpace(s)
+	return len(s) == 4 && (strings.HasPrefix(s, "19") && s[2] >= '9' || strings.HasPrefix(s, "20")) &&
+		strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// continues reports whether an identifier goes on after offset
+// ("2026-0043"): then the number is part of it.
+func continues(text string, offset int) bool {
+	return offset+1 < len(text) && strings.ContainsRune("-/.", rune(text[offset])) &&
+		text[offset+1] >= '0' && text[offset+1] <= '9'
+}
+
+// cued reports whether the words right before c say it is an order: "cde
+// 10250", "order #10250", "n° 10250".
+func cued(c candidate, text string, toks []token) bool {
+	if c.prefix != "" && orderWords[c.prefix] {
+		return true
+	}
+	before := strings.TrimRight(text[:c.start], " ")
+	if strings.HasSuffix(before, "#") || strings.HasSuffix(before, "°") || strings.HasSuffix(before, "º") {
+		return true
+	}
+	for i := len(toks) - 1; i >= 0; i-- {
+		if toks[i].end <= c.start {
+			return orderWords[toks[i].key] || toks[i].key == "commande"
+		}
+	}
+	return false
+}
+
+// cityNext reports whether c is a postal code by its place: a number of
+// four or five digits next to a town written with a capital ("75008
+// Paris", "Lyon 69003").
+func cityNext(c candidate, text string, toks []token) bool {
+	n := strings.TrimSpace(c.text)
+	if len(n) < 4 || len(n) > 5 || strings.IndexFunc(n, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return false
+	}
+	capital := func(t token) bool {
+		r := []rune(text[t.start:t.end])
+		return len(r) >= 3 && unicode.IsUpper(r[0]) && !unicode.IsUpper(r[1]) && isContent(t.key)
+	}
+	for i, t := range toks {
+		if t.start >= c.end {
+			return capital(t) && strings.TrimSpace(text[c.end:t.start]) == ""
+		}
+		if t.end <= c.start && (i+1 == len(toks) || toks[i+1].start >= c.start) {
+			if capital(t) && strings.TrimSpace(text[t.end:c.start]) == "" {
+				return true
+			}
+		}
+	}
+	return false
 }

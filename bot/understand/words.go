@@ -42,7 +42,7 @@ var (
 		expediees expedies parti partie partis parties shipped delivered dispatched arrive arrivee
 		sortie sorti`)
 	// blockedStems start the words that say "blocked".
-	blockedStems = []string{"bloq", "block", "coinc", "stuck", "hold", "held", "bloc"}
+	blockedStems = []string{"bloq", "block", "coinc", "stuck", "bloc"}
 	// thanksWords end a conversation.
 	thanksWords = words(`merci mercii merciii mrc thanks thank thx thks tks tyvm tx cimer merki`)
 	// thanksFillers go with thanks.
@@ -143,10 +143,62 @@ var reasonPhrases = map[string]reasonWord{
 	"financiere": {orders.StatusFinancialBlock, false}, "financieres": {orders.StatusFinancialBlock, false},
 	"financial": {orders.StatusFinancialBlock, false}, "finance": {orders.StatusFinancialBlock, false},
 	"paiement": {orders.StatusFinancialBlock, false}, "payment": {orders.StatusFinancialBlock, false},
+
+	// The details ERPs write in a block's reason, as people quote them.
+	"reference client manquante": {orders.StatusAnomaly, true}, "ref client manquante": {orders.StatusAnomaly, true},
+	"reference client": {orders.StatusAnomaly, false}, "ref client": {orders.StatusAnomaly, false},
+	"missing customer ref": {orders.StatusAnomaly, true}, "missing customer reference": {orders.StatusAnomaly, true},
+	"customer ref missing": {orders.StatusAnomaly, true}, "missing po": {orders.StatusAnomaly, true},
+	"po missing": {orders.StatusAnomaly, true}, "rib manquant": {orders.StatusAnomaly, true},
+	"tva intracom": {orders.StatusAnomaly, true}, "tva intracommunautaire": {orders.StatusAnomaly, true},
+	"tva invalide": {orders.StatusAnomaly, true}, "invalid vat": {orders.StatusAnomaly, true},
+	"vat number": {orders.StatusAnomaly, false}, "code article inconnu": {orders.StatusAnomaly, true},
+	"code article": {orders.StatusAnomaly, false}, "unknown item": {orders.StatusAnomaly, true},
+	"bon de commande non signe": {orders.StatusAnomaly, true}, "non signe": {orders.StatusAnomaly, true},
+	"unsigned": {orders.StatusAnomaly, true}, "prix incoherent": {orders.StatusAnomaly, true},
+	"prix unitaire": {orders.StatusAnomaly, false}, "price mismatch": {orders.StatusAnomaly, true},
+	"conditions de paiement": {orders.StatusAnomaly, true}, "payment terms": {orders.StatusAnomaly, true},
+	"adresse de facturation": {orders.StatusAnomaly, true}, "billing address": {orders.StatusAnomaly, true},
+	"commande client manquant": {orders.StatusAnomaly, true},
+
+	"encours depasse": {orders.StatusCreditLimit, true}, "encours depasses": {orders.StatusCreditLimit, true},
+	"depassement d encours": {orders.StatusCreditLimit, true}, "depassement encours": {orders.StatusCreditLimit, true},
+	"limite de credit atteinte": {orders.StatusCreditLimit, true}, "credit limit exceeded": {orders.StatusCreditLimit, true},
+	"over credit limit": {orders.StatusCreditLimit, true}, "assurance credit": {orders.StatusCreditLimit, true},
+	"credit insurance": {orders.StatusCreditLimit, true},
+
+	"factures echues": {orders.StatusFinancialBlock, true}, "facture echue": {orders.StatusFinancialBlock, true},
+	"echues": {orders.StatusFinancialBlock, true}, "echue": {orders.StatusFinancialBlock, true},
+	"echeance depassee": {orders.StatusFinancialBlock, true}, "past due": {orders.StatusFinancialBlock, true},
+	"overdue invoices": {orders.StatusFinancialBlock, true}, "cheque impaye": {orders.StatusFinancialBlock, true},
+	"bounced cheque": {orders.StatusFinancialBlock, true}, "bounced check": {orders.StatusFinancialBlock, true},
+	"relances sans reponse": {orders.StatusFinancialBlock, true}, "relance sans reponse": {orders.StatusFinancialBlock, true},
+	"litige facture": {orders.StatusFinancialBlock, true}, "relance": {orders.StatusFinancialBlock, false},
+	"relances": {orders.StatusFinancialBlock, false},
+
+	"adresse incomplete": {orders.StatusDeliveryBlock, true}, "adresse de livraison incomplete": {orders.StatusDeliveryBlock, true},
+	"incomplete address": {orders.StatusDeliveryBlock, true}, "incomplete delivery address": {orders.StatusDeliveryBlock, true},
+	"creneau de livraison": {orders.StatusDeliveryBlock, true}, "delivery slot": {orders.StatusDeliveryBlock, true},
+	"quai ferme": {orders.StatusDeliveryBlock, true}, "dock closed": {orders.StatusDeliveryBlock, true},
+	"documents douaniers": {orders.StatusDeliveryBlock, true}, "customs documents": {orders.StatusDeliveryBlock, true},
+	"customs docs": {orders.StatusDeliveryBlock, true}, "douane": {orders.StatusDeliveryBlock, false},
+	"customs": {orders.StatusDeliveryBlock, false}, "transporteur": {orders.StatusDeliveryBlock, false},
+	"carrier": {orders.StatusDeliveryBlock, false}, "quai": {orders.StatusDeliveryBlock, false},
+	"creneau": {orders.StatusDeliveryBlock, false},
+
+	"attente fournisseur": {orders.StatusOutOfStock, true}, "rupture fournisseur": {orders.StatusOutOfStock, true},
+	"sku manquant": {orders.StatusOutOfStock, true}, "awaiting stock": {orders.StatusOutOfStock, true},
+	"waiting on stock": {orders.StatusOutOfStock, true}, "waiting for stock": {orders.StatusOutOfStock, true},
+	"attente de stock":    {orders.StatusOutOfStock, true},
+	"livraison suspendue": {orders.StatusDeliveryBlock, true}, "livraisons suspendues": {orders.StatusDeliveryBlock, true},
+	"suspendue": {orders.StatusDeliveryBlock, false}, "suspendues": {orders.StatusDeliveryBlock, false},
+	"transporteur a affreter": {orders.StatusDeliveryBlock, true}, "affreter": {orders.StatusDeliveryBlock, true},
+	"carrier to book": {orders.StatusDeliveryBlock, true}, "unit price mismatch": {orders.StatusAnomaly, true},
+	"awaiting stock from supplier": {orders.StatusOutOfStock, true}, "stock from supplier": {orders.StatusOutOfStock, true},
 }
 
 // reasonPhraseMax is the most words a reason phrase has.
-const reasonPhraseMax = 3
+const reasonPhraseMax = 5
 
 // fillers are words around a customer's name that are not part of it:
 // question words, articles, prepositions, verbs of the questions people
@@ -172,4 +224,142 @@ var fillers = words(`ou en est on et la le les l de du des d un une a au aux pou
 	moment actuellement currently right now en ce depasse depasses depassement exceeded flagged
 	invoice invoices facture factures qqn quelqu quelqun tjrs dsl desole sorry urgent urgence asap
 	vite rapidement svp depuis since hier yesterday demain tomorrow semaine week matin morning dernier
-	derniere last lundi mardi mercredi jeudi vendredi monday tuesday wednesday thursday friday`)
+	derniere last lundi mardi mercredi jeudi vendredi monday tuesday wednesday thursday friday
+	ca and or par by plus moins over under than across stuff things thing trucs truc choses chose
+	celle celles ceux celui one ones them those these concerne concernent concerned concerns
+	suivie suivies suivi suivis handled followed managed owned tte toute
+	mois month months annee year years jour day days eur euro euros usd dollar dollars gbp chf ht ttc keur
+	request requests demande demandes`)
+
+// Words of scopes, people and follow-ups.
+var (
+	// teamWords name the asker's team.
+	teamWords = words(`equipe equipes team teams squad nos notre our we`)
+	// allWords name everything the asker may see.
+	allWords = words(`toutes tous toute tte ttes tts all everyone everybody everything ensemble global globalement
+		company companywide`)
+	// roleWords name a person by their role: the rep ("commercial") or
+	// the assistant ("ADV").
+	roleWords = map[string]orders.Role{
+		"commercial": orders.RoleRep, "commerciale": orders.RoleRep, "commerciaux": orders.RoleRep,
+		"commerciales": orders.RoleRep, "rep": orders.RoleRep, "reps": orders.RoleRep, "vendeur": orders.RoleRep,
+		"vendeuse": orders.RoleRep, "kam": orders.RoleRep, "salesman": orders.RoleRep, "saleswoman": orders.RoleRep,
+		"assistant": orders.RoleAssistant, "assistante": orders.RoleAssistant, "assistants": orders.RoleAssistant,
+		"assistantes": orders.RoleAssistant, "adv": orders.RoleAssistant,
+	}
+	// personCues introduce a person's portfolio: "suivies par Claire",
+	// "handled by Tom".
+	personCues = words(`par by`)
+	// personCueVerbs go before personCues.
+	personCueVerbs = words(`suivie suivies suivi suivis geree gerees gere geres handled followed managed owned
+		run looked`)
+	// personalWords are portfolios, which belong to people, not customers:
+	// "le portefeuille de Marc", "Sarah's portfolio".
+	personalWords = words(`portefeuille portfolio book`)
+	// suffixWords end a company's name after "et" or "and": "Blondel père
+	// et fils", "Johnson and Sons".
+	suffixWords = words(`fils filles fille sons son cie co compagnie company associes associe partners freres
+		soeurs brothers sisters`)
+	// listWords join customers in a list: "Bon app et Ernst Handel".
+	listWords = words(`et and ou or plus`)
+	// nextWords ask for the next item: "et la suivante ?".
+	nextWords = words(`suivante suivant suivantes suivants prochaine prochain next`)
+	// againWords open a follow-up: "et pour Bon app ?", "also Island
+	// Trading?", "idem pour QUICK-Stop".
+	againWords = words(`et and also aussi idem pareil same ditto`)
+	// againPhrases open a follow-up in two words, folded.
+	againPhrases = []string{"what about", "how about", "wht about", "wat about", "what abt", "how bout",
+		"what of", "and what about", "same for", "same with", "same thing for", "pareil pour", "idem pour",
+		"et pour", "et chez", "et pour l", "and for", "and at", "also for"}
+	// anaphora point back to the previous answer: "any of them blocked?".
+	anaphora = []string{"of them", "of those", "d entre elles", "d entre eux", "parmi elles", "parmi eux",
+		"those ones", "celles ci", "ceux ci", "les memes", "the same ones"}
+	// requestWords ask the bot to do something: before an action, they
+	// make a message a request orderbot cannot fulfil.
+	requestWords = words(`peux peut pouvez pourrais pourriez can could would please pls plz stp svp merci faut
+		veux voudrais want need`)
+)
+
+// generalWord reports whether w is a word of every question about orders
+// ("commandes", "client", "bloquées"): such words alone never name a
+// block reason, even when a reason of the portfolio holds them.
+func generalWord(w string) bool {
+	return orderWords[w] || customerWords[w] || isBlockedWord(w) || mineWords[w] || statusWords[w] ||
+		teamWords[w] || allWords[w] || w == "commande" || w == "order"
+}
+
+// keywords are the words whose typing mistakes orderbot forgives
+// ("comandes", "blokced", "stauts"): a word one letter away from one of
+// them, and from no other, is read as it. Short words are not among them:
+// one letter away from a short word is another word.
+var keywords = words(`commande commandes order orders bloquee bloquees bloque bloques blocked block
+	status statut anything anyone check customer customers client clients delivered shipped
+	livree livrees livraison delivery update please backorder backorders anomalie anomalies rupture ruptures
+	litige litiges dispute disputes overdue credit limit exceeded missing equipe portfolio portefeuille
+	suivante thanks merci bonjour hello whats waiting awaiting invoices factures`)
+
+// typoIndex maps each keyword with one letter deleted to the keyword; a
+// deletion shared by two keywords maps to "". The first letter is never
+// the one deleted: people do not miss it, and words differ by it
+// ("lock", "block").
+var typoIndex = func() map[string]string {
+	m := map[string]string{}
+	add := func(k, w string) {
+		if old, ok := m[k]; ok && old != w {
+			m[k] = ""
+			return
+		}
+		m[k] = w
+	}
+	for w := range keywords {
+		for _, d := range deletions(w)[1:] {
+			add(d, w)
+		}
+	}
+	return m
+}()
+
+// correct returns w, folded, or the keyword it mistypes.
+func correct(w string) string {
+	if len(w) < 4 || keywords[w] || fillers[w] || isKnownWord(w) {
+		return w
+	}
+	if k := typoIndex[w]; k != "" {
+		return k // a letter left out: "comandes"
+	}
+	if len(w) < 5 {
+		return w
+	}
+	found := ""
+	dels := deletions(w)
+	// Neither the first letter nor the last: "limite" is no mistyped
+	// "limit", nor "orders" a mistyped "order".
+	for _, d := range dels[1 : len(dels)-1] {
+		k, ok := typoIndex[d]
+		if !ok && keywords[d] {
+			k, ok = d, true // a letter too many: "ordders"
+		}
+		if !ok || k == "" {
+			continue
+		}
+		if found != "" && found != k {
+			return w
+		}
+		found = k
+	}
+	if found != "" {
+		return found
+	}
+	return w
+}
+
+// isKnownWord reports whether w is a word orderbot reads as it is.
+func isKnownWord(w string) bool {
+	if orderWords[w] || statusWords[w] || customerWords[w] || portfolioWords[w] || mineWords[w] ||
+		thanksWords[w] || greetings[w] || politeness[w] || helpWords[w] || sentenceWords[w] ||
+		outOfScope[w] || actions[w] || teamWords[w] || allWords[w] || nameInside[w] || legalForms[w] {
+		return true
+	}
+	_, ok := reasonPhrases[w]
+	return ok
+}
