@@ -2,7 +2,6 @@ package notify
 
 import (
 	_ "embed"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -57,15 +56,6 @@ func (t *text) put(s string) {
 	t.b.WriteByte('\n')
 }
 
-// tr picks a wording by language. Deprecated: wordings belong in the
-// catalog (T, N); tr stays only until the last caller moves there.
-func (t *text) tr(fr, en string) string {
-	if t.lang == orders.English {
-		return en
-	}
-	return fr
-}
-
 // data is text from the ERP or the directory.
 func (t *text) data(s string) string {
 	if t.console {
@@ -87,13 +77,6 @@ func (t *text) icon(name string) string {
 	}
 	return ":" + name + ": "
 }
-
-func (t *text) line(format string, args ...any) {
-	fmt.Fprintf(&t.b, format, args...)
-	t.b.WriteByte('\n')
-}
-
-func (t *text) colon() string { return t.tr("\u00a0:", ":") }
 
 func (t *text) money(cents int64, cur string) string { return render.Money(cents, cur, t.lang) }
 
