@@ -151,6 +151,20 @@ func (a *Answerer) needsModel(q understand.Question) bool {
 // that a transport can say it is looking.
 func (a *Answerer) WouldAskModel(text string) bool { return a.needsModel(a.parser.Parse(text)) }
 
+// Looking reports whether answering who's text will wait on the model, and
+// the language who reads, so that a transport can post a notice meanwhile.
+// A stranger gets no notice: nothing they write is read further.
+func (a *Answerer) Looking(ctx context.Context, who Asker, text string) (orders.Language, bool) {
+	person, known, err := a.identify(ctx, who)
+	if err != nil || !known || !a.WouldAskModel(text) {
+		return "", false
+	}
+	if person.Language != "" {
+		return person.Language, true
+	}
+	return a.opt.Language, true
+}
+
 // Act answers the press of a button of an earlier answer.
 func (a *Answerer) Act(ctx context.Context, who Asker, act Action) (Answer, error) {
 	return a.respond(ctx, who, act.Question.Text, func(orders.Person) (understand.Question, int) { return act.Question, act.Limit })

@@ -178,10 +178,10 @@ func (a *App) Event(cb *slackevents.EventsAPICallbackEvent, inner slackevents.Ev
 		// The notice goes first in the channel's queue, so the answer finds
 		// its ts set, or empty when the notice failed.
 		var notice *string
-		if a.answerer.WouldAskModel(text) {
+		if lang, ok := a.answerer.Looking(ctx, a.asker(ctx, user), text); ok {
 			notice = new(string)
 			a.enqueue(channel, func(ctx context.Context, pace *rate.Limiter) {
-				ts, err := a.poster.post(ctx, pace, channel, threadTS, looking())
+				ts, err := a.poster.post(ctx, pace, channel, threadTS, a.renderer.Looking(lang))
 				if err != nil {
 					a.log.Warn("slack notice not posted", "channel", channel, "err", err)
 				}
@@ -229,12 +229,6 @@ func (a *App) first(ctx context.Context, kind, id string, claim func(context.Con
 	return true
 }
 
-// looking is the notice posted while the model reads a question.
-func looking() render.Message {
-	return render.Message{Text: "Je regarde… / Looking…", Blocks: []slack.Block{
-		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, ":mag: Je regarde… / Looking…", false, true))}}
-}
-
 // Command takes a slash command. Its answer goes to its response_url,
 // which is not a channel post: it does not wait for a channel's pace. A
 // command delivered again (same trigger_id) is not answered again.
@@ -244,8 +238,8 @@ func (a *App) Command(cmd slack.SlashCommand) {
 			return
 		}
 		replace := false
-		if a.answerer.WouldAskModel(cmd.Text) {
-			replace = a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, looking(), a.opt.SlashEphemeral, false) == nil
+		if lang, ok := a.answerer.Looking(ctx, a.asker(ctx, cmd.UserID), cmd.Text); ok {
+			replace = a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, a.renderer.Looking(lang), a.opt.SlashEphemeral, false) == nil
 		}
 		ans := a.ask(ctx, cmd.UserID, cmd.Text)
 		if err := a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, a.renderer.Slack(ans), a.opt.SlashEphemeral, replace); err != nil {

@@ -175,6 +175,13 @@ func (r *Renderer) Slack(a bot.Answer) Message {
 	return Message{Text: clipSlack(d.fallback, MaxSectionText), Blocks: append(blocks, tail...)}
 }
 
+// Looking is the notice posted while the model reads a question, in lang.
+func (r *Renderer) Looking(lang orders.Language) Message {
+	text := messages().In(lang).T("looking", nil)
+	return Message{Text: text, Blocks: []slack.Block{
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, ":mag: "+text, false, true))}}
+}
+
 // Console renders a as console text.
 func (r *Renderer) Console(a bot.Answer) string {
 	d := r.describe(a, consoleStyle{})

@@ -450,7 +450,8 @@ func TestServeSaysItIsLooking(t *testing.T) {
 	s.slack.SendEvent("EvL001", dm("U0REP0001", "D0LOOK001", "1700000301.000100", "ils attendent toujours leur palette les boulangers de la rue Dupré"))
 	waitFor(t, "the notice and the answer", func() bool { return len(postsTo(s.slack, "D0LOOK001")) == 2 })
 	p := postsTo(s.slack, "D0LOOK001")
-	if p[0].Method != "chat.postMessage" || !strings.Contains(p[0].Text, "Looking") {
+	// The notice is in the asker's language, and only that language.
+	if p[0].Method != "chat.postMessage" || p[0].Text != "Je regarde…" {
 		t.Errorf("first %s: %s", p[0].Method, textOf(p[0]))
 	}
 	if p[1].Method != "chat.update" || !strings.Contains(textOf(p[1]), "Boulangerie Dupré") || calls.Load() != 1 {
@@ -459,7 +460,13 @@ func TestServeSaysItIsLooking(t *testing.T) {
 	// A plain order number: no notice, no model.
 	s.slack.SendEvent("EvL002", dm("U0REP0001", "D0LOOK002", "1700000302.000100", "4500012345"))
 	waitFor(t, "the answer", func() bool { return len(postsTo(s.slack, "D0LOOK002")) == 1 })
-	if calls.Load() != 1 || strings.Contains(textOf(postsTo(s.slack, "D0LOOK002")[0]), "Looking") {
+	if calls.Load() != 1 || strings.Contains(textOf(postsTo(s.slack, "D0LOOK002")[0]), "Je regarde") {
 		t.Errorf("an order number: %d model calls, %s", calls.Load(), textOf(postsTo(s.slack, "D0LOOK002")[0]))
+	}
+	// A stranger: the refusal only, no notice, no model.
+	s.slack.SendEvent("EvL003", dm("U0NOBODY9", "D0LOOK003", "1700000303.000100", "ils attendent toujours leur palette les boulangers de la rue Dupré"))
+	waitFor(t, "the refusal", func() bool { return len(postsTo(s.slack, "D0LOOK003")) == 1 })
+	if p := postsTo(s.slack, "D0LOOK003")[0]; calls.Load() != 1 || p.Method != "chat.postMessage" || strings.Contains(textOf(p), "Je regarde") {
+		t.Errorf("a stranger: %d model calls, %s %s", calls.Load(), p.Method, textOf(p))
 	}
 }
