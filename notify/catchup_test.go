@@ -119,3 +119,36 @@ func TestDigestRunForAPastDay(t *testing.T) {
 		t.Errorf("Tuesday's digest does not start where Monday's ended:\n%s", tuesday)
 	}
 }
+
+// TestNoSummaryOfBeforeTheFirstImport: the managers' summary follows the
+// digests' rule: none before any import, none for a day before the first
+// one, the first after it.
+func TestNoSummaryOfBeforeTheFirstImport(t *testing.T) {
+	w := setupBare(t)
+	n := w.notifier(notify.Options{SummaryChannel: "C0MANAGERS"})
+	w.clock.set(time.Date(2026, 11, 29, 15, 0, 0, 0, paris))
+	if err := n.SendSummary(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if posts := w.postsTo("C0MANAGERS"); len(posts) != 0 {
+		t.Fatalf("a summary before any import:\n%s", blocksText(posts[0]))
+	}
+	w.order("4500000401", w.rep, true, orders.StatusCreditLimit, 100000, 0)
+	if err := w.st.RecordLoad(w.ctx, "first export", w.clock.now(), 1); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.advance(5 * time.Minute)
+	if err := n.SendSummary(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if posts := w.postsTo("C0MANAGERS"); len(posts) != 0 {
+		t.Fatalf("Friday's summary went out on Sunday's first start:\n%s", blocksText(posts[0]))
+	}
+	w.clock.set(time.Date(2026, 11, 30, 18, 31, 0, 0, paris))
+	if err := n.SendSummary(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if posts := w.postsTo("C0MANAGERS"); len(posts) != 1 || !strings.Contains(blocksText(posts[0]), "4500000401") {
+		t.Fatalf("Monday's summary, the first: %d posts", len(posts))
+	}
+}

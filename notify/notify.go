@@ -434,6 +434,12 @@ func (n *Notifier) SendSummary(ctx context.Context) (err error) {
 	if !ok {
 		return nil
 	}
+	// As for digests: nothing to sum up before the first import, and no
+	// catch-up of days before orderbot had a portfolio.
+	first, imported, err := n.store.FirstImport(ctx)
+	if err != nil || !imported || !slot.After(first.AsOf) {
+		return err
+	}
 	channel := n.opt.SummaryChannel
 	key := "summary:" + channel + ":" + Day(slot)
 	if settled, err := n.store.Settled(ctx, []string{key}); err != nil || settled[key] {
