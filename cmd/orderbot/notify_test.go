@@ -46,6 +46,7 @@ func TestDigestAndSummaryCommands(t *testing.T) {
 	vars["ORDERBOT_DIGEST_SUMMARY_CHANNEL"] = "C0MANAGERS"
 	vars["ORDERBOT_DIGEST_DAYS"] = "all"
 	vars["ORDERBOT_DIGEST_TIME"] = digestTimeJustPassed(t)
+	vars["ORDERBOT_DIGEST_SUMMARY_TIME"] = digestTimeJustPassed(t)
 	for range 2 {
 		if _, stderr, err := orderbot(t, vars, "digest", "run"); err != nil {
 			t.Fatalf("digest run: %v %s", err, stderr)
