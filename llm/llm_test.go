@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -131,7 +132,7 @@ func TestToolCallBecomesAQuestion(t *testing.T) {
 		f.answer(toolCall(c.tool, c.args))
 		got, err := r.Read(context.Background(), c.msg)
 		c.want.Text = c.msg
-		if err != nil || got != c.want {
+		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%q with %s(%s): %s, %v; want %s", c.msg, c.tool, c.args, got, err, c.want)
 		}
 	}
