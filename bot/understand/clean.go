@@ -6,8 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -105,11 +103,17 @@ func Fold(s string) string {
 func foldAccents(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-			if r, _, err := transform.String(t, s); err == nil {
-				return r
+			// Decomposed, an accented letter is its letter and a mark:
+			// the marks go.
+			d := norm.NFD.String(s)
+			var b strings.Builder
+			b.Grow(len(d))
+			for _, r := range d {
+				if !unicode.Is(unicode.Mn, r) {
+					b.WriteRune(r)
+				}
 			}
-			return s
+			return b.String()
 		}
 	}
 	return s

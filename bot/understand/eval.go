@@ -20,11 +20,11 @@ import (
 // portfolio.json describes the portfolio they speak of, as the store
 // describes its own to build a Vocabulary.
 //
-//go:embed testdata/eval.jsonl testdata/heldout.jsonl testdata/kinds.jsonl testdata/portfolio.json
+//go:embed testdata/eval.jsonl testdata/heldout.jsonl testdata/kinds.jsonl testdata/fresh.jsonl testdata/portfolio.json
 var evalSets embed.FS
 
 // evalFiles are the evaluation sets, in the order they are read.
-var evalFiles = [...]string{"eval.jsonl", "heldout.jsonl", "kinds.jsonl"}
+var evalFiles = [...]string{"eval.jsonl", "heldout.jsonl", "kinds.jsonl", "fresh.jsonl"}
 
 // Case is one message of the evaluation set and its expected reading.
 type Case struct {
@@ -183,12 +183,12 @@ func sameList(got, want []string, key func(string) string) bool {
 	return true
 }
 
-// nameKey is how two spellings of a name are compared: folded, legal
-// forms ("GmbH", "S.A.", "Ets") and single letters aside, articles at
-// either end aside.
+// nameKey is how two spellings of a name are compared: folded, a
+// possessive glued ("Trail's", "trails"), legal forms ("GmbH", "S.A.", "Ets")
+// and single letters aside, articles at either end aside.
 func nameKey(s string) string {
 	var w []string
-	for _, x := range strings.Fields(Fold(s)) {
+	for _, x := range strings.Fields(Fold(possessive.ReplaceAllString(s, "${1}s"))) {
 		if !companyForms[x] && len(x) > 1 {
 			w = append(w, x)
 		}
@@ -230,7 +230,10 @@ type Report struct {
 	Total, Right int
 	ByIntent     map[Intent][2]int // right, total
 	ByKind       map[string][2]int // right, total, for the cases that name their kind
-	Misses       []Miss
+	// ByLang counts the messages by language: the one a case gives, or
+	// the one read.
+	ByLang map[orders.Language]int
+	Misses []Miss
 }
 
 // Accuracy is the share of cases read right, 0 to 1.
@@ -245,11 +248,16 @@ func (r Report) Accuracy() float64 {
 // with a previous message (After) is read as its follow-up: both are
 // read, the case's message continuing the previous one.
 func Evaluate(cases []Case, read func(text string) Question) Report {
-	r := Report{ByIntent: map[Intent][2]int{}, ByKind: map[string][2]int{}}
+	r := Report{ByIntent: map[Intent][2]int{}, ByKind: map[string][2]int{}, ByLang: map[orders.Language]int{}}
 	for _, c := range cases {
 		q := read(c.Text)
 		if c.After != "" {
 			q = q.Follow(read(c.After))
+		}
+		if c.Lang != nil {
+			r.ByLang[orders.Language(*c.Lang)]++
+		} else {
+			r.ByLang[q.Lang]++
 		}
 		ok, why := c.Check(q)
 		s, k := r.ByIntent[c.Intent], r.ByKind[c.Kind]
@@ -298,6 +306,7 @@ func (r Report) Print(w io.Writer, verbose bool) {
 		}
 	}
 	line("overall", [2]int{r.Right, r.Total})
+	fmt.Fprintf(w, "%d messages in French, %d in English, %d in neither\n", r.ByLang[orders.French], r.ByLang[orders.English], r.ByLang[""])
 	if verbose {
 		for _, m := range r.Misses {
 			fmt.Fprintf(w, "%s:%d: %q: %s (read %s)\n", m.Case.File, m.Case.Line, m.Case.Text, m.Why, m.Got)

@@ -34,7 +34,7 @@ var (
 		there need help cancel weather like an over since side end follow follows handled portfolio rep reps
 		number qty units phone zip amount worth sales purchase quoted account accounts cust
 		open list give tell find see look out warehouse dock docks pallets cases closed refused insurance
-		unit price mismatch bounced items item shipping shipment`)
+		unit price mismatch bounced items item shipping shipment invalid vat`)
 )
 
 // frenchLetters are letters only French words have, of the two

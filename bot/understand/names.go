@@ -106,7 +106,14 @@ func (r *reading) inside(i int) bool {
 	if r.taken[i] || r.numeric[i] {
 		return false
 	}
-	return nameInside[r.keys[i]] || (r.letter(i) && r.capital(i))
+	if nameInside[r.keys[i]] || (r.letter(i) && r.capital(i)) {
+		return true
+	}
+	// A small word written with a capital between two capitalized words
+	// of a name is one of them: "Blauer See Delikatessen", "Bistrot Chez
+	// Marcel".
+	return i > 0 && i+1 < len(r.toks) && r.capital(i) && r.capital(i-1) && r.capital(i+1) &&
+		r.content(i+1) && !r.cut(i, i+1)
 }
 
 func (r *reading) cut(i, j int) bool { return strings.ContainsAny(r.gap(i, j), cutMarks) }
@@ -132,8 +139,11 @@ func (r *reading) spans() []span {
 			continue
 		}
 		s := span{i, i}
-		if a := i - 1; a >= 0 && nameInside[r.keys[a]] && r.capital(a) && !r.taken[a] && (len(out) == 0 || out[len(out)-1].last < a) {
-			s.first = a // "Du monde entier", "La corne d'abondance", "The Big Cheese"
+		if a := i - 1; a >= 0 && r.capital(a) && (nameInside[r.keys[a]] || fillers[r.keys[a]]) && !r.taken[a] &&
+			(len(out) == 0 || out[len(out)-1].last < a) && (a == 0 || listGlue[r.keys[a-1]] || r.cut(a-1, a) || r.introduced(a)) {
+			// "Du monde entier", "La corne d'abondance", "The Big Cheese",
+			// "Hanari Carnes and Que Delicia".
+			s.first = a
 		}
 		for j := i + 1; j < n && !r.inKnown[j] && !r.cut(j-1, j) && (r.content(j) || r.inside(j)); j++ {
 			if (r.keys[j] == "et" || r.keys[j] == "and") && r.splits(s, j) {
@@ -230,6 +240,16 @@ func (r *reading) readNames() {
 		best, cued = 0, true
 	}
 	if !cued {
+		// Words that all begin with a capital are a proper name: "is Ernst
+		// Handel waiting on stock?"
+		for i, s := range customers {
+			if r.properName(s) {
+				best, cued = i, true
+				break
+			}
+		}
+	}
+	if !cued {
 		// Without a word introducing it, the longest run is the name.
 		for i, s := range customers {
 			if s.last-s.first > customers[best].last-customers[best].first {
@@ -241,6 +261,22 @@ func (r *reading) readNames() {
 	for k := best + 1; k < len(customers) && r.joined(customers[k-1], customers[k]); k++ {
 		r.names = append(r.names, customers[k])
 	}
+}
+
+// properName reports whether s has two words or more, each written with a
+// capital (articles and legal forms aside).
+func (r *reading) properName(s span) bool {
+	words := 0
+	for i := s.first; i <= s.last; i++ {
+		switch {
+		case nameInside[r.keys[i]] || legalForms[r.keys[i]]:
+		case !r.capital(i):
+			return false
+		default:
+			words++
+		}
+	}
+	return words >= 2
 }
 
 // joined reports whether the names a and b are two items of a list: only

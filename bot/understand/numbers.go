@@ -25,8 +25,9 @@ var notNumbers = []*regexp.Regexp{
 	regexp.MustCompile(`\(\d{3}\)\s?\d{3}[-. ]\d{4}\b`),
 	regexp.MustCompile(`\b\d{3}-\d{4}\b`),
 	regexp.MustCompile(`(?i)\b\d+\s?(?:kg|kgs|g|l|lbs?|ml|cl|litres?|liters?|tonnes?|tons?|pcs|pc|pieces?|pièces?|cartons?|palettes?|pallets?|colis|cases|bouteilles?|bottles?|unit[eé]s?|units?|boxes|boites?|boîtes?|jours?|days?|semaines?|weeks?|mois|months?|ans?|years?|heures?|hours?|mn|min|minutes?)\b`),
-	// An American address's state and ZIP code: "Springfield, IL 62701".
-	regexp.MustCompile(`, [A-Z]{2} \d{5}(?:-\d{4})?\b`),
+	// An American address's state and ZIP code: "Springfield, IL 62701",
+	// "Seattle WA 98101".
+	regexp.MustCompile(`\b[A-Z][a-z]+,? [A-Z]{2} \d{5}(?:-\d{4})?\b`),
 	// A postal box: "PO box 4521", "BP 120".
 	regexp.MustCompile(`(?i)\b(?:p\.?\s?o\.?\s?box|box|bp|b\.p\.)\s?\d+`),
 }
@@ -37,6 +38,9 @@ var spacedDigits = regexp.MustCompile(`\b\d{1,3}(?: \d{3}){2,}\b`)
 // mask returns text with the spans that are not order numbers blanked, at
 // the same byte offsets.
 func mask(text string) string {
+	if strings.IndexFunc(text, unicode.IsDigit) < 0 {
+		return text // nothing to mask: every pattern holds a digit
+	}
 	b := []byte(text)
 	for _, re := range notNumbers {
 		for _, m := range re.FindAllStringIndex(string(b), -1) {
@@ -165,7 +169,10 @@ var (
 	phoneWords    = words(`tel telephone phone mobile portable fax gsm appeler rappeler call joindre`)
 	invoiceWords  = words(`facture factures invoice invoices inv fact avoir`)
 	idWords       = words(`tva vat siret siren ean gtin iban bic sku article articles item items lot tracking colis serial rcs naf ape eori`)
-	yearWords     = words(`depuis since from in en de of year annee avant apres before after until jusqu fin end debut start`)
+	yearWords     = words(`depuis since from in en de of year annee avant apres before after until jusqu fin end debut start
+		janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+		january february march april may june july august september october november december
+		jan feb mar apr jun jul aug sep sept oct nov dec`)
 	// linkWords may stand between such a word and its number: "limite de
 	// crédit : 20000", "credit limit is 20000".
 	linkWords = words(`is est de of a at au le la the credit d n no code`)

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/orderbot/orderbot/orders"
 )
@@ -38,10 +39,21 @@ func tokenize(text string) []token {
 	return out
 }
 
+// maxRead is how much of a message is read, in bytes: a question fits in
+// it many times over, and a pasted e-mail costs no more than that.
+const maxRead = 2000
+
 // Parse reads one message.
 func (p *Parser) Parse(msg string) Question {
 	text := Clean(msg)
 	q := Question{Text: text}
+	if len(text) > maxRead {
+		cut := maxRead
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
 	r := newReading(p, text)
 	r.read(&q, emoji.MatchString(msg))
 	q.Lang = r.language(&q)
@@ -121,9 +133,11 @@ func (r *reading) read(q *Question, emojis bool) {
 	r.setScope(q)
 }
 
+// setScope gives q the scope read, when its intent has one: an order
+// number or a reference is its own subject.
 func (r *reading) setScope(q *Question) {
 	switch q.Intent {
-	case Order, CustomerRef, Customer, Mine, Reason:
+	case Customer, Mine, Reason:
 		q.Scope, q.Person, q.PersonRole = r.scope, r.person, r.role
 	}
 }
@@ -343,7 +357,7 @@ func (r *reading) plausible(ords []classified) []classified {
 	for _, o := range ords {
 		switch {
 		case o.known && !o.fit && !o.cued && other:
-		case !o.known && !o.cued && len(ords) > 1 && cityNext(o.candidate, r.text, r.toks):
+		case !o.cued && len(ords) > 1 && cityNext(o.candidate, r.text, r.toks):
 		default:
 			out = append(out, o)
 		}
@@ -538,6 +552,8 @@ func (r *reading) words(q *Question) {
 	case name != "" && s.cue:
 		set(Customer)
 		q.Blocked = s.blocked
+	case len(r.toks) == 1 && mashed(r.keys[0]):
+		q.Intent, q.Weak = Unknown, true // "qwerty", "azertyuiop"
 	case name != "" && !s.sentence && len(r.toks) <= 6:
 		// A bare name, the way people paste it: "boulangerie dupre".
 		set(Customer)
@@ -552,6 +568,24 @@ func (r *reading) words(q *Question) {
 	default:
 		q.Intent, q.Weak = Unknown, true
 	}
+}
+
+// keyboardRows are the rows of the keyboards people type on, French and
+// English.
+var keyboardRows = []string{"qwertyuiop", "azertyuiop", "asdfghjkl", "qsdfghjklm", "zxcvbnm", "wxcvbn"}
+
+// mashed reports whether w is keys typed along a row of the keyboard, not
+// a word.
+func mashed(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	for _, row := range keyboardRows {
+		if strings.Contains(row, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // inName reports whether token i is part of a customer's name read.

@@ -97,6 +97,9 @@ func (r *reading) scopes() {
 		switch {
 		case (w == "nos" || w == "notre" || w == "our") && (orderWords[next] || next == "ref" || next == "reference"):
 			// "our ref 10265", "notre commande": the company's, not the team's.
+		case teamWords[w] && (allWords[prev] || prev == "les" && allWords[at(i-2)]):
+			all = true // "toutes équipes", "all teams"
+			r.taken[i] = true
 		case teamWords[w]:
 			team = true
 			r.taken[i] = true

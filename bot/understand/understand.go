@@ -1,8 +1,14 @@
 // Package understand reads what a sales rep writes in chat, in French or
-// English, and finds what they ask: an order by its number, a customer's
-// orders, their own portfolio, the orders held for one reason, or help. It
-// is deterministic and needs no network: a model, when one is configured,
-// is only asked about what this package cannot read.
+// English, and finds what they ask: orders by their numbers, customers'
+// orders, a portfolio (the asker's, their team's, everything they may see,
+// one person's), the orders held for one reason, or help; whether the
+// message follows the previous question; the language it is written in.
+// It is deterministic and needs no network: a model, when one is
+// configured, is only asked about what this package cannot read. What it
+// knows of one portfolio (the shape of its order numbers, the words of its
+// block reasons, its customers' and people's names) comes in a Vocabulary
+// built from the store after each import; without one, it reads with the
+// words of the trade alone.
 package understand
 
 import (
@@ -140,10 +146,18 @@ func (q Question) String() string {
 			fmt.Fprintf(&b, " %s=%q", k, v)
 		}
 	}
+	list := func(k string, vs []string) {
+		if len(vs) > 1 {
+			fmt.Fprintf(&b, " %s=%q", k, vs)
+		}
+	}
 	add("number", q.Number)
+	list("numbers", q.Numbers)
 	add("name", q.CustomerName)
+	list("names", q.CustomerNames)
 	add("code", q.CustomerCode)
 	add("ref", q.Ref)
+	list("refs", q.Refs)
 	if q.CustomerID != 0 {
 		fmt.Fprintf(&b, " customer_id=%d", q.CustomerID)
 	}
@@ -151,6 +165,12 @@ func (q Question) String() string {
 		b.WriteString(" blocked")
 	}
 	add("status", string(q.Status))
+	add("reason", q.Reason)
+	add("scope", string(q.Scope))
+	add("person", q.Person)
+	add("role", string(q.PersonRole))
+	add("follow_up", string(q.FollowUp))
+	add("lang", string(q.Lang))
 	if q.Weak {
 		b.WriteString(" (weak)")
 	}

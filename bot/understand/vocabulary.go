@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -153,6 +154,12 @@ func (v *Vocabulary) addCustomer(name string) {
 		v.customers[full] = i
 	}
 	v.maxWords = max(v.maxWords, len(words))
+	// "Trail's Head" typed "trails head".
+	if glued := strings.Fields(Fold(possessive.ReplaceAllString(name, "${1}s"))); len(glued) < len(words) {
+		if _, ok := v.customers[strings.Join(glued, " ")]; !ok {
+			v.customers[strings.Join(glued, " ")] = i
+		}
+	}
 	// The core of the name: what people type of it ("Ernst Handel" of
 	// "Ernst Handel GmbH", "Big Cheese" of "The Big Cheese").
 	core := words
@@ -224,6 +231,9 @@ func (v *Vocabulary) fits(n string) (fits, known bool) {
 	// evidence, whatever the digits.
 	return k.letters != "" && v.prefixes[k.letters], true
 }
+
+// possessive is a letter's "'s": "Trail's" is typed "Trails" as often.
+var possessive = regexp.MustCompile(`(\pL)['’]s\b`)
 
 // span is a run of tokens, first to last included.
 type span struct{ first, last int }
@@ -305,6 +315,8 @@ const maxReasonWords = 10
 func newReasonIndex(src []ReasonText) reasonIndex {
 	x := reasonIndex{ids: map[string]uint32{}, typos: map[string][]uint32{}, pairs: map[uint64]int32{}}
 	seen := map[string]int32{}
+	known := map[string]uint32{} // words as written, to their ids: reasons repeat their words
+	var key []byte
 	for _, r := range src {
 		if !r.Kind.Blocked() {
 			continue
@@ -313,17 +325,22 @@ func newReasonIndex(src []ReasonText) reasonIndex {
 		if len(words) == 0 {
 			continue
 		}
-		n := max(r.Orders, 1)
-		key := string(r.Kind) + "\x00" + Fold(strings.Join(words, " "))
-		if i, ok := seen[key]; ok {
-			x.phrases[i].orders += n
+		p := reasonPhrase{words: words, kind: r.Kind, orders: max(r.Orders, 1)}
+		key = append(key[:0], r.Kind...)
+		for _, w := range words {
+			id, ok := known[w]
+			if !ok {
+				id = x.id(w)
+				known[w] = id
+			}
+			p.stems = append(p.stems, id)
+			key = append(key, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+		}
+		if i, ok := seen[string(key)]; ok {
+			x.phrases[i].orders += p.orders
 			continue
 		}
-		p := reasonPhrase{words: words, kind: r.Kind, orders: n}
-		for _, w := range words {
-			p.stems = append(p.stems, x.id(w))
-		}
-		seen[key] = int32(len(x.phrases))
+		seen[string(key)] = int32(len(x.phrases))
 		x.phrases = append(x.phrases, p)
 	}
 	for i, p := range x.phrases {
@@ -371,9 +388,15 @@ func reasonWords(text string) []string {
 		if strings.IndexFunc(chunk, unicode.IsDigit) >= 0 {
 			continue
 		}
-		// "assurance-crédit", "customer's": words joined by a mark are
-		// words each.
-		for _, w := range strings.FieldsFunc(chunk, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) }) {
+		// "assurance-crédit": words joined by a mark are words each; an
+		// apostrophe is inside its word ("customer's").
+		for _, w := range strings.FieldsFunc(chunk, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && r != '\'' && r != '’'
+		}) {
+			w = strings.Trim(w, "'’")
+			if w == "" {
+				continue
+			}
 			out = append(out, w)
 			if len(out) == maxReasonWords {
 				return out
@@ -436,6 +459,9 @@ func deletions(s string) []string {
 // word one typing mistake away ("exceded").
 func (x *reasonIndex) candidates(w string, buf []uint32) []uint32 {
 	buf = buf[:0]
+	if long, ok := abbreviations[w]; ok {
+		w = long
+	}
 	s := stem(w)
 	if id, ok := x.ids[s]; ok {
 		return append(buf, id)
@@ -443,9 +469,6 @@ func (x *reasonIndex) candidates(w string, buf []uint32) []uint32 {
 	if len(s) >= 3 {
 		for i, _ := slices.BinarySearch(x.sorted, s); i < len(x.sorted) && strings.HasPrefix(x.sorted[i], s) && len(buf) < 4; i++ {
 			buf = append(buf, x.ids[x.sorted[i]])
-		}
-		if len(buf) > 0 {
-			return buf
 		}
 	}
 	if len(s) >= 5 {
@@ -462,6 +485,14 @@ func (x *reasonIndex) candidates(w string, buf []uint32) []uint32 {
 		}
 	}
 	return buf
+}
+
+// abbreviations are the short forms people type of the words of block
+// reasons, which are not their beginnings.
+var abbreviations = map[string]string{
+	"no": "number", "nr": "number", "num": "numero", "cde": "commande", "cdes": "commandes", "cmd": "commande",
+	"qty": "quantity", "qte": "quantite", "cust": "customer", "cli": "client", "fact": "facture",
+	"fac": "facture", "adr": "adresse", "addr": "address", "inv": "invoice", "liv": "livraison",
 }
 
 // reasonMatch is a reason of the portfolio found in a message.

@@ -44,7 +44,7 @@ var (
 	// blockedStems start the words that say "blocked".
 	blockedStems = []string{"bloq", "block", "coinc", "stuck", "bloc"}
 	// thanksWords end a conversation.
-	thanksWords = words(`merci mercii merciii mrc thanks thank thx thks tks tyvm tx cimer merki`)
+	thanksWords = words(`merci mercii merciii mrc thanks thank thx thks tks tyvm tx cimer merki cheers`)
 	// thanksFillers go with thanks.
 	thanksFillers = words(`beaucoup bcp much lot a you u so very bien recu noted parfait top super cool
 		nickel great perfect ok okay oki ca marche genial excellent impec impeccable bonne journee
@@ -229,14 +229,16 @@ var fillers = words(`ou en est on et la le les l de du des d un une a au aux pou
 	celle celles ceux celui one ones them those these concerne concernent concerned concerns
 	suivie suivies suivi suivis handled followed managed owned tte toute
 	mois month months annee year years jour day days eur euro euros usd dollar dollars gbp chf ht ttc keur
-	request requests demande demandes`)
+	request requests demande demandes every
+	janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+	january february march april june july august september october november december`)
 
 // Words of scopes, people and follow-ups.
 var (
 	// teamWords name the asker's team.
 	teamWords = words(`equipe equipes team teams squad nos notre our we`)
 	// allWords name everything the asker may see.
-	allWords = words(`toutes tous toute tte ttes tts all everyone everybody everything ensemble global globalement
+	allWords = words(`toutes tous toute tte ttes tts all every everyone everybody everything ensemble global globalement
 		company companywide`)
 	// roleWords name a person by their role: the rep ("commercial") or
 	// the assistant ("ADV").
@@ -260,8 +262,6 @@ var (
 	// et fils", "Johnson and Sons".
 	suffixWords = words(`fils filles fille sons son cie co compagnie company associes associe partners freres
 		soeurs brothers sisters`)
-	// listWords join customers in a list: "Bon app et Ernst Handel".
-	listWords = words(`et and ou or plus`)
 	// nextWords ask for the next item: "et la suivante ?".
 	nextWords = words(`suivante suivant suivantes suivants prochaine prochain next`)
 	// againWords open a follow-up: "et pour Bon app ?", "also Island

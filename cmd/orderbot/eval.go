@@ -17,8 +17,10 @@ func evalCommand(e env, load func() (config.Config, error)) *cobra.Command {
 		Short: "Score how orderbot reads the evaluation set of questions",
 		Long: `Reads every message of the built-in evaluation set (sales people's
 questions, with the reading a colleague gives each) through the
-deterministic understanding, and with --llm through the configured model
-too, and prints the accuracy per intent for each; -v lists the misses.`,
+deterministic understanding, with the vocabulary of the portfolio the set
+speaks of (as orderbot has its own after an import) and without any, and
+with --llm through the configured model too; prints the accuracy per
+intent and per kind of question for each; -v lists the misses.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := load()
@@ -38,7 +40,15 @@ func runEval(ctx context.Context, cfg config.Config, e env, withModel, verbose b
 	if err != nil {
 		return err
 	}
-	parser, err := understand.New(cfg.Bot.OrderNumberPattern)
+	vocabulary, err := understand.EvalVocabulary()
+	if err != nil {
+		return err
+	}
+	parser, err := understand.NewWith(understand.Options{NumberPattern: cfg.Bot.OrderNumberPattern, Vocabulary: vocabulary})
+	if err != nil {
+		return err
+	}
+	bare, err := understand.New(cfg.Bot.OrderNumberPattern)
 	if err != nil {
 		return err
 	}
@@ -52,17 +62,24 @@ func runEval(ctx context.Context, cfg config.Config, e env, withModel, verbose b
 		}
 		model = m
 	}
-	fmt.Fprintf(e.stdout, "Deterministic understanding, %d messages:\n", len(cases))
+	fmt.Fprintf(e.stdout, "Deterministic understanding, with the portfolio's vocabulary (%d customers, %d block reasons), %d messages:\n",
+		vocabulary.Customers(), vocabulary.Reasons(), len(cases))
 	understand.Evaluate(cases, parser.Parse).Print(e.stdout, verbose)
+	fmt.Fprintf(e.stdout, "\nDeterministic understanding, without a vocabulary (before the first import), %d messages:\n", len(cases))
+	understand.Evaluate(cases, bare.Parse).Print(e.stdout, verbose)
 	if model == nil {
 		return nil
 	}
 	fmt.Fprintf(e.stdout, "\nModel %s at %s, %d messages:\n", cfg.LLM.Model, cfg.LLM.BaseURL, len(cases))
 	understand.Evaluate(cases, func(text string) understand.Question {
+		// The language is the words', which the rules read: the model is
+		// asked what the message asks, as when answering.
+		lang := parser.Parse(text).Lang
 		q, err := model.Read(ctx, understand.Clean(text))
 		if err != nil {
-			return understand.Question{Text: text, Intent: understand.Unknown}
+			return understand.Question{Text: text, Intent: understand.Unknown, Lang: lang}
 		}
+		q.Lang = lang
 		return q
 	}).Print(e.stdout, verbose)
 	return nil
