@@ -3,6 +3,7 @@ package slackfake
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,11 +15,12 @@ const (
 )
 
 // message is a message the fake accepted in a channel: a chat.postMessage
-// (as last changed by chat.update) or the share of files by
-// files.completeUploadExternal. Its fields are replaced, never mutated in
-// place, and only with s.mu held.
+// (as last changed by chat.update), the share of files by
+// files.completeUploadExternal, or the bot's channel_join. Its fields are
+// replaced, never mutated in place, and only with s.mu held.
 type message struct {
 	ts, threadTS string
+	subtype      string // "channel_join", or "" for the bot's own messages
 	text         string
 	blocks       []map[string]any
 	metadata     map[string]any   // nil if none
@@ -70,18 +72,25 @@ func (s *Server) update(c *Call, ts string) *message {
 	return m
 }
 
+// sharedTo returns the channels files.completeUploadExternal c shares its
+// files in (channel_id, channels), each once.
+func sharedTo(c *Call) []string {
+	var out []string
+	for _, ch := range append([]string{c.Channel}, strings.Split(c.param("channels"), ",")...) {
+		ch = strings.TrimSpace(ch)
+		if ch != "" && !slices.Contains(out, ch) {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
 // shareFiles stores the file share message of files.completeUploadExternal
 // c in each channel it names (channel_id, channels); files are the shared
 // files as answered. A share in a thread (thread_ts) is listed by
 // conversations.replies only. s.mu must be held.
 func (s *Server) shareFiles(c *Call, files []map[string]any) {
-	seen := map[string]bool{}
-	for _, ch := range append([]string{c.Channel}, strings.Split(c.param("channels"), ",")...) {
-		ch = strings.TrimSpace(ch)
-		if ch == "" || seen[ch] {
-			continue
-		}
-		seen[ch] = true
+	for _, ch := range sharedTo(c) {
 		s.store(ch, &message{
 			ts: s.nextTS(), threadTS: c.ThreadTS, text: c.param("initial_comment"),
 			blocks: c.Blocks, files: files, inHistory: c.ThreadTS == "",
@@ -92,10 +101,15 @@ func (s *Server) shareFiles(c *Call, files []map[string]any) {
 // render is the message object of m in conversations.history and
 // conversations.replies. Metadata is included only with withMeta; a parent
 // with replies > 0 gets thread_ts (its own ts) and reply_count, as in Slack.
+// A channel_join has its subtype and no bot_id, as Slack shows it.
 func (s *Server) render(m *message, withMeta bool, replies int) map[string]any {
 	out := map[string]any{
 		"type": "message", "ts": m.ts, "text": m.text,
 		"user": s.cfg.botUserID, "bot_id": botID,
+	}
+	if m.subtype != "" {
+		out["subtype"] = m.subtype
+		delete(out, "bot_id")
 	}
 	if m.blocks != nil {
 		out["blocks"] = m.blocks
@@ -130,11 +144,15 @@ func replyCounts(msgs []*message) map[string]int {
 // history answers conversations.history: the channel's listed messages,
 // newest first, after oldest and before latest (both bounds included only
 // with inclusive), at most limit (default 100, at most 999) of them, the
-// newest; has_more reports whether limit cut any. cursor is ignored. s.mu
-// must be held.
+// newest; has_more reports whether limit cut any. cursor is ignored. A
+// channel the bot may not read is refused (see WithMembership). s.mu must
+// be held.
 func (s *Server) history(c *Call) map[string]any {
 	if c.Channel == "" {
 		return slackErr("channel_not_found")
+	}
+	if e := s.readDenied(c.Channel); e != "" {
+		return slackErr(e)
 	}
 	oldest, ok := parseTS(c.param("oldest"))
 	if !ok {
@@ -177,11 +195,15 @@ func (s *Server) history(c *Call) map[string]any {
 // oldest first: its parent, when the fake posted it, then the messages
 // posted with that thread_ts (file shares included). ts may also be a reply
 // of the thread. A thread of which the fake holds neither parent nor reply
-// is "thread_not_found". oldest, latest, limit and cursor are ignored. s.mu
-// must be held.
+// is "thread_not_found". oldest, latest, limit and cursor are ignored. A
+// channel the bot may not read is refused (see WithMembership). s.mu must
+// be held.
 func (s *Server) replies(c *Call) map[string]any {
 	if c.Channel == "" {
 		return slackErr("channel_not_found")
+	}
+	if e := s.readDenied(c.Channel); e != "" {
+		return slackErr(e)
 	}
 	root := c.param("ts")
 	if root == "" {

@@ -1,11 +1,14 @@
 // Package slackfake is an in-process fake of Slack for tests: a loopback
 // HTTP server that speaks the subset of the Slack Web API orderbot uses
-// (auth.test, chat.*, users.info, conversations.open, the external file
-// upload flow, response_url posts, and conversations.history and
-// conversations.replies over the messages the fake accepted) and Slack's
-// Socket Mode WebSocket protocol, built from Slack's documented wire formats.
-// Every request is recorded so tests can assert on what the app sent, faults
-// (HTTP 429/5xx, ok:false, odd bodies) can be injected per method, and
+// (auth.test, chat.*, users.info, conversations.open, conversations.join,
+// the external file upload flow, response_url posts, and
+// conversations.history and conversations.replies over the messages the fake
+// accepted) and Slack's Socket Mode WebSocket protocol, built from Slack's
+// documented wire formats. On request (WithMembership) it keeps which
+// conversations the bot is a member of and refuses what Slack refuses a bot
+// outside them. Every request is recorded so tests can assert on what the
+// app sent, faults (HTTP 429/5xx, ok:false, odd bodies, a call carried out
+// whose answer is lost) can be injected per method, and
 // Socket Mode envelopes can be pushed to the connected client and their
 // acknowledgements observed, with anything else the client sends.
 //
@@ -61,6 +64,9 @@ type config struct {
 	users        map[string]string
 	pingInterval time.Duration
 	now          func() time.Time
+	membership   bool     // see WithMembership
+	members      []string // conversations the bot is in from the start
+	private      []string // private channels with C… IDs
 }
 
 // Option configures a Server created by New.
@@ -133,6 +139,9 @@ type Call struct {
 	Status int
 	// OK reports whether the fake answered ok:true (for upload_url: HTTP 200).
 	OK bool
+	// Taken reports that the call was carried out although a fault was
+	// answered in its place (Fault.Taken).
+	Taken bool
 	// Path is the path the request was posted to: which response or
 	// upload URL, for those.
 	Path string
@@ -154,6 +163,12 @@ type Fault struct {
 	// in place of an error: for answers Slack should not give but might,
 	// such as {"ok": true} from conversations.open without the channel.
 	Body map[string]any
+	// Taken makes Slack carry a Web API call out before answering the
+	// fault instead of its answer: a post is kept, listed by
+	// conversations.history and counted by Posts, as when Slack took a
+	// message and the client never learnt it (a timeout, a 5xx answered
+	// after the fact).
+	Taken bool
 }
 
 // upload is a file of the external upload flow.
@@ -186,6 +201,7 @@ type Server struct {
 	resps   map[string]bool
 	tickets map[string]bool
 	dms     map[string]string
+	members map[string]bool // conversations the bot is in, see WithMembership
 
 	// Socket Mode state, see socket.go.
 	opened int
@@ -224,7 +240,11 @@ func New(tb testing.TB, opts ...Option) *Server {
 		resps:   map[string]bool{},
 		tickets: map[string]bool{},
 		dms:     map[string]string{},
+		members: map[string]bool{},
 		sent:    map[string]time.Time{},
+	}
+	for _, ch := range cfg.members {
+		s.members[ch] = true
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.handleAPI)
@@ -320,11 +340,12 @@ func (s *Server) Calls(method string) []Call {
 	return out
 }
 
-// isPost reports whether c is a successful message post.
+// isPost reports whether c is a successful message post (or one Slack
+// took though its answer was a fault).
 func isPost(c Call) bool {
 	switch c.Method {
 	case "chat.postMessage", "chat.postEphemeral", "chat.update", "response_url":
-		return c.OK
+		return c.OK || c.Taken
 	}
 	return false
 }
@@ -341,7 +362,8 @@ func (s *Server) posts() []Call {
 }
 
 // Posts returns the successful chat.postMessage, chat.postEphemeral,
-// chat.update and response_url calls, in order.
+// chat.update and response_url calls, in order, with those Slack took
+// though it answered a fault (Fault.Taken).
 func (s *Server) Posts() []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -608,6 +630,9 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var rep reply
 	if f, ok := s.takeFault(c.Method); ok {
+		if f.Taken {
+			c.Taken, _ = s.answer(&c, code)["ok"].(bool)
+		}
 		rep = faultReply(&c, f)
 	} else {
 		rep = jsonReply(&c, http.StatusOK, s.answer(&c, code))
@@ -621,7 +646,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 func knownMethod(m string) bool {
 	switch m {
 	case "auth.test", "chat.postMessage", "chat.postEphemeral", "chat.update",
-		"users.info", "conversations.open", "apps.connections.open",
+		"users.info", "conversations.open", "conversations.join", "apps.connections.open",
 		"files.getUploadURLExternal", "files.completeUploadExternal",
 		"conversations.history", "conversations.replies":
 		return true
@@ -653,6 +678,9 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 			return slackErr(e)
 		}
 		if e := checkMetadata(c); e != "" {
+			return slackErr(e)
+		}
+		if e := s.postDenied(c.Channel); e != "" {
 			return slackErr(e)
 		}
 		ts := s.nextTS()
@@ -712,6 +740,9 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 			id = fmt.Sprintf("%s0FAKE%04d", prefix, len(s.dms)+1)
 			s.dms[users] = id
 		}
+		if s.cfg.membership {
+			s.members[id] = true // opened, not joined: no channel_join message
+		}
 		return map[string]any{"ok": true, "no_op": already, "already_open": already, "channel": map[string]any{"id": id}}
 	case "apps.connections.open":
 		s.ticket++
@@ -731,6 +762,8 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 		return map[string]any{"ok": true, "upload_url": s.srv.URL + "/upload/v1/" + id, "file_id": id}
 	case "files.completeUploadExternal":
 		return s.completeUpload(c)
+	case "conversations.join":
+		return s.join(c)
 	case "conversations.history":
 		return s.history(c)
 	case "conversations.replies":
@@ -786,6 +819,11 @@ func (s *Server) completeUpload(c *Call) map[string]any {
 			title = up.name
 		}
 		out = append(out, map[string]any{"id": id, "title": title, "name": up.name})
+	}
+	for _, ch := range sharedTo(c) {
+		if e := s.readDenied(ch); e != "" {
+			return slackErr(e)
+		}
 	}
 	s.shareFiles(c, out)
 	return map[string]any{"ok": true, "files": out}

@@ -760,3 +760,184 @@ func TestStrays(t *testing.T) {
 		t.Errorf("strays = %q, want the acknowledgement of hello", strays)
 	}
 }
+
+// slackCode returns the Slack error code of err, or "".
+func slackCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return ""
+}
+
+// TestMembership: with membership kept, the bot posts in a public channel
+// it is not in, but reads it only once it joined; a private channel or a DM
+// it is not in is hidden from it and cannot be joined; an invitation opens
+// a private channel, a removal closes it again.
+func TestMembership(t *testing.T) {
+	t.Parallel()
+	s := New(t, WithMembership("C0INVITED"), WithPrivateChannels("C0SECRET"))
+	api := newClient(s)
+	ctx := context.Background()
+	history := func(ch string) ([]slack.Message, error) {
+		h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch})
+		if err != nil {
+			return nil, err
+		}
+		return h.Messages, nil
+	}
+	replies := func(ch, ts string) error {
+		_, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: ch, Timestamp: ts})
+		return err
+	}
+	share := func(ch, ts string) error {
+		_, err := api.UploadFileContext(ctx, slack.UploadFileParameters{Content: "a;b\n", Filename: "table.csv", FileSize: 4,
+			Channel: ch, ThreadTimestamp: ts})
+		return err
+	}
+
+	// A public channel: posts without being a member (chat:write.public),
+	// reads nothing until it joins.
+	_, ts, err := api.PostMessage("C0PUBLIC", slack.MsgOptionText("digest", false))
+	if err != nil {
+		t.Fatalf("post in a public channel the bot is not in: %v", err)
+	}
+	if _, err := history("C0PUBLIC"); slackCode(err) != "not_in_channel" {
+		t.Errorf("history of a public channel the bot is not in: %v, want not_in_channel", err)
+	}
+	if err := replies("C0PUBLIC", ts); slackCode(err) != "not_in_channel" {
+		t.Errorf("replies in a public channel the bot is not in: %v, want not_in_channel", err)
+	}
+	if err := share("C0PUBLIC", ts); slackCode(err) != "not_in_channel" {
+		t.Errorf("file shared in a public channel the bot is not in: %v, want not_in_channel", err)
+	}
+	if s.Member("C0PUBLIC") {
+		t.Error("member of a public channel before joining it")
+	}
+	ch, warning, _, err := api.JoinConversationContext(ctx, "C0PUBLIC")
+	if err != nil || ch == nil || ch.ID != "C0PUBLIC" || !ch.IsMember || warning != "" || !s.Member("C0PUBLIC") {
+		t.Fatalf("join: %+v, %q, %v", ch, warning, err)
+	}
+	msgs, err := history("C0PUBLIC")
+	if err != nil || len(msgs) != 2 || msgs[0].SubType != "channel_join" || msgs[0].User != "U0BOT0001" || msgs[0].BotID != "" ||
+		msgs[1].Timestamp != ts {
+		t.Errorf("history once joined: %+v, %v; want the join, then the digest", msgs, err)
+	}
+	if err := replies("C0PUBLIC", ts); err != nil {
+		t.Errorf("replies once joined: %v", err)
+	}
+	if err := share("C0PUBLIC", ts); err != nil {
+		t.Errorf("file shared once joined: %v", err)
+	}
+	if _, warning, _, err := api.JoinConversationContext(ctx, "C0PUBLIC"); err != nil || warning != "already_in_channel" {
+		t.Errorf("joining again: %q, %v; want the warning already_in_channel", warning, err)
+	}
+	if msgs, _ := history("C0PUBLIC"); len(msgs) != 2 {
+		t.Errorf("joining again posted: %d messages", len(msgs))
+	}
+
+	// Invited from the start: read at once.
+	if _, err := history("C0INVITED"); err != nil {
+		t.Errorf("history of a channel the bot was invited to: %v", err)
+	}
+
+	// Private channels, by G… ID or named private: hidden until invited,
+	// never joined.
+	for _, priv := range []string{"G0PRIVATE", "C0SECRET"} {
+		if _, _, err := api.PostMessage(priv, slack.MsgOptionText("x", false)); slackCode(err) != "channel_not_found" {
+			t.Errorf("post in private %s the bot is not in: %v, want channel_not_found", priv, err)
+		}
+		if _, err := history(priv); slackCode(err) != "channel_not_found" {
+			t.Errorf("history of private %s the bot is not in: %v, want channel_not_found", priv, err)
+		}
+		if _, _, _, err := api.JoinConversationContext(ctx, priv); slackCode(err) != "method_not_supported_for_channel_type" {
+			t.Errorf("join private %s: %v, want method_not_supported_for_channel_type", priv, err)
+		}
+		s.Invite(priv)
+		_, ts, err := api.PostMessage(priv, slack.MsgOptionText("x", false))
+		if err != nil {
+			t.Fatalf("post in private %s once invited: %v", priv, err)
+		}
+		if msgs, err := history(priv); err != nil || len(msgs) != 2 {
+			t.Errorf("history of private %s once invited: %d messages, %v; want the join and the post", priv, len(msgs), err)
+		}
+		s.Remove(priv)
+		if err := replies(priv, ts); slackCode(err) != "channel_not_found" || s.Member(priv) {
+			t.Errorf("replies in private %s once removed: %v, want channel_not_found", priv, err)
+		}
+	}
+
+	// Direct messages: those opened are the bot's; others are hidden.
+	dm, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U0REP0001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := api.PostMessage(dm.ID, slack.MsgOptionText("alert", false)); err != nil {
+		t.Errorf("post in an opened DM: %v", err)
+	}
+	if msgs, err := history(dm.ID); err != nil || len(msgs) != 1 {
+		t.Errorf("history of an opened DM: %+v, %v; want the alert alone", msgs, err)
+	}
+	if _, err := history("D0SOMEONE"); slackCode(err) != "channel_not_found" {
+		t.Errorf("history of someone else's DM: %v, want channel_not_found", err)
+	}
+	if _, _, _, err := api.JoinConversationContext(ctx, dm.ID); slackCode(err) != "method_not_supported_for_channel_type" {
+		t.Errorf("join a DM: %v, want method_not_supported_for_channel_type", err)
+	}
+}
+
+// TestNoMembershipByDefault: without WithMembership the bot reads and
+// posts everywhere, as before, and is already in any public channel.
+func TestNoMembershipByDefault(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+	ctx := context.Background()
+	for _, ch := range []string{"C0PUBLIC", "G0PRIVATE", "D0SOMEONE"} {
+		if _, _, err := api.PostMessage(ch, slack.MsgOptionText("x", false)); err != nil {
+			t.Errorf("post in %s: %v", ch, err)
+		}
+		if h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: ch}); err != nil || len(h.Messages) != 1 {
+			t.Errorf("history of %s: %+v, %v", ch, h, err)
+		}
+		if !s.Member(ch) {
+			t.Errorf("not a member of %s", ch)
+		}
+	}
+	if _, warning, _, err := api.JoinConversationContext(ctx, "C0PUBLIC"); err != nil || warning != "already_in_channel" {
+		t.Errorf("join: %q, %v; want the warning already_in_channel", warning, err)
+	}
+	if h, _ := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C0PUBLIC"}); len(h.Messages) != 1 {
+		t.Errorf("join posted in the channel: %+v", h.Messages)
+	}
+}
+
+// TestFaultTaken: a post Slack took, whose answer is a 503, is in the
+// channel and counted as a post; the next call is answered as usual.
+func TestFaultTaken(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	api := newClient(s)
+	s.FailNext("chat.postMessage", Fault{Status: http.StatusServiceUnavailable, Taken: true})
+	_, _, err := api.PostMessage("C0DIGEST", slack.MsgOptionText("digest", false))
+	var sc slack.StatusCodeError
+	if !errors.As(err, &sc) || sc.Code != http.StatusServiceUnavailable {
+		t.Fatalf("post taken, answered 503: %v", err)
+	}
+	h, err := api.GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: "C0DIGEST"})
+	if err != nil || len(h.Messages) != 1 || h.Messages[0].Text != "digest" {
+		t.Fatalf("history after a post taken: %+v, %v", h, err)
+	}
+	c := s.Calls("chat.postMessage")[0]
+	if c.OK || !c.Taken || c.Status != http.StatusServiceUnavailable || len(s.Posts()) != 1 {
+		t.Errorf("call %+v, %d posts; want taken, answered 503, one post", c, len(s.Posts()))
+	}
+	// A call Slack refuses is not taken, fault or not.
+	s.FailNext("chat.postMessage", Fault{Status: http.StatusServiceUnavailable, Taken: true})
+	if _, _, err := api.PostMessage("C0DIGEST", slack.MsgOptionText("", false)); err == nil {
+		t.Error("an empty post answered ok")
+	}
+	if c := s.Calls("chat.postMessage")[1]; c.Taken || len(s.Posts()) != 1 {
+		t.Errorf("an empty post taken: %+v", c)
+	}
+}
