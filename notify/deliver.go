@@ -34,6 +34,17 @@ import (
 //     with that ts and not posted again; not found, Slack never got it and
 //     it is posted. The key names this delivery only. A channel named by
 //     name is looked up by the ID Slack gave it at an earlier post.
+//   - Membership. Looking needs orderbot to be a member of the channel:
+//     Slack lets it post in a public channel it is not in
+//     (chat:write.public) but read only those it is in, so the Slack
+//     adapter (slackapp) joins a public channel to look. A private channel
+//     orderbot is not in (never invited, or removed since) can be neither
+//     read, joined nor posted in: the look fails with an error saying to
+//     invite orderbot, and the delivery is tried again like any failure,
+//     then parked. It is never posted without looking: that could post it
+//     twice, and would fail there anyway. Invited before the tries run out,
+//     orderbot finds the post or makes it; a digest parked loses no order,
+//     the next one covers the changes since the previous digest not parked.
 //   - Failure. An error from Slack (429, 5xx, network) puts the delivery
 //     back for a later try, after Retry-After or a growing pause, until
 //     max tries, when it is parked as failed, in the logs and in

@@ -35,9 +35,13 @@ func webAPIScopes() map[string]webAPIScope {
 		"AuthTestContext": {[]string{"auth.test"}, nil},
 		// chat:write.public: alerts and digests go to reps' channels the
 		// bot was not invited to.
-		"PostMessageContext":            {[]string{"chat.postMessage"}, []string{"chat:write", "chat:write.public"}},
-		"UpdateMessageContext":          {[]string{"chat.update"}, []string{"chat:write"}},
-		"OpenConversationContext":       {[]string{"conversations.open"}, []string{"im:write"}}, // one user: a DM
+		"PostMessageContext":      {[]string{"chat.postMessage"}, []string{"chat:write", "chat:write.public"}},
+		"UpdateMessageContext":    {[]string{"chat.update"}, []string{"chat:write"}},
+		"OpenConversationContext": {[]string{"conversations.open"}, []string{"im:write"}}, // one user: a DM
+		// channels:join: to read its own post again, or share the
+		// summary's table, in a public channel it posted in without being
+		// a member (chat:write.public), orderbot joins it.
+		"JoinConversationContext":       {[]string{"conversations.join"}, []string{"channels:join"}},
 		"GetConversationHistoryContext": {[]string{"conversations.history"}, history},
 		"GetConversationRepliesContext": {[]string{"conversations.replies"}, history},
 		"UploadFileContext":             {[]string{"files.getUploadURLExternal", "files.completeUploadExternal"}, []string{"files:write"}},
