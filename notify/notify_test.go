@@ -82,7 +82,9 @@ func setupBare(t *testing.T) *world {
 	t.Parallel()
 	w := &world{t: t, ctx: context.Background(), st: server.Store(t),
 		clock: &clock{t: time.Date(2026, 11, 27, 7, 0, 0, 0, paris)}} // a Friday
-	w.slack = slackfake.New(t, slackfake.WithClock(w.clock.now))
+	// Membership as Slack keeps it: orderbot reads only the channels it
+	// is in, and joins a public one when it must look there.
+	w.slack = slackfake.New(t, slackfake.WithClock(w.clock.now), slackfake.WithMembership())
 	api := slack.New("xoxb-test", slack.OptionAPIURL(w.slack.APIURL()))
 	w.notes = slackapp.NewNotifications(api, slackapp.NewPoster(api, nil, nil))
 	person := func(p orders.Person) orders.Person {
