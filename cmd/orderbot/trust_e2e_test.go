@@ -411,11 +411,12 @@ func TestTrustE2EFrenchEnglishDay(t *testing.T) {
 			}
 		}
 		t.Logf("the DM was answered %s after Slack sent it, behind %d of the channel's 40 answers", took.Round(time.Millisecond), onFloor)
-		// The one timing checked in a test: the product promises a DM its
-		// answer within 5 s however busy a channel is, and the margin is
-		// wide (it takes ~0.1 s; BenchmarkBusyChannel measures it).
-		if took > 5*time.Second {
-			t.Errorf("the DM was answered %s after it was sent, behind a busy channel; the promise is 5 s", took)
+		// The promise is an answer within 5 s however busy a channel is.
+		// Tests assert no timing (BenchmarkBusyChannel measures it): at
+		// Slack's pace of one post a second in the busy channel, an answer
+		// that came after five of the channel's would have waited for them.
+		if onFloor >= 5 {
+			t.Errorf("the DM was answered after %d of the busy channel's answers (%s after it was sent): it waited for the channel's pace", onFloor, took)
 		}
 		lint(t, "Oliver's DM answer", answer, orders.English)
 		if !strings.Contains(trustVisible(answer), trustG.number) {
