@@ -3,8 +3,10 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"sync/atomic"
 
@@ -33,7 +35,7 @@ var (
 // head (all of them when full): the encoding from a byte order mark, the
 // profile, or the bytes themselves (see decodeMode); the separator from the
 // profile, a "sep=" line as Excel writes it, or the header line.
-func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled, closer io.Closer, done *atomic.Int64, size int64) (*csvSource, error) {
+func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled, closer io.Closer, done *atomic.Int64, size int64, lim Limits) (*csvSource, error) {
 	var dec transform.Transformer
 	var d *decoder
 	crLines := false
@@ -101,7 +103,7 @@ func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled,
 	if sep == 0 {
 		sep = detectSeparator(peek)
 	}
-	s.cr = csv.NewReader(text)
+	s.cr = csv.NewReader(newCSVLimiter(text, byte(sep), lim, 1+s.off))
 	s.cr.Comma = sep
 	s.cr.FieldsPerRecord = -1
 	s.cr.LazyQuotes = true // Boulangerie "Le Fournil" stays as written
@@ -110,11 +112,18 @@ func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled,
 }
 
 // readError is the final error of a file that cannot be read further: a
-// byte its encoding cannot read, with its line, or what the system said.
+// byte its encoding cannot read, with its line, a limit passed, reading
+// interrupted, or what the system said.
 func readError(name string, err error) error {
 	var de *decodeError
-	if errors.As(err, &de) {
+	var le *limitError
+	switch {
+	case errors.As(err, &de):
 		return lineError(name, de.Line, "%s", de.Msg)
+	case errors.As(err, &le):
+		return le.message(name, nil)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: reading stopped: %w", name, err)
 	}
 	return fileError(name, "cannot be read: %v", err)
 }
@@ -178,6 +187,10 @@ func (s *csvSource) next() ([]string, int, error) {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) && (errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) || errors.Is(pe.Err, csv.ErrFieldCount)) {
 		return nil, pe.StartLine + s.off, &RowError{File: s.name, Line: pe.StartLine + s.off, Problem: "the row is not valid CSV: " + pe.Err.Error()}
+	}
+	var le *limitError
+	if errors.As(err, &le) {
+		return nil, le.line, le // the reader names the column
 	}
 	return nil, 0, readError(s.name, err)
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/orderbot/orderbot/orders"
 )
@@ -11,6 +12,9 @@ import (
 // what, as in
 //
 //	export.csv:12: column "Montant HT": "12,4,5" is not a number
+//
+// A row with several problems is reported once: its first few problems
+// (More holds the others shown) and how many more there are (Hidden).
 type RowError struct {
 	File string
 	// Line is the file's line where the row starts (CSV), or the sheet's
@@ -23,20 +27,73 @@ type RowError struct {
 	Value string
 	// Problem says what is wrong, in words a user can act on.
 	Problem string
+	// More are the row's next problems, up to two.
+	More []CellProblem
+	// Hidden counts the row's problems left out of the message.
+	Hidden int
 }
 
-// Error returns FILE:LINE: column "HEADER": PROBLEM.
-func (e *RowError) Error() string {
-	if e.Column == "" {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Problem)
+// CellProblem is one problem of a row: where (a column's header text, or
+// "" for the row as a whole), the cell's text and what.
+type CellProblem struct {
+	Column  string
+	Value   string
+	Problem string
+}
+
+// text writes the problem as a message does.
+func (p CellProblem) text() string {
+	if p.Column == "" {
+		return p.Problem
 	}
-	return fmt.Sprintf("%s:%d: column %q: %s", e.File, e.Line, e.Column, e.Problem)
+	return fmt.Sprintf("column %q: %s", p.Column, p.Problem)
+}
+
+// Error returns FILE:LINE: column "HEADER": PROBLEM, then the row's other
+// problems shown, then how many more there are.
+func (e *RowError) Error() string {
+	parts := []string{CellProblem{Column: e.Column, Problem: e.Problem}.text()}
+	for _, p := range e.More {
+		parts = append(parts, p.text())
+	}
+	if e.Hidden > 0 {
+		parts = append(parts, fmt.Sprintf("and %s on this line", plural(e.Hidden, "more problem")))
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, strings.Join(parts, "; "))
 }
 
 // Unwrap presents the row error as an invalid-input orders.Error, so that
 // orders.ErrorCode and orders.ErrorMessage treat it as a user's mistake.
 func (e *RowError) Unwrap() error {
 	return orders.Errorf(orders.EInvalid, "%s", e.Error())
+}
+
+// shownProblems is how many problems of a row its message shows.
+const shownProblems = 3
+
+// rowProblems collects a row's problems.
+type rowProblems struct {
+	shown  []CellProblem
+	hidden int
+}
+
+// add records a problem.
+func (p *rowProblems) add(column, value, format string, args ...any) {
+	if len(p.shown) == shownProblems {
+		p.hidden++
+		return
+	}
+	p.shown = append(p.shown, CellProblem{Column: column, Value: value, Problem: fmt.Sprintf(format, args...)})
+}
+
+// err returns the row's *RowError, or nil when it has no problem.
+func (p *rowProblems) err(file string, line int) error {
+	if len(p.shown) == 0 {
+		return nil
+	}
+	first := p.shown[0]
+	return &RowError{File: file, Line: line, Column: first.Column, Value: first.Value, Problem: first.Problem,
+		More: p.shown[1:], Hidden: p.hidden}
 }
 
 // fileError is a problem with a file as a whole: one line naming it.

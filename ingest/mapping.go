@@ -9,12 +9,27 @@ import (
 	"github.com/orderbot/orderbot/orders"
 )
 
-// entry maps one row to an entry, or says what is wrong with the row: the
-// first problem found, field by field.
+// entry maps one row to an entry, or says what is wrong with the row: its
+// problems, field by field, each column's once.
 func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
-	bad := func(f field, value, format string, args ...any) (orders.Entry, error) {
-		return orders.Entry{}, &RowError{File: r.name, Line: line, Column: r.columnName(f), Value: value,
-			Problem: fmt.Sprintf(format, args...)}
+	var ps rowProblems
+	// A NUL byte, wherever it is, is the cell's problem, whatever field
+	// the cell feeds.
+	var nul []bool
+	for i, v := range cells[:min(len(cells), len(r.header))] {
+		if CheckNUL(v) != nil {
+			if nul == nil {
+				nul = make([]bool, len(cells))
+			}
+			nul[i] = true
+			ps.add(r.headerName(i), "", `the cell holds a NUL byte (\0), which no text may hold`)
+		}
+	}
+	hasNUL := func(i int) bool { return i >= 0 && i < len(nul) && nul[i] }
+	bad := func(f field, value, format string, args ...any) {
+		if !hasNUL(r.col[f]) {
+			ps.add(r.columnName(f), value, format, args...)
+		}
 	}
 	var e orders.Entry
 	e.Line = line
@@ -22,18 +37,33 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 	e.Number, _ = r.value(cells, fNumber)
 	switch {
 	case e.Number == "":
-		return bad(fNumber, "", "the order number is missing")
+		bad(fNumber, "", "the order number is missing")
 	case !hasDigit(e.Number) && orders.NumberKey(e.Number) == "":
-		return bad(fNumber, e.Number, "%q is not an order number (it has no letter or digit)", clip(e.Number))
+		bad(fNumber, e.Number, "%q is not an order number (it has no letter or digit)", clip(e.Number))
+	case tooLong(e.Number, "an order number") != "":
+		bad(fNumber, e.Number, "%s", tooLong(e.Number, "an order number"))
 	}
 	e.CustomerCode, _ = r.value(cells, fCustomerCode)
-	if e.CustomerCode == "" {
-		return bad(fCustomerCode, "", "the customer code is missing")
+	switch {
+	case e.CustomerCode == "":
+		bad(fCustomerCode, "", "the customer code is missing")
+	case tooLong(e.CustomerCode, "a customer code") != "":
+		bad(fCustomerCode, e.CustomerCode, "%s", tooLong(e.CustomerCode, "a customer code"))
 	}
 	e.CustomerName, _ = r.value(cells, fCustomerName)
 	e.CustomerRef, _ = r.value(cells, fCustomerRef)
 	e.Rep, _ = r.value(cells, fRep)
 	e.Assistant, _ = r.value(cells, fAssistant)
+	for _, t := range []struct {
+		f    field
+		v    string
+		what string
+	}{{fCustomerName, e.CustomerName, "a customer name"}, {fCustomerRef, e.CustomerRef, "a customer's reference"},
+		{fRep, e.Rep, "a person's " + string(r.c.peopleBy)}, {fAssistant, e.Assistant, "a person's " + string(r.c.peopleBy)}} {
+		if msg := tooLong(t.v, t.what); msg != "" {
+			bad(t.f, t.v, "%s", msg)
+		}
+	}
 	if r.c.peopleBy == orders.ByEmail {
 		e.Rep, e.Assistant = strings.ToLower(e.Rep), strings.ToLower(e.Assistant)
 	}
@@ -55,6 +85,7 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 	}
 	// A blank status cell takes the default too; with neither, the block
 	// columns must say.
+	unsure := false // a status or block word is unknown: the status is
 	word, _ := r.value(cells, fStatus)
 	status = r.c.defaultStatus
 	if word != "" {
@@ -62,7 +93,8 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 		case hit.ok:
 			status = hit.status
 		case r.c.defaultStatus == "":
-			return bad(fStatus, word, "%q is not a known status (add it to statuses, or set default_status)", clip(word))
+			bad(fStatus, word, "%q is not a known status (add it to statuses, or set default_status)", clip(word))
+			unsure = true
 		}
 	}
 	if status.Blocked() {
@@ -76,8 +108,11 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 		}
 		hit := b.lookup(v)
 		if !hit.ok {
-			return orders.Entry{}, &RowError{File: r.name, Line: line, Column: r.header[b.col], Value: v,
-				Problem: fmt.Sprintf("%q is not a known block (add it to %s.values, or set %s.default)", clip(v), b.key, b.key)}
+			if !hasNUL(b.col) {
+				ps.add(r.header[b.col], v, "%q is not a known block (add it to %s.values, or set %s.default)", clip(v), b.key, b.key)
+			}
+			unsure = true
+			continue
 		}
 		if hit.kind == "" {
 			continue
@@ -92,8 +127,8 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 	case status.Closed():
 		// A closed order is held by nothing, whatever the block columns say.
 		blocks = nil
-	case status == "" && len(blocks) == 0:
-		return bad(fStatus, "", "the status is missing (set default_status to accept blank cells)")
+	case status == "" && len(blocks) == 0 && !unsure:
+		bad(fStatus, "", "the status is missing (set default_status to accept blank cells)")
 	}
 	if len(blocks) > 0 {
 		prio := r.c.priority
@@ -120,17 +155,21 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 		} else {
 			e.AmountCents, err = ParseAmount(v, r.c.decimal)
 		}
-		if err != nil {
-			return bad(fAmount, v, "%s", orders.ErrorMessage(err))
+		switch {
+		case err != nil:
+			bad(fAmount, v, "%s", orders.ErrorMessage(err))
+		case amountTooLarge(v, e.AmountCents) != "":
+			bad(fAmount, v, "%s", amountTooLarge(v, e.AmountCents))
 		}
 	}
 	e.Currency = "EUR"
 	if v, _ := r.value(cells, fCurrency); v != "" {
 		code, ok := currencyCode(v)
-		if !ok {
-			return bad(fCurrency, v, "%q is not a currency code (three letters, like EUR)", clip(v))
+		if ok {
+			e.Currency = code
+		} else {
+			bad(fCurrency, v, "%q is not a currency code (three letters, like EUR)", clip(v))
 		}
-		e.Currency = code
 	}
 	for _, d := range []struct {
 		f  field
@@ -142,11 +181,15 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 		}
 		t, err := ParseDate(v, r.c.dateFormat)
 		if err != nil {
-			return bad(d.f, v, "%s", orders.ErrorMessage(err))
+			bad(d.f, v, "%s", orders.ErrorMessage(err))
+			continue
 		}
 		if !t.IsZero() {
 			*d.to = &t
 		}
+	}
+	if err := ps.err(r.name, line); err != nil {
+		return orders.Entry{}, err
 	}
 
 	// The entry passes orders.Order.Validate by construction: a number with
@@ -154,6 +197,15 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 	// of blocked kinds each once, the status one of them unless closed. The
 	// fuzz test checks it on every entry; per row it would cost allocations.
 	return e, nil
+}
+
+// headerName names the column at index i for messages: its header text,
+// or its position when the header leaves it blank.
+func (r *Reader) headerName(i int) string {
+	if i < len(r.header) && r.header[i] != "" {
+		return r.header[i]
+	}
+	return fmt.Sprintf("#%d", i+1)
 }
 
 // hasDigit reports whether s holds an ASCII digit, which makes its

@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -9,6 +11,11 @@ import (
 
 	"github.com/orderbot/orderbot/orders"
 )
+
+// readPeopleFrom reads a people file from r under the default options.
+func readPeopleFrom(name string, r io.Reader) ([]orders.Person, error) {
+	return readPeople(context.Background(), name, r, PeopleOptions{Limits: DefaultLimits()})
+}
 
 func TestReadPeople(t *testing.T) {
 	text := "email;name;role;slack_user_id;digest_channel;language\n" +
@@ -19,7 +26,7 @@ func TestReadPeople(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	people, err := readPeople("people.csv", strings.NewReader(raw))
+	people, err := readPeopleFrom("people.csv", strings.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +44,7 @@ func TestReadPeopleReportsEveryBadRow(t *testing.T) {
 		"c@example.fr,C,boss\n" +
 		"A@example.fr,A bis,manager\n" +
 		",D,rep\n"
-	_, err := readPeople("people.csv", strings.NewReader(text))
+	_, err := readPeopleFrom("people.csv", strings.NewReader(text))
 	var bad *orders.InputErrors
 	if !errors.As(err, &bad) {
 		t.Fatalf("error %v", err)
@@ -61,7 +68,7 @@ func TestReadPeopleReportsEveryBadRow(t *testing.T) {
 		{"email,name\na@b.fr,A\n", `people.csv: no column "role"`},
 		{"email,name,role,slack\n", `people.csv: unknown column "slack"`},
 	} {
-		_, err := readPeople("people.csv", strings.NewReader(c.text))
+		_, err := readPeopleFrom("people.csv", strings.NewReader(c.text))
 		if err == nil || !strings.HasPrefix(orders.ErrorMessage(err), c.want) {
 			t.Errorf("%q: %v, want %s", c.text, err, c.want)
 		}

@@ -2,11 +2,11 @@ package ingest
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -49,6 +49,9 @@ type Reader struct {
 	statusCache map[string]statusHit
 	err         error // final: every later Next returns it
 	closed      bool
+	ctx         context.Context
+	lim         Limits
+	rows        int64 // rows read after the header, blank ones left out
 }
 
 // blockIndex is where a block column and its reason sit in the row.
@@ -78,30 +81,27 @@ const maxCache = 4096
 // is not a table, is empty, or lacks a column the profile maps is refused at
 // once with one line naming it. Whether it is CSV or XLSX is decided by its
 // content (the profile's format, when set, must agree). Messages name the
-// file as path is written.
+// file as path is written. Open reads under DefaultLimits and cannot be
+// interrupted: see OpenContext.
 func Open(path string, p Profile) (*Reader, error) {
+	return OpenContext(context.Background(), path, p, Limits{})
+}
+
+// OpenContext is Open under lim, reading (now and in Next) until ctx ends:
+// a Reader whose context ended returns its error, a final one. A path that
+// is not a regular file (a folder, a FIFO, a device) is refused before it
+// is read.
+func OpenContext(ctx context.Context, path string, p Profile, lim Limits) (*Reader, error) {
 	c, ps := p.compile()
 	if len(ps) > 0 {
 		return nil, fileError(path, "the profile is not valid: %v", &ProfileError{Problems: ps})
 	}
-	f, err := os.Open(path)
+	lim = lim.orDefault()
+	f, size, err := openRegular(path, lim)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, fileError(path, "%v", pe.Err)
-		}
-		return nil, fileError(path, "%v", err)
+		return nil, err
 	}
-	st, err := f.Stat()
-	if err == nil && st.IsDir() {
-		_ = f.Close()
-		return nil, fileError(path, "a folder, not a file")
-	}
-	size := int64(-1)
-	if err == nil {
-		size = st.Size()
-	}
-	r, err := newReader(path, f, f, size, path, c)
+	r, err := newReader(ctx, path, f, f, size, path, c, lim)
 	if err != nil {
 		_ = f.Close()
 		return nil, err
@@ -113,11 +113,19 @@ func Open(path string, p Profile) (*Reader, error) {
 // stream holding an XLSX workbook is read into memory whole (excelize needs
 // random access); use Open for large workbooks. Progress knows the total
 // when r has a Size method (bytes.Reader, strings.Reader) or is a file.
+// NewReader reads under DefaultLimits and cannot be interrupted: see
+// NewReaderContext.
 func NewReader(name string, r io.Reader, p Profile) (*Reader, error) {
+	return NewReaderContext(context.Background(), name, r, p, Limits{})
+}
+
+// NewReaderContext is NewReader under lim, reading until ctx ends.
+func NewReaderContext(ctx context.Context, name string, r io.Reader, p Profile, lim Limits) (*Reader, error) {
 	c, ps := p.compile()
 	if len(ps) > 0 {
 		return nil, fileError(name, "the profile is not valid: %v", &ProfileError{Problems: ps})
 	}
+	lim = lim.orDefault()
 	size := int64(-1)
 	switch s := r.(type) {
 	case interface{ Size() int64 }:
@@ -127,15 +135,18 @@ func NewReader(name string, r io.Reader, p Profile) (*Reader, error) {
 			size = st.Size()
 		}
 	}
-	return newReader(name, r, nil, size, "", c)
+	if size > lim.MaxFileBytes {
+		return nil, tooBig(name, size, lim)
+	}
+	return newReader(ctx, name, r, nil, size, "", c, lim)
 }
 
 // newReader sniffs raw, opens the right kind of source and reads the
 // header. closer, if any, is closed with the Reader; path, if any, lets
 // excelize read the workbook from disk rather than from memory.
-func newReader(name string, raw io.Reader, closer io.Closer, size int64, path string, c *compiled) (*Reader, error) {
+func newReader(ctx context.Context, name string, raw io.Reader, closer io.Closer, size int64, path string, c *compiled, lim Limits) (*Reader, error) {
 	var done atomic.Int64
-	br := bufio.NewReaderSize(&countingReader{r: raw, n: &done}, sniffSize)
+	br := bufio.NewReaderSize(&countingReader{r: ctxReader{ctx: ctx, r: raw}, n: &done, max: lim.MaxFileBytes}, sniffSize)
 	head, err := br.Peek(sniffSize)
 	full := err != nil
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
@@ -149,6 +160,8 @@ func newReader(name string, raw io.Reader, closer io.Closer, size int64, path st
 		return nil, fileError(name, "an old Excel file (.xls) or a password-protected workbook, not a CSV or XLSX file: save it as .xlsx or .csv")
 	case contentBinary:
 		return nil, fileError(name, "not a CSV or XLSX file")
+	case contentUTF16:
+		return nil, fileError(name, "UTF-16 text without a byte order mark: set encoding: utf-16 in the profile")
 	}
 	got := "csv"
 	if kind == contentZip {
@@ -161,15 +174,15 @@ func newReader(name string, raw io.Reader, closer io.Closer, size int64, path st
 		}
 		return nil, fileError(name, "%s, but the profile's format is %s", what, c.format)
 	}
-	r := &Reader{name: name, c: c, statusCache: map[string]statusHit{}}
+	r := &Reader{name: name, c: c, ctx: ctx, lim: lim, statusCache: map[string]statusHit{}}
 	if got == "xlsx" {
 		r.xlsx = true
 		if closer != nil {
-			_ = closer.Close() // excelize opens the path itself
+			_ = closer.Close() // the workbook is opened by its path
 		}
-		r.src, err = openXLSX(name, path, br, c.sheet)
+		r.src, err = openXLSX(ctx, name, path, br, c.sheet, lim)
 	} else {
-		r.src, err = openCSV(name, br, head, full, c, closer, &done, size)
+		r.src, err = openCSV(name, br, head, full, c, closer, &done, size, lim)
 	}
 	if err != nil {
 		return nil, err
@@ -189,16 +202,20 @@ func plural(n int, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
-// countingReader counts the bytes read through it, for Progress.
+// countingReader counts the bytes read through it, for Progress, and
+// stops past max.
 type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
+	r   io.Reader
+	n   *atomic.Int64
+	max int64
 }
 
 // Read implements io.Reader.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
+	if c.n.Add(int64(n)) > c.max {
+		return n, &limitError{field: -1, msg: "the file is longer than " + limitText(keyMaxFileBytes, c.max, "bytes")}
+	}
 	return n, err
 }
 
@@ -216,10 +233,14 @@ func blank(cells []string) bool {
 // every column the profile maps.
 func (r *Reader) readHeader() error {
 	var cells []string
+	headerLine := 0
 	for {
-		row, _, err := r.src.next()
+		row, line, err := r.src.next()
 		var bad *RowError
+		var le *limitError
 		switch {
+		case errors.As(err, &le):
+			return le.message(r.name, nil)
 		case err == io.EOF:
 			if x, ok := r.src.(*xlsxSource); ok {
 				return fileError(r.name, "the sheet %q is empty", x.sheet)
@@ -231,7 +252,7 @@ func (r *Reader) readHeader() error {
 			return err
 		}
 		if !blank(row) {
-			cells = row
+			cells, headerLine = row, line
 			break
 		}
 	}
@@ -239,6 +260,9 @@ func (r *Reader) readHeader() error {
 	index := map[string]int{}
 	twice := map[string]bool{}
 	for i, h := range cells {
+		if CheckNUL(h) != nil {
+			return lineError(r.name, headerLine, "column %d: the header holds a NUL byte (\\0), which no text may hold", i+1)
+		}
 		r.header[i] = clean(h)
 		if r.header[i] != "" {
 			r.width = i + 1
@@ -328,13 +352,23 @@ func (r *Reader) Next() (orders.Entry, error) {
 		cells, line, err := r.src.next()
 		if err != nil {
 			var bad *RowError
-			if !errors.As(err, &bad) {
+			var le *limitError
+			switch {
+			case errors.As(err, &bad):
+				return orders.Entry{}, err
+			case errors.As(err, &le):
+				r.err = le.message(r.name, r.header)
+			default:
 				r.err = err
 			}
-			return orders.Entry{}, err
+			return orders.Entry{}, r.err
 		}
 		if blank(cells) {
 			continue
+		}
+		if r.rows++; r.rows > r.lim.MaxRows {
+			r.err = lineError(r.name, line, "more than %s after the header", limitText(keyMaxRows, r.lim.MaxRows, "rows"))
+			return orders.Entry{}, r.err
 		}
 		if !r.xlsx && (len(cells) < r.width || (len(cells) > len(r.header) && !blank(cells[len(r.header):]))) {
 			problem := fmt.Sprintf("the row has %s, but the header has %d", plural(len(cells), "field"), len(r.header))

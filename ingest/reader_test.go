@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -392,8 +393,8 @@ func TestRowErrors(t *testing.T) {
 	}
 	_, err = r.Next()
 	var rowErr *ingest.RowError
-	if !errors.As(err, &rowErr) || *rowErr != (ingest.RowError{File: "export.csv", Line: 6, Column: "Date commande", Value: "31/02/2026",
-		Problem: `"31/02/2026" is not a date (dd/mm/yyyy)`}) {
+	if !errors.As(err, &rowErr) || !reflect.DeepEqual(*rowErr, ingest.RowError{File: "export.csv", Line: 6, Column: "Date commande", Value: "31/02/2026",
+		Problem: `"31/02/2026" is not a date (dd/mm/yyyy)`, More: []ingest.CellProblem{}}) {
 		t.Errorf("sixth row: %#v", err)
 	}
 }
@@ -409,7 +410,10 @@ func TestFileErrors(t *testing.T) {
 		want string
 	}{
 		{"orders.xlsx", []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"), nil, "orders.xlsx: not a CSV or XLSX file"},
-		{"export.csv", []byte("N° commande;Code\x00client\n"), nil, "export.csv: not a CSV or XLSX file"},
+		{"export.csv", []byte("N° commande;Code\x00client\n"), nil, `export.csv:1: column 2: the header holds a NUL byte (\0), which no text may hold`},
+		{"export.csv", bytes.Repeat([]byte("\x00\x01\x02garbage"), 100), nil, "export.csv: not a CSV or XLSX file"},
+		{"export.csv", []byte("N\x00\xb0\x00 \x00c\x00o\x00m\x00;\x00C\x00o\x00d\x00e\x00\n\x00"), nil,
+			"export.csv: UTF-16 text without a byte order mark: set encoding: utf-16 in the profile"},
 		{"export.csv", []byte{0x7f, 'E', 'L', 'F', 2, 1, 1}, nil, "export.csv: not a CSV or XLSX file"},
 		{"orders.xlsx", zipNotXLSX, nil, "orders.xlsx: not a CSV or XLSX file"},
 		{"orders.xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00"), nil,
@@ -464,7 +468,7 @@ func TestFileErrors(t *testing.T) {
 	if _, err := ingest.Open(filepath.Join(t.TempDir(), "missing.csv"), simpleProfile()); err == nil || !strings.HasSuffix(orders.ErrorMessage(err), "missing.csv: no such file or directory") {
 		t.Errorf("Open of a missing file: %v", err)
 	}
-	if _, err := ingest.Open(t.TempDir(), simpleProfile()); err == nil || !strings.HasSuffix(orders.ErrorMessage(err), ": a folder, not a file") {
+	if _, err := ingest.Open(t.TempDir(), simpleProfile()); err == nil || !strings.HasSuffix(orders.ErrorMessage(err), ": not a regular file (a directory)") {
 		t.Errorf("Open of a folder: %v", err)
 	}
 }

@@ -85,11 +85,14 @@ const (
 	contentText                  // something a CSV reader can try
 	contentZip                   // a ZIP archive: XLSX, if anything
 	contentOLE                   // an OLE compound file: .xls, or an encrypted .xlsx
+	contentUTF16                 // UTF-16 text without a byte order mark
 	contentBinary                // anything else: PDF, image, executable...
 )
 
 // sniff classifies a file by its first bytes (up to 64 KiB); utf16 says
 // the profile announces UTF-16 text, whose NUL bytes are no sign of binary.
+// A few NUL bytes in text are no sign of binary either: they are refused
+// where they are, with their line and column.
 func sniff(b []byte, utf16 bool) content {
 	switch {
 	case len(b) == 0:
@@ -109,16 +112,23 @@ func sniff(b []byte, utf16 bool) content {
 	if utf16 {
 		return contentText
 	}
-	controls := 0
-	for _, c := range b {
+	controls, nuls, oddNULs := 0, 0, 0
+	for i, c := range b {
 		switch {
 		case c == 0:
-			return contentBinary
+			nuls++
+			if i%2 == 1 {
+				oddNULs++
+			}
 		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1a:
 			controls++
 		}
 	}
-	if controls > len(b)/100 {
+	switch {
+	case len(b) >= 4 && oddNULs*5 >= len(b)*2 && nuls-oddNULs <= len(b)/100:
+		// Every other byte NUL: ASCII text in UTF-16LE.
+		return contentUTF16
+	case nuls >= 16 && nuls > len(b)/100, controls > len(b)/100:
 		return contentBinary
 	}
 	return contentText

@@ -1,7 +1,11 @@
 package ingest
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync/atomic"
@@ -11,6 +15,8 @@ import (
 
 // xlsxSource streams the rows of one sheet of a workbook.
 type xlsxSource struct {
+	ctx         context.Context
+	lim         Limits
 	name, sheet string
 	f           *excelize.File
 	rows        *excelize.Rows
@@ -18,15 +24,43 @@ type xlsxSource struct {
 	last        int64        // the sheet's last row, from its dimension; 0 if unknown
 }
 
-// openXLSX opens the workbook at path, or else read from r, and the sheet
-// named sheet (matched as headers are) or the first one.
-func openXLSX(name, path string, r io.Reader, sheet string) (_ *xlsxSource, err error) {
+// openXLSX opens the workbook at path, or else read from r (whole, in
+// memory), and the sheet named sheet (matched as headers are) or the first
+// one, once checkWorkbook and the sheet's check found them within lim.
+func openXLSX(ctx context.Context, name, path string, r io.Reader, sheet string, lim Limits) (_ *xlsxSource, err error) {
 	defer survive(name, &err)
+	var zr *zip.Reader
+	var data []byte
+	if path != "" {
+		file, size, err := openRegular(path, lim)
+		if err != nil {
+			return nil, err
+		}
+		defer file.Close()
+		zr, err = zip.NewReader(file, size)
+		if err != nil {
+			return nil, fileError(name, "not a CSV or XLSX file")
+		}
+	} else {
+		data, err = io.ReadAll(r)
+		if err != nil {
+			return nil, readError(name, err)
+		}
+		zr, err = zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return nil, fileError(name, "not a CSV or XLSX file")
+		}
+	}
+	check, err := checkWorkbook(ctx, name, zr, lim)
+	if err != nil {
+		return nil, err
+	}
+	opts := excelize.Options{UnzipSizeLimit: lim.MaxXLSXUncompressedBytes, UnzipXMLSizeLimit: min(xlsxMemoryPart, lim.MaxXLSXUncompressedBytes)}
 	var f *excelize.File
 	if path != "" {
-		f, err = excelize.OpenFile(path)
+		f, err = excelize.OpenFile(path, opts)
 	} else {
-		f, err = excelize.OpenReader(r)
+		f, err = excelize.OpenReader(bytes.NewReader(data), opts)
 	}
 	if err != nil {
 		if f != nil {
@@ -58,12 +92,22 @@ func openXLSX(name, path string, r io.Reader, sheet string) (_ *xlsxSource, err 
 			return nil, fileError(name, "no sheet %q (sheets are: %s)", sheet, strings.Join(sheets, ", "))
 		}
 	}
+	for _, part := range check.sheetParts(chosen) {
+		if err := check.scanSheet(ctx, name, part, lim); err != nil {
+			_ = f.Close()
+			var le *limitError
+			if errors.As(err, &le) {
+				return nil, le.message(name, nil)
+			}
+			return nil, err
+		}
+	}
 	rows, err := f.Rows(chosen)
 	if err != nil {
 		_ = f.Close()
 		return nil, fileError(name, "the sheet %q cannot be read: %v", chosen, err)
 	}
-	s := &xlsxSource{name: name, sheet: chosen, f: f, rows: rows}
+	s := &xlsxSource{ctx: ctx, name: name, sheet: chosen, f: f, rows: rows, lim: lim}
 	if dim, err := f.GetSheetDimension(chosen); err == nil {
 		if _, end, ok := strings.Cut(dim, ":"); ok {
 			if _, row, err := excelize.CellNameToCoordinates(end); err == nil {
@@ -78,6 +122,9 @@ func openXLSX(name, path string, r io.Reader, sheet string) (_ *xlsxSource, err 
 // numbers with '.', dates as serials.
 func (s *xlsxSource) next() (_ []string, _ int, err error) {
 	defer survive(s.name, &err)
+	if err := s.ctx.Err(); err != nil {
+		return nil, 0, fmt.Errorf("%s: reading stopped: %w", s.name, err)
+	}
 	if !s.rows.Next() {
 		if err := s.rows.Error(); err != nil {
 			return nil, 0, fileError(s.name, "the sheet %q cannot be read after row %d: %v", s.sheet, s.row.Load(), err)
@@ -88,6 +135,17 @@ func (s *xlsxSource) next() (_ []string, _ int, err error) {
 	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, 0, fileError(s.name, "the sheet %q cannot be read at row %d: %v", s.sheet, n, err)
+	}
+	// The sheet's check measured the cells already; this holds if it
+	// could not (a part it did not find).
+	total := int64(0)
+	for i, c := range cells {
+		if int64(len(c)) > s.lim.MaxFieldBytes {
+			return nil, int(n), &limitError{line: int(n), field: i, msg: "the cell is longer than " + limitText(keyMaxFieldBytes, s.lim.MaxFieldBytes, "bytes")}
+		}
+		if total += int64(len(c)) + 1; total > s.lim.MaxRowBytes {
+			return nil, int(n), &limitError{line: int(n), field: -1, msg: "the row is longer than " + limitText(keyMaxRowBytes, s.lim.MaxRowBytes, "bytes")}
+		}
 	}
 	return cells, int(n), nil
 }
