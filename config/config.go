@@ -16,10 +16,12 @@ package config
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/orderbot/orderbot/ingest"
+	"github.com/orderbot/orderbot/orders"
 )
 
 // Config is orderbot's whole configuration. The zero value is not usable:
@@ -136,12 +138,59 @@ type ImportConfig struct {
 	// MaxErrors (import.max_errors) is how many bad rows an import reports
 	// before it stops reading, 1 or more.
 	MaxErrors int `mapstructure:"max_errors" yaml:"max_errors"`
+	// MaxFileBytes (import.max_file_bytes) is the largest export or people
+	// file read, in bytes.
+	MaxFileBytes int64 `mapstructure:"max_file_bytes" yaml:"max_file_bytes"`
+	// MaxRows (import.max_rows) is the most rows a file may have after its
+	// header.
+	MaxRows int64 `mapstructure:"max_rows" yaml:"max_rows"`
+	// MaxFieldBytes (import.max_field_bytes) is the longest cell, in bytes
+	// of UTF-8.
+	MaxFieldBytes int64 `mapstructure:"max_field_bytes" yaml:"max_field_bytes"`
+	// MaxRowBytes (import.max_row_bytes) is the longest row, all its cells
+	// together, at least MaxFieldBytes.
+	MaxRowBytes int64 `mapstructure:"max_row_bytes" yaml:"max_row_bytes"`
+	// MaxXLSXUncompressedBytes (import.max_xlsx_uncompressed_bytes) is the
+	// most an XLSX workbook may hold once unzipped.
+	MaxXLSXUncompressedBytes int64 `mapstructure:"max_xlsx_uncompressed_bytes" yaml:"max_xlsx_uncompressed_bytes"`
+	// MaxSharedStrings (import.max_shared_strings) is the most strings an
+	// XLSX workbook's shared string table may hold.
+	MaxSharedStrings int64 `mapstructure:"max_shared_strings" yaml:"max_shared_strings"`
 	// Profiles (import.profiles) are the ERP exports orderbot can read, by
 	// name (letters, digits, _ and -). They come from the file only: a
 	// profile is structured data that no environment variable could hold.
 	// Their map keys (header texts, the ERP's words) are kept exactly as
 	// written, case, spaces, dots and accents included.
 	Profiles map[string]ingest.Profile `mapstructure:"profiles" yaml:"profiles"`
+}
+
+// Limits returns the limits of reading an export or the people file, as
+// ingest takes them.
+func (c ImportConfig) Limits() ingest.Limits {
+	return ingest.Limits{
+		MaxFileBytes:             c.MaxFileBytes,
+		MaxRows:                  c.MaxRows,
+		MaxFieldBytes:            c.MaxFieldBytes,
+		MaxRowBytes:              c.MaxRowBytes,
+		MaxXLSXUncompressedBytes: c.MaxXLSXUncompressedBytes,
+		MaxSharedStrings:         c.MaxSharedStrings,
+	}
+}
+
+// PeopleOptions returns how ingest reads the people file: under the same
+// limits, knowing how the profiles name people (each way once, in order),
+// since two people of the same name are an error when a profile names
+// people by name.
+func (c ImportConfig) PeopleOptions() ingest.PeopleOptions {
+	var keys []orders.PeopleKey
+	for _, p := range c.Profiles {
+		k := orders.PeopleKey(strings.ToLower(strings.TrimSpace(string(p.PeopleBy))))
+		if k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return ingest.PeopleOptions{Limits: c.Limits(), NamedBy: keys}
 }
 
 // LogConfig is the log section.
@@ -157,6 +206,7 @@ type LogConfig struct {
 // environment says otherwise: a development setup with a throwaway database,
 // no Slack tokens and no language model, enough for `orderbot demo`.
 func Defaults() Config {
+	limits := ingest.DefaultLimits()
 	return Config{
 		Database: DatabaseConfig{
 			MaxConns:       10,
@@ -181,8 +231,14 @@ func Defaults() Config {
 			ListLimit:          15,
 		},
 		Import: ImportConfig{
-			MaxCloseShare: 0.3,
-			MaxErrors:     100,
+			MaxCloseShare:            0.3,
+			MaxErrors:                100,
+			MaxFileBytes:             limits.MaxFileBytes,
+			MaxRows:                  limits.MaxRows,
+			MaxFieldBytes:            limits.MaxFieldBytes,
+			MaxRowBytes:              limits.MaxRowBytes,
+			MaxXLSXUncompressedBytes: limits.MaxXLSXUncompressedBytes,
+			MaxSharedStrings:         limits.MaxSharedStrings,
 		},
 		API: APIConfig{
 			MaxBody: 10 << 20,

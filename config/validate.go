@@ -182,6 +182,24 @@ func (c Config) problems() []problem {
 	if c.Import.MaxErrors < 1 {
 		add("import.max_errors", "%d is out of range (want 1 or more)", c.Import.MaxErrors)
 	}
+	if c.Import.MaxFileBytes < 1024 {
+		add("import.max_file_bytes", "%d is too small (want at least 1024 bytes)", c.Import.MaxFileBytes)
+	}
+	if c.Import.MaxRows < 1 {
+		add("import.max_rows", "%d is out of range (want 1 or more)", c.Import.MaxRows)
+	}
+	if c.Import.MaxFieldBytes < 1024 {
+		add("import.max_field_bytes", "%d is too small (want at least 1024 bytes: a cell must hold what the store holds)", c.Import.MaxFieldBytes)
+	}
+	if c.Import.MaxRowBytes < c.Import.MaxFieldBytes {
+		add("import.max_row_bytes", "%d is smaller than import.max_field_bytes (%d)", c.Import.MaxRowBytes, c.Import.MaxFieldBytes)
+	}
+	if c.Import.MaxXLSXUncompressedBytes < 64<<10 {
+		add("import.max_xlsx_uncompressed_bytes", "%d is too small (want at least 65536 bytes)", c.Import.MaxXLSXUncompressedBytes)
+	}
+	if c.Import.MaxSharedStrings < 1 {
+		add("import.max_shared_strings", "%d is out of range (want 1 or more)", c.Import.MaxSharedStrings)
+	}
 	ps = append(ps, profileProblems(c.Import.Profiles)...)
 
 	if c.Alerts.MaxTries < 1 || c.Alerts.MaxTries > 100 {
