@@ -16,7 +16,9 @@ import (
 // each with the reading a colleague would give it, written by people who
 // had not seen the parser (heldout.jsonl after the parser was tuned on
 // eval.jsonl; kinds.jsonl before the parser learnt several numbers,
-// scopes, reasons in the portfolio's words, follow-ups and languages).
+// scopes, reasons in the portfolio's words, follow-ups and languages;
+// fresh.jsonl, with new names and wordings, after it had learnt them on
+// kinds.jsonl, to see how well that held).
 // portfolio.json describes the portfolio they speak of, as the store
 // describes its own to build a Vocabulary.
 //
