@@ -187,7 +187,10 @@ func (l *csvLimiter) nextField() {
 		l.err = &limitError{line: l.recLine, field: -1, msg: fmt.Sprintf("the row has more than %d cells, the most a spreadsheet holds", maxCells)}
 		return
 	}
-	l.grow(1)
+	// The separator is the record's, not the cell's.
+	if l.rowLen++; l.rowLen > l.maxRow {
+		l.err = &limitError{line: l.recLine, field: -1, msg: "the row is longer than " + limitText(keyMaxRowBytes, l.maxRow, "bytes")}
+	}
 }
 
 // endRecord ends the record at a line end.

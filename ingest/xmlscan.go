@@ -171,7 +171,8 @@ func (s *xmlScanner) parseTag(t *xmlToken) error {
 		end = len(b)
 	}
 	t.name, t.attrs = b[:end], b[end:]
-	if i := bytes.IndexByte(t.name, ':'); i >= 0 {
+	// As encoding/xml splits a name: at its one colon between two parts.
+	if i := bytes.IndexByte(t.name, ':'); i > 0 && i < len(t.name)-1 && bytes.Count(t.name, []byte{':'}) == 1 {
 		t.name = t.name[i+1:]
 	}
 	return nil
