@@ -55,7 +55,7 @@ func openXLSX(ctx context.Context, name, path string, r io.Reader, sheet string,
 	if err != nil {
 		return nil, err
 	}
-	opts := excelize.Options{UnzipSizeLimit: lim.MaxXLSXUncompressedBytes, UnzipXMLSizeLimit: min(xlsxMemoryPart, lim.MaxXLSXUncompressedBytes)}
+	opts := excelize.Options{UnzipSizeLimit: lim.MaxXLSXUncompressedBytes, UnzipXMLSizeLimit: min(xlsxUnzipInMemory, lim.MaxXLSXUncompressedBytes)}
 	var f *excelize.File
 	if path != "" {
 		f, err = excelize.OpenFile(path, opts)

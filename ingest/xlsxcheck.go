@@ -14,12 +14,17 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// excelize holds in memory the parts of a workbook that are not sheets or
-// the shared string table (which it unzips to temporary files past
-// xlsxMemoryPart), and reads a sheet or the table in memory up to it. A
-// workbook with a larger part of another kind is refused: no export holds
-// one.
+// excelize holds in memory every part of a workbook but the sheets and
+// the shared string table: a workbook with such a part larger than
+// xlsxMemoryPart is refused (no export holds one).
 const xlsxMemoryPart = 16 << 20
+
+// xlsxUnzipInMemory is excelize's UnzipXMLSizeLimit: a sheet or a shared
+// string table larger than it is unzipped to a temporary file and read
+// from there. A table in memory costs some 300 bytes a string, one in a
+// file some 100: 4 MiB keeps a table of max_shared_strings tiny strings
+// near 100 MB either way.
+const xlsxUnzipInMemory = 4 << 20
 
 // xlsxSlack is the room a cell's or a shared string's XML may take beyond
 // its text: formatting runs, attributes.
