@@ -2,7 +2,9 @@ package ingest_test
 
 import (
 	"io"
+	"io/fs"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/orderbot/orderbot/ingest"
@@ -99,5 +101,33 @@ func TestNULEverywhere(t *testing.T) {
 
 	if ingest.CheckNUL("Martin") != nil || ingest.CheckNUL("Mar\x00tin") == nil {
 		t.Error("CheckNUL")
+	}
+}
+
+// failing is a file whose reads fail, as a disk's do, after its first
+// bytes.
+type failing struct {
+	head io.Reader
+	err  error
+}
+
+func (f *failing) Read(p []byte) (int, error) {
+	if n, _ := f.head.Read(p); n > 0 {
+		return n, nil
+	}
+	return 0, f.err
+}
+
+// TestReadErrorNamesThePathOnce: what the system says about a file names
+// it once.
+func TestReadErrorNamesThePathOnce(t *testing.T) {
+	src := &failing{head: strings.NewReader(limitHeader + asciiRows(3000)), err: &fs.PathError{Op: "read", Path: "orders.csv", Err: syscall.EIO}}
+	r, err := ingest.NewReaderContext(t.Context(), "orders.csv", src, limitProfile(), ingest.Limits{})
+	if err == nil {
+		defer r.Close()
+		_, _, err = readAllErr(r)
+	}
+	if want := "orders.csv: cannot be read: input/output error"; err == nil || orders.ErrorMessage(err) != want {
+		t.Errorf("%v, want %q", err, want)
 	}
 }

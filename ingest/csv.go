@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sync/atomic"
 
 	"golang.org/x/text/encoding/unicode"
@@ -124,6 +125,10 @@ func readError(name string, err error) error {
 		return le.message(name, nil)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: reading stopped: %w", name, err)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the path once, not "f.csv: cannot be read: read f.csv: ..."
 	}
 	return fileError(name, "cannot be read: %v", err)
 }
