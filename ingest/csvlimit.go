@@ -63,6 +63,7 @@ func (l *csvLimiter) Read(p []byte) (int, error) {
 // limits: len(b), or where l.err was set.
 func (l *csvLimiter) follow(b []byte) int {
 	i := 0
+	nl := -1 // the next line end at or after i, once looked for
 	for i < len(b) && l.err == nil {
 		c := b[i]
 		switch l.state {
@@ -75,7 +76,7 @@ func (l *csvLimiter) follow(b []byte) int {
 			l.recLine = l.line
 			l.field, l.fieldLen, l.rowLen = 0, 0, 0
 			l.state = atFieldStart
-			continue
+			fallthrough
 		case atFieldStart:
 			if c == '"' {
 				l.state = inQuoted
@@ -83,12 +84,21 @@ func (l *csvLimiter) follow(b []byte) int {
 				continue
 			}
 			l.state = inUnquoted
-			continue
+			fallthrough
 		case inUnquoted:
 			// The cell runs to the next separator or line end.
-			j := i
-			for j < len(b) && b[j] != l.sep && b[j] != '\n' {
-				j++
+			if nl < i {
+				if nl = bytes.IndexByte(b[i:], '\n'); nl < 0 {
+					nl = len(b)
+				} else {
+					nl += i
+				}
+			}
+			j := bytes.IndexByte(b[i:nl], l.sep)
+			if j < 0 {
+				j = nl
+			} else {
+				j += i
 			}
 			if !l.grow(int64(j - i)) {
 				return i

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -108,15 +110,18 @@ func (d *decoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err er
 	for nSrc < len(src) {
 		c := src[nSrc]
 		if c < utf8.RuneSelf {
-			if nDst >= len(dst) {
+			// A run of ASCII goes as it is.
+			end := nSrc + asciiRun(src[nSrc:min(len(src), nSrc+len(dst)-nDst)])
+			if end == nSrc {
 				return nDst, nSrc, transform.ErrShortDst
 			}
-			dst[nDst] = c
-			nDst++
-			nSrc++
-			if c == '\n' || (c == '\r' && d.crLines) {
-				d.line++
+			run := src[nSrc:end]
+			d.line += bytes.Count(run, []byte{'\n'})
+			if d.crLines {
+				d.line += bytes.Count(run, []byte{'\r'})
 			}
+			nDst += copy(dst[nDst:], run)
+			nSrc = end
 			continue
 		}
 		r, size := utf8.DecodeRune(src[nSrc:])
@@ -277,4 +282,18 @@ func all1252(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// asciiRun returns how many bytes at the start of b are ASCII, eight at a
+// time where it can.
+func asciiRun(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b) && b[i] < utf8.RuneSelf; i++ {
+	}
+	return i
 }

@@ -54,14 +54,18 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 	e.CustomerRef, _ = r.value(cells, fCustomerRef)
 	e.Rep, _ = r.value(cells, fRep)
 	e.Assistant, _ = r.value(cells, fAssistant)
-	for _, t := range []struct {
+	for _, t := range [...]struct {
 		f    field
 		v    string
 		what string
 	}{{fCustomerName, e.CustomerName, "a customer name"}, {fCustomerRef, e.CustomerRef, "a customer's reference"},
-		{fRep, e.Rep, "a person's " + string(r.c.peopleBy)}, {fAssistant, e.Assistant, "a person's " + string(r.c.peopleBy)}} {
-		if msg := tooLong(t.v, t.what); msg != "" {
-			bad(t.f, t.v, "%s", msg)
+		{fRep, e.Rep, "a person's "}, {fAssistant, e.Assistant, "a person's "}} {
+		if len(t.v) > MaxKeyBytes {
+			what := t.what
+			if t.f == fRep || t.f == fAssistant {
+				what += string(r.c.peopleBy)
+			}
+			bad(t.f, t.v, "%s", tooLong(t.v, what))
 		}
 	}
 	if r.c.peopleBy == orders.ByEmail {
