@@ -130,27 +130,31 @@ func (s *xmlScanner) markup(t *xmlToken) (skipped bool, err error) {
 	s.tag = s.tag[:0]
 	var quote byte
 	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return false, io.ErrUnexpectedEOF
+		chunk, err := s.r.ReadSlice('>')
+		for _, c := range chunk {
+			switch {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
 			}
-			return false, err
 		}
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return false, s.parseTag(t)
-		}
-		if len(s.tag) >= s.maxTag {
+		if len(s.tag)+len(chunk) > s.maxTag {
 			return false, errXMLTag
 		}
-		s.tag = append(s.tag, c)
+		switch {
+		case err == nil && quote == 0:
+			s.tag = append(s.tag, chunk[:len(chunk)-1]...)
+			return false, s.parseTag(t)
+		case err == nil, errors.Is(err, bufio.ErrBufferFull):
+			s.tag = append(s.tag, chunk...)
+		case errors.Is(err, io.EOF):
+			return false, io.ErrUnexpectedEOF
+		default:
+			return false, err
+		}
 	}
 }
 
