@@ -111,6 +111,9 @@ func (s *xmlScanner) markup(t *xmlToken) (skipped bool, err error) {
 	peek, _ := s.r.Peek(8)
 	switch {
 	case bytes.HasPrefix(peek, []byte("!--")):
+		if _, err := s.r.Discard(3); err != nil {
+			return false, err
+		}
 		_, err := s.skipTo("-->")
 		return true, err
 	case bytes.HasPrefix(peek, []byte("![CDATA[")):
@@ -119,11 +122,15 @@ func (s *xmlScanner) markup(t *xmlToken) (skipped bool, err error) {
 		}
 		*t = xmlToken{kind: xmlText, head: t.head[:0]}
 		return false, s.cdata(t)
-	case bytes.HasPrefix(peek, []byte("?")):
-		_, err := s.skipTo("?>")
-		return true, err
-	case bytes.HasPrefix(peek, []byte("!")):
-		_, err := s.skipTo(">")
+	case bytes.HasPrefix(peek, []byte("?")), bytes.HasPrefix(peek, []byte("!")):
+		end := "?>"
+		if peek[0] == '!' {
+			end = ">"
+		}
+		if _, err := s.r.Discard(1); err != nil {
+			return false, err
+		}
+		_, err := s.skipTo(end)
 		return true, err
 	}
 	// A tag: up to the '>' that no quoted attribute value holds.
