@@ -3,6 +3,13 @@
 // orders.Entry through a Profile: the configuration that says which column
 // holds what and what the ERP's status words mean. A new ERP needs a new
 // profile, never new code.
+//
+// Reading is bounded by Limits (file size, rows, cell and row length, an
+// XLSX workbook's unzipped size and shared strings), checked as the file
+// streams or, for a workbook, before excelize opens it: past one, the file
+// is refused in one line naming where and the setting, in bounded memory.
+// A value the store cannot hold (see MaxAmountCents, MaxKeyBytes) or a NUL
+// byte (CheckNUL) is a bad row naming its column.
 package ingest
 
 import "github.com/orderbot/orderbot/orders"
@@ -19,9 +26,13 @@ type Profile struct {
 	// detects it from the header line.
 	Separator string `mapstructure:"separator" yaml:"separator"`
 	// Encoding is "utf-8", "windows-1252" (also cp1252, latin1), "utf-16",
-	// or "" to detect it (a UTF-8 BOM or valid UTF-8 in the first 64 KiB
-	// means UTF-8, anything else Windows-1252). A byte order mark always
-	// wins.
+	// or "" to detect it. A byte order mark always wins. A file whose bytes
+	// are not in the encoding it is read in is refused at the line of the
+	// first sign, saying which encoding it looks like: a byte that is not
+	// UTF-8 under utf-8 (or after a UTF-8 byte order mark), a file that is
+	// UTF-8 throughout under windows-1252, a UTF-8 character cut by the end
+	// of the file. Detected, UTF-8 sequences read as UTF-8 and other bytes
+	// as windows-1252, so that concatenated exports read right.
 	Encoding string `mapstructure:"encoding" yaml:"encoding"`
 	// Sheet is the XLSX sheet to read; "" means the first.
 	Sheet string `mapstructure:"sheet" yaml:"sheet"`

@@ -31,9 +31,10 @@ type rowSource interface {
 
 // Reader reads an export's rows one at a time and maps each to an
 // orders.Entry through a Profile. It holds one row at a time, whatever the
-// size of the file (an XLSX workbook is opened whole by excelize, which
-// streams large sheets through temporary files). A Reader is not safe for
-// concurrent use, except Progress.
+// size of the file, within its Limits (an XLSX workbook is opened whole by
+// excelize, which streams large sheets through temporary files, once its
+// parts are checked). A Reader is not safe for concurrent use, except
+// Progress.
 type Reader struct {
 	name   string
 	c      *compiled
