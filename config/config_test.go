@@ -140,7 +140,7 @@ log:
 				c.Slack.Mode, c.Slack.HTTPAddr, c.Slack.SlashEphemeral = "http", "127.0.0.1:9000", false
 				c.LLM = LLMConfig{BaseURL: "http://localhost:11434/v1", Model: "llama3", Timeout: 2 * time.Second, MaxTokens: 256}
 				c.Bot = BotConfig{Language: "en", Access: "own", Timezone: "America/Montreal", StaleAfter: 48 * time.Hour, OrderNumberPattern: `CMD\d{6}`, ListLimit: 100}
-				c.Import = ImportConfig{MaxCloseShare: 0.5, MaxErrors: 20}
+				c.Import.MaxCloseShare, c.Import.MaxErrors = 0.5, 20
 				c.Log = LogConfig{Level: "debug", Format: "json"}
 			},
 		},
@@ -519,7 +519,8 @@ func TestKeys(t *testing.T) {
 		"slack.mode", "slack.bot_token", "slack.app_token", "slack.signing_secret", "slack.api_url", "slack.http_addr", "slack.slash_ephemeral",
 		"llm.base_url", "llm.api_key", "llm.model", "llm.timeout", "llm.max_tokens",
 		"bot.language", "bot.access", "bot.timezone", "bot.stale_after", "bot.order_number_pattern", "bot.list_limit",
-		"import.max_close_share", "import.max_errors",
+		"import.max_close_share", "import.max_errors", "import.max_file_bytes", "import.max_rows", "import.max_field_bytes",
+		"import.max_row_bytes", "import.max_xlsx_uncompressed_bytes", "import.max_shared_strings",
 		"alerts.max_tries", "alerts.top",
 		"digest.days", "digest.time", "digest.timezone", "digest.stalled_days", "digest.when_empty", "digest.missed",
 		"digest.summary_channel", "digest.summary_time",
