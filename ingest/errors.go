@@ -92,8 +92,11 @@ func (p *rowProblems) err(file string, line int) error {
 		return nil
 	}
 	first := p.shown[0]
-	return &RowError{File: file, Line: line, Column: first.Column, Value: first.Value, Problem: first.Problem,
-		More: p.shown[1:], Hidden: p.hidden}
+	e := &RowError{File: file, Line: line, Column: first.Column, Value: first.Value, Problem: first.Problem, Hidden: p.hidden}
+	if len(p.shown) > 1 {
+		e.More = p.shown[1:]
+	}
+	return e
 }
 
 // fileError is a problem with a file as a whole: one line naming it.
