@@ -94,7 +94,7 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	if err != nil {
 		return err
 	}
-	r, err := ingest.Open(path, profile)
+	r, err := ingest.OpenContext(ctx, path, profile, cfg.Import.Limits())
 	if err != nil {
 		return importError(err)
 	}
@@ -392,7 +392,7 @@ func runImportPeople(ctx context.Context, cfg config.Config, e env, path string,
 	if err != nil {
 		return err
 	}
-	people, err := ingest.ReadPeople(path)
+	people, err := ingest.ReadPeopleContext(ctx, path, cfg.Import.PeopleOptions())
 	if err != nil {
 		return importError(err)
 	}

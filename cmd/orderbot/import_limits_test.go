@@ -91,3 +91,36 @@ func TestImportRefusesTheWrongEncoding(t *testing.T) {
 		t.Errorf("an order of the refused file was imported: %v", err)
 	}
 }
+
+// TestImportLimitsFromTheConfiguration: a limit set in the configuration
+// refuses a file past it, naming the line and the key, and nothing is
+// imported; the people file is read under the same limits, and with
+// people_by: name two people of the same name are refused.
+func TestImportLimitsFromTheConfiguration(t *testing.T) {
+	vars, cfg, dir, st := importSetup(t)
+	vars["ORDERBOT_IMPORT_MAX_ROWS"] = "2"
+	file := filepath.Join(dir, "export.csv")
+	write1252(t, file, sageHeader+
+		"4500012345;C001234;Boulangerie Dupré;;;;En cours;;1;03/11/2026;;\n"+
+		"4500012346;C001234;Boulangerie Dupré;;;;En cours;;1;03/11/2026;;\n"+
+		"4500012347;C001234;Boulangerie Dupré;;;;En cours;;1;03/11/2026;;\n")
+	_, _, err := orderbot(t, vars, "--config", cfg, "import", "orders", file, "--profile", "sage_fr")
+	if want := file + ":4: more than import.max_rows, 2 rows after the header"; err == nil || err.Error() != want {
+		t.Errorf("import: %v\nwant %s", err, want)
+	}
+	if _, err := st.OrderByNumber(context.Background(), "4500012345"); orders.ErrorCode(err) != orders.ENotFound {
+		t.Errorf("an order of the refused file was imported: %v", err)
+	}
+
+	byName := filepath.Join(dir, "byname.yaml")
+	if err := os.WriteFile(byName, []byte(strings.Replace(sageProfile, "people_by: email", "people_by: name", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	people := filepath.Join(dir, "people.csv")
+	write1252(t, people, "email;name;role\r\nmarie.martin@example.fr;Marie Martin;rep\r\nm.martin@example.fr;Marie Martin;assistant\r\n")
+	_, _, err = orderbot(t, vars, "--config", byName, "import", "people", people)
+	want := "nothing was imported:\n" + people + `:3: column "name": "Marie Martin" appears twice (first on line 2): an export names people by name (people_by: name), so its orders could go to either`
+	if err == nil || err.Error() != want {
+		t.Errorf("import people: %v\nwant %s", err, want)
+	}
+}
