@@ -20,8 +20,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/orderbot/orderbot/ingest"
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/ingest"
 )
 
 // Config is orderbot's whole configuration. The zero value is not usable:

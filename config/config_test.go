@@ -17,7 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orderbot/orderbot/ingest"
+	"github.com/orderbot/orderbot/orders/ingest"
 )
 
 // env returns a getenv that sees only vars.

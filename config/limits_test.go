@@ -3,8 +3,8 @@ package config
 import (
 	"testing"
 
-	"github.com/orderbot/orderbot/ingest"
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/ingest"
 )
 
 // TestImportLimits: the limits of reading exports are settings with

@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orderbot/orderbot/ingest"
+	"github.com/orderbot/orderbot/orders/ingest"
 )
 
 // DefaultFile is the file Load reads when no path is given and it exists in

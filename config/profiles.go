@@ -11,7 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/orderbot/orderbot/ingest"
+	"github.com/orderbot/orderbot/orders/ingest"
 )
 
 // The import profiles are decoded here, straight from the YAML nodes, rather

@@ -10,7 +10,7 @@ import (
 	"github.com/orderbot/orderbot/bot/understand"
 	"github.com/orderbot/orderbot/internal/benchdata"
 	"github.com/orderbot/orderbot/orders"
-	"github.com/orderbot/orderbot/sample"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 // The understanding benchmarks read questions as people type them over a

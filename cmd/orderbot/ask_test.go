@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/orderbot/orderbot/orders/postgres"
-	"github.com/orderbot/orderbot/sample"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 // sampleDatabase returns the URL of a fresh database holding the sample

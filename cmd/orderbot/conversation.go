@@ -15,11 +15,11 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orderbot/orderbot/bot"
+	"github.com/orderbot/orderbot/bot/llm"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/bot/understand"
 	"github.com/orderbot/orderbot/config"
-	"github.com/orderbot/orderbot/llm"
-	"github.com/orderbot/orderbot/metrics"
+	"github.com/orderbot/orderbot/internal/metrics"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
 )

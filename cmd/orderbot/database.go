@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/orderbot/orderbot/config"
-	"github.com/orderbot/orderbot/devdb"
+	"github.com/orderbot/orderbot/internal/devdb"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
 

@@ -11,7 +11,7 @@ import (
 	"github.com/orderbot/orderbot/config"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
-	"github.com/orderbot/orderbot/sample"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 func demoCommand(e env, load func() (config.Config, error)) *cobra.Command {

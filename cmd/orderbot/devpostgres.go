@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/orderbot/orderbot/devdb"
+	"github.com/orderbot/orderbot/internal/devdb"
 )
 
 // testDatabaseEnv names the server the tests create their databases on.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/orderbot/orderbot/internal/slackfake"
 	"github.com/orderbot/orderbot/orders/postgres"
-	"github.com/orderbot/orderbot/sample"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 // digestTimeJustPassed is a digest time (digest.time) half an hour ago in

@@ -20,8 +20,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/orderbot/orderbot/config"
-	"github.com/orderbot/orderbot/ingest"
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/ingest"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
 

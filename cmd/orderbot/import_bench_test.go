@@ -17,7 +17,7 @@ import (
 
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
-	"github.com/orderbot/orderbot/sample"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 // BenchmarkImportSnapshot re-imports a generated snapshot of the open

@@ -9,7 +9,7 @@ import (
 
 	"github.com/orderbot/orderbot/internal/testdb"
 	"github.com/orderbot/orderbot/orders/postgres"
-	"github.com/orderbot/orderbot/sample"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 var server *testdb.Server

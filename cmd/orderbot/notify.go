@@ -8,11 +8,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/orderbot/orderbot/bot/notify"
+	"github.com/orderbot/orderbot/bot/slackapp"
 	"github.com/orderbot/orderbot/config"
-	"github.com/orderbot/orderbot/notify"
-	"github.com/orderbot/orderbot/orderapi"
 	"github.com/orderbot/orderbot/orders"
-	"github.com/orderbot/orderbot/slackapp"
+	"github.com/orderbot/orderbot/orders/orderapi"
 )
 
 // notifyOptions reads the digest and alerts settings.

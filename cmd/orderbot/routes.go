@@ -3,10 +3,10 @@ package main
 import (
 	"net/http"
 
-	"github.com/orderbot/orderbot/health"
-	"github.com/orderbot/orderbot/metrics"
-	"github.com/orderbot/orderbot/orderapi"
-	"github.com/orderbot/orderbot/slackapp"
+	"github.com/orderbot/orderbot/bot/slackapp"
+	"github.com/orderbot/orderbot/internal/health"
+	"github.com/orderbot/orderbot/internal/metrics"
+	"github.com/orderbot/orderbot/orders/orderapi"
 )
 
 // routes is every endpoint of orderbot serve, in one place: Slack's (in

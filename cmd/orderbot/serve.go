@@ -18,12 +18,12 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/orderbot/orderbot/bot/notify"
+	"github.com/orderbot/orderbot/bot/slackapp"
 	"github.com/orderbot/orderbot/config"
-	"github.com/orderbot/orderbot/health"
-	"github.com/orderbot/orderbot/metrics"
-	"github.com/orderbot/orderbot/notify"
-	"github.com/orderbot/orderbot/orderapi"
-	"github.com/orderbot/orderbot/slackapp"
+	"github.com/orderbot/orderbot/internal/health"
+	"github.com/orderbot/orderbot/internal/metrics"
+	"github.com/orderbot/orderbot/orders/orderapi"
 )
 
 func serveCommand(e env, load func() (config.Config, error)) *cobra.Command {

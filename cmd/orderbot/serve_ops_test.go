@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderbot/orderbot/devdb"
+	"github.com/orderbot/orderbot/internal/devdb"
 	"github.com/orderbot/orderbot/internal/slackfake"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
-	"github.com/orderbot/orderbot/sample"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 // get fetches a URL of serve's HTTP server.

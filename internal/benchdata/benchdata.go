@@ -27,7 +27,7 @@ import (
 	"github.com/orderbot/orderbot/internal/testdb"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
-	"github.com/orderbot/orderbot/sample"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 // The benchmarks run over a generated portfolio of the size SPEC.md §5 names,

@@ -20,7 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/orderbot/orderbot/devdb"
+	"github.com/orderbot/orderbot/internal/devdb"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
 
