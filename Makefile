@@ -29,7 +29,8 @@ bench:
 	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -p 1 -timeout 60m ./orders/postgres/ ./bot/ && \
 		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 60m ./cmd/orderbot/ && \
 		$(GO) test -run "^$$" -bench SocketQuestions -benchtime 3000x -timeout 10m ./cmd/orderbot/ && \
-		$(GO) test -run "^$$" -bench BusyChannel -benchtime 3x -timeout 10m ./cmd/orderbot/' | tee bench.out
+		$(GO) test -run "^$$" -bench BusyChannel -benchtime 3x -timeout 10m ./cmd/orderbot/ && \
+		$(GO) test -run "^$$" -bench "BenchmarkUnderstand$$" -benchtime 20000x ./bot/understand/' | tee bench.out
 	@echo
 	$(GO) run ./internal/benchtable < bench.out
 

@@ -80,6 +80,9 @@ func rows() []row {
 			func(r result) string {
 				return fmt.Sprintf("%.0f questions/s, question to reply %s, ack p99 %.3g ms", r["questions/s"], ms(r), r["ack-p99-ms"])
 			}, nil},
+		{"a question read by the rules alone, no vocabulary", "BenchmarkUnderstand/no-vocabulary", "p99 < 1 ms", "", ms, nil},
+		{"a question read by the rules alone, with the vocabulary of 100,000 customers and 100,000 reasons",
+			"BenchmarkUnderstand/100k-customers-100k-reasons", "p99 < 1 ms", "", ms, nil},
 		{"a direct message asked behind 40 questions waiting in one channel (Slack's pace: one post a second per channel)",
 			"BenchmarkBusyChannel", "answered < 1 s", "", func(r result) string {
 				return fmt.Sprintf("answered in %.0f ms (worst round), after %.0f of the channel's answers", r["dm-ms"], r["channel-posts-before-dm"])
