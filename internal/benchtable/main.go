@@ -80,6 +80,8 @@ func rows() []row {
 			func(r result) string {
 				return fmt.Sprintf("%.0f questions/s, question to reply %s, ack p99 %.3g ms", r["questions/s"], ms(r), r["ack-p99-ms"])
 			}, nil},
+		{"the managers' summary figures, with the 30-day blocked series from the status history (2,000,000 orders; once a day)",
+			"BenchmarkPortfolioAt", "", "", ms, nil},
 		{"a question read by the rules alone, no vocabulary", "BenchmarkUnderstand/no-vocabulary", "p99 < 1 ms", "", ms, nil},
 		{"a question read by the rules alone, with the vocabulary of 100,000 customers and 100,000 reasons",
 			"BenchmarkUnderstand/100k-customers-100k-reasons", "p99 < 1 ms", "", ms, nil},
