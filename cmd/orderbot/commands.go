@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/orderbot/orderbot/config"
+	"github.com/orderbot/orderbot/internal/metrics"
 )
 
 // rootCommand builds the command tree; every command closes over e.
@@ -19,7 +20,11 @@ func rootCommand(e env) *cobra.Command {
 		// Errors are printed once, by main, as one line.
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// --version: what the Go toolchain recorded in the binary (the
+		// release, or the commit of a checkout).
+		Version: metrics.ReadBuild().String(),
 	}
+	root.SetVersionTemplate("orderbot {{.Version}}\n")
 	root.PersistentFlags().StringVar(&configPath, "config", "",
 		"configuration file (default: "+config.DefaultFile+" in the current folder, if present)")
 	load := func() (config.Config, error) {

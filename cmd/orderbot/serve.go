@@ -76,13 +76,9 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	}
 	defer st.Close()
 	m := metrics.New()
+	m.BuildInfo(metrics.ReadBuild())
 	m.Pool(st.Pool())
-	m.Gauge("orderbot_alerts_pending", "Transitions waiting to be alerted.", func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		n, _ := st.PendingAlerts(ctx)
-		return float64(n)
-	})
+	m.Database(st)
 	conv, err := newConversation(cfg, st, e.stderr, log, m)
 	if err != nil {
 		return err

@@ -1,12 +1,16 @@
 // Package metrics holds orderbot's Prometheus metrics: questions by intent
 // and outcome with their latency, model calls, Slack API calls by method and
 // status (429s included), deliveries by kind and outcome, imports, Slack
-// events answered before, and the PostgreSQL pool. Everything lives in one
+// events answered before, the PostgreSQL pool, whether the database answers
+// and the alerts waiting, and which build runs. Everything lives in one
 // Metrics value registered on a registry of its own (no global state), and
-// is served at /metrics.
+// is served at /metrics. Names follow Prometheus's conventions (checked by
+// promlint in the tests): counters end in _total, gauges never do, times are
+// in seconds.
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,7 +37,7 @@ type Metrics struct {
 	importRows   prometheus.Counter
 	duplicates   prometheus.Counter
 	modelCalls   *prometheus.CounterVec
-	modelSeconds prometheus.Counter
+	modelSeconds prometheus.Histogram
 }
 
 // New returns the metrics on a registry of their own, with Go's and the
@@ -62,8 +66,9 @@ func New() *Metrics {
 			Help: "Slack events not answered because they were answered before (retries, other replicas)."}),
 		modelCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_model_calls_total",
 			Help: "Calls to the language model, by outcome (ok, unusable, failed, refused by the breaker)."}, []string{"outcome"}),
-		modelSeconds: prometheus.NewCounter(prometheus.CounterOpts{Name: "orderbot_model_seconds_total",
-			Help: "Time spent waiting on the language model."}),
+		modelSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "orderbot_model_seconds",
+			Help:    "Time waiting on the language model, a call at a time.",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2, 3, 5, 10, 30}}),
 	}
 	reg.MustRegister(m.questions, m.latency, m.slackCalls, m.deliveries, m.panics, m.importRuns, m.importRows, m.duplicates,
 		m.modelCalls, m.modelSeconds)
@@ -109,23 +114,65 @@ func (m *Metrics) Duplicate() { m.duplicates.Inc() }
 // ModelCall counts a call to the model and its duration.
 func (m *Metrics) ModelCall(outcome string, took time.Duration) {
 	m.modelCalls.WithLabelValues(outcome).Inc()
-	m.modelSeconds.Add(took.Seconds())
-}
-
-// Gauge adds a gauge read when metrics are scraped.
-func (m *Metrics) Gauge(name, help string, read func() float64) {
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, read))
+	m.modelSeconds.Observe(took.Seconds())
 }
 
 // Pool adds the PostgreSQL pool's figures.
 func (m *Metrics) Pool(pool *pgxpool.Pool) {
 	stat := func(f func(*pgxpool.Stat) float64) func() float64 { return func() float64 { return f(pool.Stat()) } }
-	m.Gauge("orderbot_db_connections_total", "Open PostgreSQL connections.", stat(func(s *pgxpool.Stat) float64 { return float64(s.TotalConns()) }))
-	m.Gauge("orderbot_db_connections_acquired", "PostgreSQL connections in use.", stat(func(s *pgxpool.Stat) float64 { return float64(s.AcquiredConns()) }))
-	m.Gauge("orderbot_db_connections_idle", "Idle PostgreSQL connections.", stat(func(s *pgxpool.Stat) float64 { return float64(s.IdleConns()) }))
-	m.Gauge("orderbot_db_connections_max", "The pool's connection limit.", stat(func(s *pgxpool.Stat) float64 { return float64(s.MaxConns()) }))
+	gauge := func(name, help string, read func() float64) {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, read))
+	}
+	gauge("orderbot_db_connections_open", "Open PostgreSQL connections.", stat(func(s *pgxpool.Stat) float64 { return float64(s.TotalConns()) }))
+	gauge("orderbot_db_connections_acquired", "PostgreSQL connections in use.", stat(func(s *pgxpool.Stat) float64 { return float64(s.AcquiredConns()) }))
+	gauge("orderbot_db_connections_idle", "Idle PostgreSQL connections.", stat(func(s *pgxpool.Stat) float64 { return float64(s.IdleConns()) }))
+	gauge("orderbot_db_connections_max", "The pool's connection limit.", stat(func(s *pgxpool.Stat) float64 { return float64(s.MaxConns()) }))
 	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "orderbot_db_acquire_waits_total",
 		Help: "Times a query waited for a free connection."}, stat(func(s *pgxpool.Stat) float64 { return float64(s.EmptyAcquireCount()) })))
+}
+
+// Store is what the metrics read of the store at each scrape.
+type Store interface {
+	Ping(context.Context) error
+	PendingAlerts(context.Context) (int, error)
+}
+
+// scrapeTimeout bounds what one scrape waits on the database.
+const scrapeTimeout = 2 * time.Second
+
+// Database exports, at each scrape, orderbot_db_up (1 when st answered a
+// ping, 0 when not) and, when it answered, orderbot_alerts_pending: a
+// figure the database could not give is left out, never shown as 0, so
+// that an alert on it does not mistake an outage for a quiet day.
+func (m *Metrics) Database(st Store) {
+	m.reg.MustRegister(&storeCollector{
+		st: st,
+		up: prometheus.NewDesc("orderbot_db_up",
+			"1 when PostgreSQL answered the scrape's ping, 0 when it did not.", nil, nil),
+		pending: prometheus.NewDesc("orderbot_alerts_pending",
+			"Transitions waiting to be alerted; absent when the database did not answer.", nil, nil),
+	})
+}
+
+// storeCollector reads the store when scraped.
+type storeCollector struct {
+	st          Store
+	up, pending *prometheus.Desc
+}
+
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.up; ch <- c.pending }
+
+func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	if err := c.st.Ping(ctx); err != nil {
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
+	if n, err := c.st.PendingAlerts(ctx); err == nil {
+		ch <- prometheus.MustNewConstMetric(c.pending, prometheus.GaugeValue, float64(n))
+	}
 }
 
 // Transport counts the Slack Web API calls made through next.

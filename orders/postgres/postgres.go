@@ -40,6 +40,10 @@ type Store struct {
 	db   querier
 }
 
+// ApplicationName is the application_name of orderbot's sessions when the
+// database URL gives none.
+const ApplicationName = "orderbot"
+
 // Open connects to the database at url with at most maxConns connections
 // (0 means pgx's default) and checks that it answers.
 func Open(ctx context.Context, url string, maxConns int32) (*Store, error) {
@@ -49,6 +53,11 @@ func Open(ctx context.Context, url string, maxConns int32) (*Store, error) {
 	}
 	if maxConns > 0 {
 		cfg.MaxConns = maxConns
+	}
+	// Name the sessions in pg_stat_activity and the server's logs, unless
+	// the URL (or PGAPPNAME) names them already.
+	if _, named := cfg.ConnConfig.RuntimeParams["application_name"]; !named {
+		cfg.ConnConfig.RuntimeParams["application_name"] = ApplicationName
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -95,21 +104,56 @@ func (s *Store) Migrate(ctx context.Context) error {
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
 // SchemaCurrent reports whether every migration this orderbot knows is
-// applied: a replica of an older version, or a database not migrated yet,
-// is not ready.
+// applied, version by version: a replica of an older version, a database
+// not migrated yet, or one where a migration was rolled back or skipped, is
+// not ready. Versions applied by a newer orderbot do not matter.
 func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
 	// The version table is read directly: goose's provider would take its
-	// session lock, which a migration in progress holds.
-	var applied int64
-	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&applied)
+	// session lock, which a migration in progress holds. A version's last
+	// row says whether it is applied (goose once recorded a rollback as a
+	// row with is_applied false).
+	rows, err := s.pool.Query(ctx, `SELECT version_id FROM (
+			SELECT DISTINCT ON (version_id) version_id, is_applied FROM goose_db_version ORDER BY version_id, id DESC
+		) last WHERE is_applied`)
 	if err != nil {
 		return false, fmt.Errorf("schema version: %w", err)
 	}
-	entries, err := fs.Glob(migrations, "migrations/*.sql")
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return false, fmt.Errorf("schema version: %w", err)
+	}
+	applied := make(map[int64]bool, len(versions))
+	for _, v := range versions {
+		applied[v] = true
+	}
+	known, err := knownVersions()
 	if err != nil {
 		return false, err
 	}
-	return applied >= int64(len(entries)), nil
+	for _, v := range known {
+		if !applied[v] {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// knownVersions are the versions of the migrations embedded in orderbot,
+// from their file names (00007_import_order.sql is version 7).
+func knownVersions() ([]int64, error) {
+	entries, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	versions := make([]int64, 0, len(entries))
+	for _, e := range entries {
+		v, err := goose.NumericComponent(e)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", e, err)
+		}
+		versions = append(versions, v)
+	}
+	return versions, nil
 }
 
 func (s *Store) migrator() (*goose.Provider, error) {
