@@ -7,11 +7,31 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/orderbot/orderbot/internal/devdb"
 )
+
+// childGrace is how long an interrupted command may take to end before it
+// is killed.
+const childGrace = 10 * time.Second
+
+// childExit turns how the command name ended into orderbot's own end: its
+// exit status passed on, a signal as a shell reports it (128 + the
+// signal's number).
+func childExit(name string, err error) error {
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		return err
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return &exitError{status: 128 + int(ws.Signal()), msg: fmt.Sprintf("%s was stopped by signal %s", name, ws.Signal())}
+	}
+	return &exitError{status: exit.ExitCode(), msg: fmt.Sprintf("%s exited with status %d", name, exit.ExitCode())}
+}
 
 // testDatabaseEnv names the server the tests create their databases on.
 const testDatabaseEnv = "ORDERBOT_TEST_DATABASE_URL"
@@ -42,12 +62,11 @@ and no cluster is started.`,
 				}()
 				child.Env = append(child.Env, testDatabaseEnv+"="+c.URL("postgres"), "ORDERBOT_DATABASE_URL="+c.URL("postgres"))
 			}
-			err := child.Run()
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				return fmt.Errorf("%s exited with status %d", args[0], exit.ExitCode())
-			}
-			return err
+			// Interrupted, the command gets SIGTERM and time to say what
+			// it was doing (go test prints its failures), not SIGKILL.
+			child.Cancel = func() error { return child.Process.Signal(syscall.SIGTERM) }
+			child.WaitDelay = childGrace
+			return childExit(args[0], child.Run())
 		},
 	}
 }

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,9 +23,31 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "orderbot:", oneLine(err))
-		os.Exit(1)
 	}
+	os.Exit(exitStatus(err))
 }
+
+// exitStatus is the status the process ends with after err: 0 for none,
+// the status a command asked for (dev postgres passes its child's on), 1
+// for any other failure.
+func exitStatus(err error) int {
+	var exit *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.status
+	}
+	return 1
+}
+
+// exitError is a failure that ends the process with a status of its own.
+type exitError struct {
+	status int
+	msg    string
+}
+
+func (e *exitError) Error() string { return e.msg }
 
 // oneLine returns an error's message on one line: drivers' errors span
 // several (one per address tried), and a failure is one line for whoever
