@@ -1,6 +1,7 @@
 // Package sample provides orderbot's sample data: a small hand-written
-// portfolio of a French B2B food and equipment distributor, for the demo and
-// for tests that need realistic names and every status, and a deterministic
+// portfolio of a French B2B food and equipment distributor, for tests that
+// need realistic names and every status (Portfolio, with customers named to
+// test escaping) and for the demo (Demo, without them), and a deterministic
 // generator of portfolios of any size, for load tests and benchmarks at the
 // scale of SPEC.md §5.
 //
@@ -85,10 +86,12 @@ type sampleOrder struct {
 // Portfolio returns the sample portfolio of a French food and equipment
 // distributor, dated relative to now: 8 people, 26 customers and 62 orders
 // covering every status, double blocks, lifted blocks, out-of-stock lines,
-// orders without an assistant, Swiss-franc orders, and customer names full of
-// accents, SQL and Slack metacharacters. Times are whole seconds; dates
-// (ordered, requested, promised, restock, expected release) are midnight UTC
-// of the calendar day in now's location.
+// orders without an assistant, Swiss-franc orders, customer names full of
+// accents, and the escaping fixtures: customers named with SQL and Slack
+// metacharacters ("<!channel>", markup) whose orders carry more of them,
+// there for tests to show that nothing reaches Slack unescaped. Times are
+// whole seconds; dates (ordered, requested, promised, restock, expected
+// release) are midnight UTC of the calendar day in now's location.
 func Portfolio(now time.Time) Data {
 	now = now.Truncate(time.Second)
 	year := now.Year()
@@ -107,6 +110,23 @@ func Portfolio(now time.Time) Data {
 		d.Orders = append(d.Orders, s.build(now, i, byCode[s.customer], people))
 	}
 	return d
+}
+
+// Demo returns the sample portfolio as the demo shows it: Portfolio
+// without its escaping fixtures (the customers named to test escaping, and
+// their orders), so that someone trying orderbot meets only customers a
+// distributor has. The orders kept are Portfolio's, unchanged.
+func Demo(now time.Time) Data {
+	d := Portfolio(now)
+	fixture := escapingFixtures()
+	d.Customers = slices.DeleteFunc(d.Customers, func(c orders.Customer) bool { return fixture[c.Code] })
+	d.Orders = slices.DeleteFunc(d.Orders, func(t orders.TrackedOrder) bool { return fixture[t.Order.Customer.Code] })
+	return d
+}
+
+// escapingFixtures are the codes of the customers named to test escaping.
+func escapingFixtures() map[string]bool {
+	return map[string]bool{"C001241": true, "C001242": true}
 }
 
 func portfolioPeople() []orders.Person {
@@ -139,6 +159,7 @@ func portfolioCustomers() []sampleCustomer {
 		{"C001238", "Carrefour Market Lyon 3", repSud, advClaire, ""},
 		{"C001239", "Boucherie Lefèvre", repNord, advAmelie, ""},
 		{"C001240", "Boucherie Lefèvre & Cie", repIDF, advAmelie, ""},
+		// The escaping fixtures (escapingFixtures): not in the demo.
 		{"C001241", `O'Brien "<!channel>" & Co; DROP TABLE orders;--`, repExport, advNoemie, ""},
 		{"C001242", "Café *Gras* _Italique_ ~Barré~", repSud, advClaire, ""},
 		{"C001243", "Hôtel du Vieux Port", repSud, advClaire, ""},
