@@ -38,10 +38,19 @@ type describer struct {
 	s  style
 	tr catalog.Texts
 	d  description
+	p  page
 }
 
-func (r *Renderer) describe(a bot.Answer, s style) description {
-	x := &describer{r: r, a: a, s: s, tr: messages().In(a.Lang)}
+// page is which orders of a list an answer shows, and how.
+type page struct {
+	from     int  // orders of the list shown by earlier answers
+	numbered bool // orders numbered, for a reply to pick one
+}
+
+func (r *Renderer) describe(a bot.Answer, s style) description { return r.describePage(a, s, page{}) }
+
+func (r *Renderer) describePage(a bot.Answer, s style, p page) description {
+	x := &describer{r: r, a: a, s: s, tr: messages().In(a.Lang), p: p}
 	switch a.Kind {
 	case bot.OrderFound:
 		x.order()
@@ -323,18 +332,23 @@ func (x *describer) list() {
 	var lines []string
 	used := 0
 	_, isSlack := x.s.(slackStyle)
-	for _, o := range l.Orders {
-		line := x.listLine(o)
+	from := min(x.p.from, len(l.Orders))
+	for i, o := range l.Orders[from:] {
+		mark := "• "
+		if x.p.numbered {
+			mark = strconv.Itoa(from+i+1) + ". "
+		}
+		line := x.listLine(mark, o)
 		measured := line
 		if !isSlack {
-			measured = inSlack.listLine(o)
+			measured = inSlack.listLine(mark, o)
 		}
 		if used += slackLen(measured) + 1; used > listTextBudget {
 			break
 		}
 		lines = append(lines, line)
 	}
-	shown, more := len(lines), l.Total-len(lines)
+	shown, more := len(lines), l.Total-from-len(lines)
 	if more > 0 {
 		lines = append(lines, x.n("list.more", more, nil))
 	}
@@ -355,10 +369,11 @@ func (x *describer) list() {
 	x.freshness()
 }
 
-// listLine is one order of a list, on one line.
-func (x *describer) listLine(o orders.Order) string {
+// listLine is one order of a list, on one line, after mark (a bullet, or
+// its number).
+func (x *describer) listLine(mark string, o orders.Order) string {
 	s := x.s
-	parts := []string{"• " + s.bold(x.field(s, clip(o.Number, maxListField)))}
+	parts := []string{mark + s.bold(x.field(s, clip(o.Number, maxListField)))}
 	if x.a.Subject.What != "customer" {
 		parts = append(parts, x.field(s, clip(o.Customer.Name, maxListField)))
 	}

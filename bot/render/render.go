@@ -183,8 +183,19 @@ func (r *Renderer) Looking(lang orders.Language) Message {
 }
 
 // Console renders a as console text.
-func (r *Renderer) Console(a bot.Answer) string {
-	d := r.describe(a, consoleStyle{})
+func (r *Renderer) Console(a bot.Answer) string { return r.console(a, page{}) }
+
+// Chat renders a as the console chat shows it, where the reply to a list
+// can be the number of one of its items: a list's orders are numbered, as
+// the customers to choose from are. from is how many of the list's orders
+// earlier answers showed (the chat's "plus"): the list shows those of
+// a.List.Orders after them, numbered on from there.
+func (r *Renderer) Chat(a bot.Answer, from int) string {
+	return r.console(a, page{from: max(from, 0), numbered: true})
+}
+
+func (r *Renderer) console(a bot.Answer, p page) string {
+	d := r.describePage(a, consoleStyle{}, p)
 	var b strings.Builder
 	for i, s := range d.sections {
 		if i > 0 {
