@@ -136,6 +136,15 @@ type OrderFilter struct {
 	// HeldFor selects the orders held for this kind of block, whether it
 	// is their status or one of their other active blocks.
 	HeldFor Status
+	// AnyRepID and AnyAssistantID select the orders of any of these reps
+	// or followed by any of these assistants, an order in either list
+	// being selected: a team's portfolio. Both empty, they do not filter.
+	AnyRepID, AnyAssistantID []int64
+	// Reason selects the orders held (for HeldFor, when set) with a block
+	// whose reason holds every word of Reason, whatever their case, accents
+	// and punctuation: "factures échues" finds "3 factures échues
+	// impayées (21 480 €)".
+	Reason string
 	// Limit caps how many orders come back (the totals still count them all);
 	// zero means the store's default.
 	Limit int

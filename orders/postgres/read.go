@@ -140,6 +140,12 @@ func openFilter(f orders.OrderFilter) (string, []any) {
 		args = append(args, string(f.HeldFor))
 		conds = append(conds, fmt.Sprintf("(o.status = $%d OR position($%d in o.block_kinds) > 0)", len(args), len(args)))
 	}
+	if len(f.AnyRepID) > 0 || len(f.AnyAssistantID) > 0 {
+		conds = append(conds, teamCond(f, &args))
+	}
+	if strings.TrimSpace(f.Reason) != "" {
+		conds = append(conds, reasonCond(f, &args))
+	}
 	return strings.Join(conds, " AND "), args
 }
 
