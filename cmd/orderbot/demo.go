@@ -38,11 +38,19 @@ ends.`,
 }
 
 func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
-	st, err := openStore(ctx, cfg, e, true, true)
+	// Each slow step gets a line on stderr: on a first run the cluster,
+	// the schema and the load take several seconds.
+	noMigrate := cfg
+	noMigrate.Database.MigrateOnStart = false
+	st, err := openStore(ctx, noMigrate, e, true, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	fmt.Fprintln(e.stderr, "migrating the database schema")
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
 	now := time.Now()
 	data := sample.Portfolio(now)
 	empty, err := st.Empty(ctx)
@@ -52,6 +60,7 @@ func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
 	if !empty {
 		return fmt.Errorf("the database at database.url already holds orders: the demo loads its sample portfolio only into an empty database")
 	}
+	fmt.Fprintf(e.stderr, "loading the sample portfolio (%d orders)\n", len(data.Orders))
 	err = st.InTx(ctx, func(tx *postgres.Store) error {
 		if err := data.Load(ctx, tx); err != nil {
 			return err
