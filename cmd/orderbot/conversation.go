@@ -3,18 +3,24 @@ package main
 import (
 	"bufio"
 	"context"
+	_ "embed"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/orderbot/orderbot/bot"
+	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/bot/llm"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/bot/understand"
@@ -107,7 +113,8 @@ func consoleLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return newLogger(cfg, w)
 }
 
-// askerOf reads --as: an e-mail address or a Slack user ID.
+// askerOf reads --as as the transport would know a person: an e-mail
+// address or a Slack user ID.
 func askerOf(as string) bot.Asker {
 	as = strings.TrimSpace(as)
 	if strings.Contains(as, "@") {
@@ -117,68 +124,222 @@ func askerOf(as string) bot.Asker {
 }
 
 // asPerson opens the configured store and runs fn with a conversation as
-// the person --as names.
-func asPerson(ctx context.Context, e env, load func() (config.Config, error), as string, fn func(*conversation, bot.Asker) error) error {
+// the person --as names: an e-mail address, a Slack user ID, or a name
+// (part of one will do when only one person has it). When --as names no
+// one, the people of the directory are listed on stderr and the error
+// says so; with strangers set (ask), an e-mail address or Slack user ID
+// the directory does not know asks anyway and gets the answer Slack gives
+// a stranger.
+func asPerson(ctx context.Context, e env, load func() (config.Config, error), as string, strangers bool, fn func(*conversation, bot.Asker) error) error {
 	cfg, err := load()
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(as) == "" {
-		return fmt.Errorf("--as is required: the e-mail address or Slack user ID of the person asking")
-	}
 	st, err := openStore(ctx, cfg, e, false, false)
 	if err != nil {
+		if strings.TrimSpace(as) == "" {
+			return fmt.Errorf("%s, and the directory cannot be read to list who: %w", errNoAsker, err)
+		}
 		return err
 	}
 	defer st.Close()
+	who, err := whoAsks(ctx, st, orders.Language(cfg.Bot.Language), e.stderr, as, strangers)
+	if err != nil {
+		return err
+	}
 	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr), nil)
 	if err != nil {
 		return err
 	}
 	defer conv.Close()
-	return fn(conv, askerOf(as))
+	return fn(conv, who)
+}
+
+// errNoAsker is what --as left empty says.
+const errNoAsker = "--as is required: the e-mail address, Slack user ID or name of the person asking"
+
+// whoAsks finds the person --as names in the directory. When it names no
+// one, or several people, it lists them on w (the directory's default
+// language is lang) and says so in the error.
+func whoAsks(ctx context.Context, st *store, lang orders.Language, w io.Writer, as string, strangers bool) (bot.Asker, error) {
+	as = strings.TrimSpace(as)
+	people, err := st.Directory(ctx)
+	if err != nil {
+		return bot.Asker{}, err
+	}
+	people = slices.DeleteFunc(people, func(p orders.Person) bool { return p.Placeholder })
+	found := peopleNamed(people, as)
+	switch {
+	case len(found) == 1:
+		return bot.Asker{Email: found[0].Email, SlackUserID: found[0].SlackUserID, Transport: "console"}, nil
+	case as == "":
+		listPeople(w, people, lang)
+		return bot.Asker{}, errors.New(errNoAsker)
+	case len(found) > 1:
+		listPeople(w, found, lang)
+		return bot.Asker{}, fmt.Errorf("--as %q names %d people (above): give one's e-mail address, Slack user ID or whole name", as, len(found))
+	case strangers && (strings.Contains(as, "@") || slackUserID(as)):
+		fmt.Fprintf(w, "orderbot: %s is not in the directory: the answer is the one orderbot gives a stranger\n", printable(as))
+		return askerOf(as), nil
+	}
+	listPeople(w, people, lang)
+	return bot.Asker{}, fmt.Errorf("--as %q: no one in the directory has this e-mail address, Slack user ID or name (its people are above)", as)
+}
+
+// slackUserID reports whether s has the shape of a Slack user ID.
+func slackUserID(s string) bool {
+	if len(s) < 3 || (s[0] != 'U' && s[0] != 'W') {
+		return false
+	}
+	return strings.IndexFunc(s, func(r rune) bool { return (r < 'A' || r > 'Z') && (r < '0' || r > '9') }) < 0
+}
+
+// peopleNamed returns the people as names: the one whose e-mail address
+// or Slack user ID it is, else those whose name it is, else those whose
+// name (or e-mail address) has words starting with each of its words,
+// accents and case aside ("camille", "f dub", "francois.duboeuf").
+func peopleNamed(people []orders.Person, as string) []orders.Person {
+	key := understand.Fold(as)
+	if key == "" {
+		return nil
+	}
+	var named, partly []orders.Person
+	for _, p := range people {
+		name := understand.Fold(p.Name)
+		switch {
+		case strings.EqualFold(p.Email, as) || strings.EqualFold(p.SlackUserID, as):
+			return []orders.Person{p}
+		case name == key:
+			named = append(named, p)
+		case wordsStart(strings.Fields(name+" "+understand.Fold(p.Email)), strings.Fields(key)):
+			partly = append(partly, p)
+		}
+	}
+	if len(named) > 0 {
+		return named
+	}
+	return partly
+}
+
+// wordsStart reports whether each of prefixes starts one of words.
+func wordsStart(words, prefixes []string) bool {
+	for _, pre := range prefixes {
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, pre) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxListed is how many people listPeople shows: a directory of 500 reps
+// is not a help message.
+const maxListed = 40
+
+// listPeople writes who --as can name on w: name, e-mail address, Slack
+// user ID, role and language (lang when the directory gives none).
+func listPeople(w io.Writer, people []orders.Person, lang orders.Language) {
+	if len(people) == 0 {
+		fmt.Fprintln(w, "The directory is empty: import it first (orderbot import people FILE).")
+		return
+	}
+	fmt.Fprintln(w, "You can be (--as takes an e-mail address, a Slack user ID or a name):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tE-MAIL\tSLACK ID\tROLE\tLANGUAGE")
+	for _, p := range people[:min(len(people), maxListed)] {
+		l := string(p.Language)
+		if l == "" {
+			l = string(lang) + " (default)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", printable(p.Name), printable(p.Email), printable(p.SlackUserID), p.Role, l)
+	}
+	tw.Flush()
+	if more := len(people) - maxListed; more > 0 {
+		fmt.Fprintf(w, "  … and %d more: part of a name given to --as lists fewer\n", more)
+	}
+}
+
+// printable keeps the control characters of a text from the directory (a
+// terminal's escape sequences, tabs, line breaks, bidirectional overrides)
+// off the console.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// asFlagMissing reports whether err says --as was given no value, as in
+// "orderbot chat --as": pflag's error for a flag without its value tells
+// the flag's name (it is matched by its method, not imported).
+func asFlagMissing(err error) bool {
+	var missing interface{ GetSpecifiedName() string }
+	return errors.As(err, &missing) && missing.GetSpecifiedName() == "as"
+}
+
+// listWhenAsIsEmpty makes "--as" without a value list the directory, as
+// an empty one does, instead of a bare parsing error.
+func listWhenAsIsEmpty(cmd *cobra.Command, e env, load func() (config.Config, error), strangers bool) {
+	cmd.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if !asFlagMissing(err) {
+			return err
+		}
+		return asPerson(cmd.Context(), e, load, "", strangers, func(*conversation, bot.Asker) error { return nil })
+	})
 }
 
 func askCommand(e env, load func() (config.Config, error)) *cobra.Command {
 	var as string
 	cmd := &cobra.Command{
-		Use:   "ask --as EMAIL_OR_SLACK_ID QUESTION...",
+		Use:   "ask --as WHO QUESTION...",
 		Short: "Answer one question as a given person, on standard output",
 		Long: `Answers one question the way orderbot answers it in Slack, as console
-text, with the access rules of the person named by --as (an e-mail address
-or a Slack user ID of the directory). The exit status is 0 whenever orderbot
-answered, whatever the answer; it is non-zero only when orderbot itself
-failed (the database cannot be reached, say).`,
+text, with the access rules of the person named by --as: an e-mail address,
+a Slack user ID or a name of the directory (part of a name will do when only
+one person has it). Without --as, or with one naming nobody, it lists the
+people of the directory. An e-mail address or Slack user ID the directory
+does not know gets the answer Slack gives a stranger. The exit status is 0
+whenever orderbot answered, whatever the answer; it is non-zero only when
+orderbot itself failed (the database cannot be reached, say) or --as names
+no one.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return asPerson(cmd.Context(), e, load, as, func(conv *conversation, who bot.Asker) error {
+			return asPerson(cmd.Context(), e, load, as, true, func(conv *conversation, who bot.Asker) error {
 				a, err := conv.answerer.Ask(cmd.Context(), who, strings.Join(args, " "))
 				fmt.Fprint(e.stdout, conv.renderer.Console(a))
 				return err
 			})
 		},
 	}
-	cmd.Flags().StringVar(&as, "as", "", "e-mail address or Slack user ID of the person asking")
+	cmd.Flags().StringVar(&as, "as", "", "e-mail address, Slack user ID or name of the person asking")
+	listWhenAsIsEmpty(cmd, e, load, true)
 	return cmd
 }
 
 func chatCommand(e env, load func() (config.Config, error)) *cobra.Command {
 	var as string
 	cmd := &cobra.Command{
-		Use:   "chat --as EMAIL_OR_SLACK_ID",
+		Use:   "chat --as WHO",
 		Short: "Talk with orderbot in the console, as a given person",
 		Long: `Reads questions line by line and answers each as orderbot answers in
-Slack, with the access rules of the person named by --as. When several
-customers match, answer with the number of the one you mean; "plus" or
-"more" shows the rest of a long list. An empty line or "quit" ends.`,
+Slack, with the access rules of the person named by --as: an e-mail
+address, a Slack user ID or a name of the directory (part of a name will do
+when only one person has it). Without --as, or with one naming nobody, it
+lists the people of the directory.
+
+Lists are numbered: reply with a number ("2", "le 2", "the second one") to
+see that customer's orders or that order; "plus" or "more" shows the next
+orders of a long list. An empty line or "quit" ends.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return asPerson(cmd.Context(), e, load, as, func(conv *conversation, who bot.Asker) error {
+			return asPerson(cmd.Context(), e, load, as, false, func(conv *conversation, who bot.Asker) error {
 				return chat(cmd.Context(), conv, who, e)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&as, "as", "", "e-mail address or Slack user ID of the person asking")
+	cmd.Flags().StringVar(&as, "as", "", "e-mail address, Slack user ID or name of the person asking")
+	listWhenAsIsEmpty(cmd, e, load, false)
 	return cmd
 }
 
@@ -192,10 +353,14 @@ func interactive(r io.Reader) bool {
 // When stdin is not a terminal, each question is echoed, so that a
 // transcript reads as a conversation.
 func chat(ctx context.Context, conv *conversation, who bot.Asker, e env) error {
+	texts, err := catalog.Parse(chatMessagesYAML)
+	if err != nil {
+		return fmt.Errorf("the chat's messages: %w", err)
+	}
+	c := &chatter{ctx: ctx, conv: conv, who: who, texts: texts}
 	tty := interactive(e.stdin)
 	in := bufio.NewScanner(e.stdin)
 	in.Buffer(make([]byte, 64*1024), 1024*1024) // a pasted e-mail is one line
-	var last bot.Answer
 	for {
 		if tty {
 			fmt.Fprint(e.stdout, "> ")
@@ -214,35 +379,238 @@ func chat(ctx context.Context, conv *conversation, who bot.Asker, e env) error {
 		if !tty {
 			fmt.Fprintf(e.stdout, "> %s\n", line)
 		}
-		a, err := followUp(ctx, conv.answerer, who, last, line)
-		fmt.Fprintln(e.stdout, conv.renderer.Console(a))
+		text, err := c.reply(line)
+		fmt.Fprintln(e.stdout, text)
 		if err != nil {
 			fmt.Fprintln(e.stderr, "orderbot:", err)
 		}
-		last = a
 	}
 }
 
-// followUp answers line, reading it as a choice among the last answer's
-// candidates ("2") or a request for the rest of its list ("plus") when it
-// is one.
-func followUp(ctx context.Context, a *bot.Answerer, who bot.Asker, last bot.Answer, line string) (bot.Answer, error) {
-	if n, err := strconv.Atoi(line); err == nil && last.Kind == bot.ChooseCustomer && n >= 1 && n <= len(last.Candidates) {
-		q := last.Question
-		q.Intent, q.CustomerID, q.CustomerName, q.CustomerCode, q.Text = understand.Customer, last.Candidates[n-1].ID, "", "", line
-		return a.Act(ctx, who, bot.Action{Question: q})
+// chatMessagesYAML is the catalog of the chat's own wordings.
+//
+//go:embed chat_messages.yaml
+var chatMessagesYAML []byte
+
+// chatter is one console conversation: who asks, and the last numbered
+// list shown (customers to choose from, or orders), which a reply can pick
+// an item of by its number or, for orders, continue with "plus".
+type chatter struct {
+	ctx   context.Context
+	conv  *conversation
+	who   bot.Asker
+	texts *catalog.Catalog
+
+	list  bot.Answer // the last list; its Kind is empty when there is none
+	shown int        // how many of its orders the chat showed
+	page  int        // how many orders a page of it shows
+}
+
+// reply answers one line: the pick of an item of the last list, its
+// continuation, or a question.
+func (c *chatter) reply(line string) (string, error) {
+	if n, ok := pickOf(line); ok && c.list.Kind != "" {
+		return c.pick(n, line)
 	}
-	switch strings.ToLower(line) {
-	case "plus", "more", "voir plus", "show more", "la suite", "suite":
-		if last.Kind == bot.OrderList && last.List.Total > len(last.List.Orders) {
-			q := last.Question
-			if last.Subject.Customer.ID != 0 {
-				q.CustomerID = last.Subject.Customer.ID
-			}
-			return a.Act(ctx, who, bot.Action{Question: q, Limit: bot.MaxListLimit})
+	if continues(line) && c.list.Kind == bot.OrderList {
+		return c.more(line)
+	}
+	a, err := c.conv.answerer.Ask(c.ctx, c.who, line)
+	c.remember(a)
+	return c.show(a, 0), err
+}
+
+// remember keeps a as the list that replies refer to, or forgets the last
+// list when a is not one.
+func (c *chatter) remember(a bot.Answer) {
+	c.list, c.shown, c.page = bot.Answer{}, 0, 0
+	switch {
+	case a.Kind == bot.ChooseCustomer && len(a.Candidates) > 0:
+		c.list = a
+	case a.Kind == bot.OrderList && len(a.List.Orders) > 0:
+		c.list, c.shown, c.page = a, len(a.List.Orders), len(a.List.Orders)
+	}
+}
+
+// pick answers the choice of the n-th item of the last list (lastItem for
+// its last one): that customer's orders, or that order.
+func (c *chatter) pick(n int, line string) (string, error) {
+	count := len(c.list.Candidates)
+	if c.list.Kind == bot.OrderList {
+		count = c.shown
+	}
+	if n == lastItem {
+		n = count
+	}
+	if n < 1 || n > count {
+		return c.say(c.list.Lang, "chat.pick_range", count, nil), nil
+	}
+	if c.list.Kind == bot.ChooseCustomer {
+		q := c.list.Question
+		q.Intent, q.CustomerID, q.Text = understand.Customer, c.list.Candidates[n-1].ID, line
+		q.CustomerName, q.CustomerCode, q.CustomerNames = "", "", nil
+		a, err := c.conv.answerer.Act(c.ctx, c.who, bot.Action{Question: q})
+		c.remember(a)
+		return c.show(a, 0), err
+	}
+	number := c.list.List.Orders[n-1].Number
+	q := understand.Question{Text: line, Intent: understand.Order, Number: number, Numbers: []string{number}, Lang: c.list.Question.Lang}
+	a, err := c.conv.answerer.Act(c.ctx, c.who, bot.Action{Question: q})
+	// The list stays the one replies refer to: "2", then "3".
+	return c.show(a, 0), err
+}
+
+// more shows the next page of the last list of orders, numbered on.
+func (c *chatter) more(line string) (string, error) {
+	l := c.list
+	switch {
+	case c.shown >= l.List.Total:
+		return c.say(l.Lang, "chat.list_end", l.List.Total, nil), nil
+	case c.shown >= bot.MaxListLimit:
+		return c.say(l.Lang, "chat.list_capped", 0, catalog.Args{"Max": bot.MaxListLimit}), nil
+	}
+	q := l.Question
+	if l.Subject.What == "customer" && l.Subject.Customer.ID != 0 {
+		q.Intent, q.CustomerID, q.CustomerName, q.CustomerCode, q.CustomerNames = understand.Customer, l.Subject.Customer.ID, "", "", nil
+	}
+	q.Text = line
+	a, err := c.conv.answerer.Act(c.ctx, c.who, bot.Action{Question: q, Limit: min(c.shown+c.page, bot.MaxListLimit)})
+	if a.Kind != bot.OrderList {
+		c.remember(a)
+		return c.show(a, 0), err
+	}
+	from := c.shown
+	if from >= len(a.List.Orders) {
+		// The list got shorter since (an import closed orders).
+		c.remember(a)
+		return c.say(a.Lang, "chat.list_end", a.List.Total, nil), err
+	}
+	c.list, c.shown = a, len(a.List.Orders)
+	return c.show(a, from), err
+}
+
+// show renders a for the chat, the orders of a list numbered from from+1,
+// with a line on what a reply can do with it.
+func (c *chatter) show(a bot.Answer, from int) string {
+	text := c.conv.renderer.Chat(a, from)
+	if a.Kind != bot.OrderList || a.List.Total < 2 || c.list.Kind != bot.OrderList {
+		return text
+	}
+	if c.shown < a.List.Total && c.shown < bot.MaxListLimit {
+		return text + c.say(a.Lang, "chat.hint.pick_more", 0, nil)
+	}
+	return text + c.say(a.Lang, "chat.hint.pick", 0, nil)
+}
+
+// say renders the chat's message id in lang, as a line; count, when
+// positive, chooses its plural form.
+func (c *chatter) say(lang orders.Language, id string, count int, args catalog.Args) string {
+	if lang == "" {
+		lang = orders.French
+	}
+	t := c.texts.In(lang)
+	if count > 0 {
+		return t.N(id, count, args) + "\n"
+	}
+	return t.T(id, args) + "\n"
+}
+
+// lastItem is what pickOf returns for "the last one".
+const lastItem = -1
+
+// pickOf reads a reply that picks an item of a numbered list by its
+// position, as people answer "which one?": "2", "2.", "#2", "n°2", "le 2",
+// "la 2e", "le deuxième", "the second one", "2nd please", "le dernier".
+// ok is false for anything else, a long number (an order's) included.
+func pickOf(line string) (n int, ok bool) {
+	if strings.IndexFunc(line, func(r rune) bool { return unicode.IsSymbol(r) && r != '°' }) >= 0 {
+		return 0, false // "2 €", "+2"
+	}
+	var rest []string
+	for _, w := range strings.Fields(understand.Fold(strings.ReplaceAll(line, "º", " "))) {
+		if !pickFiller(w) {
+			rest = append(rest, w)
 		}
 	}
-	return a.Ask(ctx, who, line)
+	if len(rest) != 1 {
+		return 0, false
+	}
+	w := rest[0]
+	if n, ok := ordinal(w); ok {
+		return n, true
+	}
+	digits := len(w) - len(strings.TrimLeft(w, "0123456789"))
+	if digits == 0 || digits > 3 {
+		return 0, false
+	}
+	switch w[digits:] {
+	case "", "e", "eme", "er", "ere", "re", "nd", "st", "rd", "th":
+	default:
+		return 0, false
+	}
+	n, err := strconv.Atoi(w[:digits])
+	return n, err == nil
+}
+
+// pickFiller reports whether w is a word around the number of a pick
+// ("le 2", "n° 2", "the 2nd one, please"), folded.
+func pickFiller(w string) bool {
+	switch w {
+	case "le", "la", "l", "n", "no", "num", "numero", "nr", "number", "the", "one", "celui", "celle", "ci",
+		"choix", "choice", "option", "voir", "see", "show", "me", "svp", "stp", "please", "pls", "merci", "thanks":
+		return true
+	}
+	return false
+}
+
+// ordinal reads a position written as a word, folded: "deuxième",
+// "second", "deux"; "dernier" and "last" are lastItem.
+func ordinal(w string) (int, bool) {
+	switch w {
+	case "dernier", "derniere", "last":
+		return lastItem, true
+	}
+	for i, words := range [][]string{
+		{"premier", "premiere", "first"},
+		{"deuxieme", "second", "seconde", "deux", "two"},
+		{"troisieme", "third", "trois", "three"},
+		{"quatrieme", "fourth", "quatre", "four"},
+		{"cinquieme", "fifth", "cinq", "five"},
+		{"sixieme", "sixth", "six"},
+		{"septieme", "seventh", "sept", "seven"},
+		{"huitieme", "eighth", "huit", "eight"},
+		{"neuvieme", "ninth", "neuf", "nine"},
+		{"dixieme", "tenth", "dix", "ten"},
+	} {
+		if slices.Contains(words, w) {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+// continues reports whether line asks for the rest of the last list:
+// "plus", "la suite", "more", "show more", "+".
+func continues(line string) bool {
+	switch strings.TrimSpace(line) {
+	case "+", "...", "…":
+		return true
+	}
+	var words []string
+	for _, w := range strings.Fields(understand.Fold(line)) {
+		switch w {
+		case "svp", "stp", "please", "pls", "merci", "thanks", "et", "and":
+		default:
+			words = append(words, w)
+		}
+	}
+	switch strings.Join(words, " ") {
+	case "plus", "encore", "suite", "la suite", "voir plus", "voir la suite", "afficher plus", "affiche plus",
+		"montre plus", "montrez plus", "le reste", "voir le reste", "apres", "continue", "continuer",
+		"more", "show more", "see more", "the rest", "rest", "next page", "page suivante", "go on":
+		return true
+	}
+	return false
 }
 
 // questionLog is the audit log of a command: the store's, with its
