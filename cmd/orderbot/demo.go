@@ -52,7 +52,7 @@ func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
 		return err
 	}
 	now := time.Now()
-	data := sample.Portfolio(now)
+	data := sample.Demo(now)
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return err
@@ -78,7 +78,8 @@ func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
 		}
 	}
 	if me.Email == "" {
-		return fmt.Errorf("--as %q is not a person of the sample directory", as)
+		listPeople(e.stderr, data.People, orders.Language(cfg.Bot.Language))
+		return fmt.Errorf("--as %q is not a person of the sample directory (above)", as)
 	}
 	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr), nil)
 	if err != nil {
