@@ -130,111 +130,21 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		rep.Phases = append(rep.Phases, Phase{Name: name, Took: now.Sub(last)})
 		last = now
 	}
-	mode := "incremental"
-	if req.Snapshot {
-		mode = "snapshot"
-	}
-	// Imports of orders queue one behind the other: two at once would each
-	// see the other's orders as absent. Joins and sorts over the whole
-	// export get the memory to run in one pass, and the changed orders are
-	// reached through their primary key rather than by reading them all
-	// (the data is in memory or on SSD, where a random read is cheap).
-	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot import orders', 0));
-		SET LOCAL work_mem = '256MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1`); err != nil {
-		return rep, fmt.Errorf("import: %w", err)
-	}
-	if err := s.checkAsOf(ctx, &req, &rep); err != nil {
+	if err := s.startImport(ctx, &req, &rep); err != nil {
 		return rep, err
 	}
-	if err := s.db.QueryRow(ctx, `INSERT INTO import_runs (kind, source, sha256, profile, mode, as_of)
-		VALUES ('orders', $1, $2, $3, $4, $5) RETURNING id`, req.Source, req.SHA256, req.Profile, mode, req.AsOf).
-		Scan(&rep.RunID); err != nil {
-		return rep, fmt.Errorf("import: record the run: %w", err)
-	}
-	// Staging is text, as COPY's text format carries it: casting costs
-	// nothing for the rows that did not change, and they are most.
-	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_rows (
-			line integer, row_key text, number text, number_key text, customer_code text, customer_code_key text,
-			customer_name text, customer_ref text, customer_ref_key text, rep text, assistant text, status text,
-			bk_kinds text, bk_reasons text, bk_releases text, block_kinds text, blocks_key text, block_reason text,
-			amount text, currency text, ordered_on text, requested_on text, promised_on text, expected_release text
-		) ON COMMIT DROP`); err != nil {
-		return rep, fmt.Errorf("import: %w", err)
-	}
-
-	// Read what the open orders were last imported with, then stream the
-	// export into the staging table, all but the rows that change nothing.
-	// The customers' counts of open orders, kept exact by triggers, add up
-	// to the open portfolio without reading it.
-	var open int
-	if err := s.db.QueryRow(ctx, `SELECT coalesce(sum(open_orders), 0) FROM customers`).Scan(&open); err != nil {
-		return rep, fmt.Errorf("import: %w", err)
-	}
-	known, err := s.openOrderDigests(ctx, open)
+	st, err := s.stageExport(ctx, req, next)
+	rep.Rows = st.load.rows
 	if err != nil {
-		return rep, err
-	}
-	// A row's digest also covers how its people are named and the state of
-	// the directory: after a people import every row is compared once more,
-	// so that orders follow the people their names now resolve to.
-	var directory string
-	if err := s.db.QueryRow(ctx, `SELECT coalesce(max(updated_at)::text, '') || '/' || count(*)
-		FROM people WHERE NOT placeholder`).Scan(&directory); err != nil {
-		return rep, fmt.Errorf("import: %w", err)
-	}
-	salt := string(req.PeopleBy) + "|" + directory
-	load, err := s.copyEntries(ctx, "import_rows", salt, known, next)
-	rep.Rows = load.rows
-	if err != nil {
-		if load.readErr != nil {
-			return rep, load.readErr
-		}
 		return rep, err
 	}
 	phase("load")
-	problems, err := s.twiceNamed(ctx, req, salt, load.twice)
-	if err != nil {
+	if err := s.loadProblems(ctx, req, st); err != nil {
 		return rep, err
 	}
-	staged, err := s.duplicateNumbers(ctx, req)
+	absent, err := s.absentOrders(ctx, req, st.known)
 	if err != nil {
 		return rep, err
-	}
-	problems = append(problems, staged...)
-	if load.readErr != nil || len(problems) > 0 {
-		var bad *orders.InputErrors
-		if load.readErr != nil && !errors.As(load.readErr, &bad) {
-			return rep, load.readErr
-		}
-		more := 0
-		if bad != nil {
-			problems = append(problems, bad.Problems...)
-			more = bad.More
-		}
-		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
-		if len(problems) > req.MaxProblems {
-			more += len(problems) - req.MaxProblems
-			problems = problems[:req.MaxProblems]
-		}
-		return rep, &orders.InputErrors{Problems: problems, More: more}
-	}
-	var absent []int64
-	switch {
-	case req.Snapshot && known != nil:
-		for i, k := range known.keys {
-			if !known.isSeen(i) {
-				absent = append(absent, k.id)
-			}
-		}
-	case req.Snapshot:
-		rows, err := s.db.Query(ctx, `SELECT id FROM orders o WHERE closed_at IS NULL
-			AND NOT EXISTS (SELECT FROM import_rows r WHERE r.number = o.number)`)
-		if err != nil {
-			return rep, fmt.Errorf("import: absent orders: %w", err)
-		}
-		if absent, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
-			return rep, fmt.Errorf("import: absent orders: %w", err)
-		}
 	}
 	// A small sample is enough for the planner to see the staged rows' size.
 	if _, err := s.db.Exec(ctx, `SET LOCAL default_statistics_target = 10; ANALYZE import_rows`); err != nil {
@@ -258,23 +168,9 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, err
 	}
 	phase("changes")
-	// What the import closes: the open orders a snapshot lacks, and those
-	// the export itself says are invoiced or cancelled.
-	var absentN, closing int
-	if err := s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_diff WHERE absent),
-			(SELECT count(*) FROM import_changes WHERE changed AND NOT is_new
-				AND NOT old_status = ANY($1) AND status = ANY($1))`,
-		statusStrings(orders.ClosedStatuses())).Scan(&absentN, &closing); err != nil {
-		return rep, fmt.Errorf("import: %w", err)
-	}
-	rep.Closed = absentN + closing
-	if req.Snapshot && open > 0 && float64(rep.Closed) > req.MaxCloseShare*float64(open) {
-		if !req.Force {
-			return rep, orders.Errorf(orders.EInvalid,
-				"%s would close %d of the %d open orders (%.0f%%), more than import.max_close_share (%.0f%%): is the export complete? Use --force to import it anyway",
-				req.Source, rep.Closed, open, 100*float64(rep.Closed)/float64(open), 100*req.MaxCloseShare)
-		}
-		rep.Forced = append(rep.Forced, "close_share")
+	absentN, closing, err := s.checkCloseShare(ctx, req, &rep, st.open)
+	if err != nil {
+		return rep, err
 	}
 	if err := s.applyChanges(ctx, req, rep.RunID, !rep.FirstLoad); err != nil {
 		return rep, err
@@ -283,15 +179,185 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if err := s.importCounts(ctx, &rep, absentN, closing); err != nil {
 		return rep, err
 	}
-	_, err = s.db.Exec(ctx, `UPDATE import_runs SET finished_at = clock_timestamp(), rows_read = $2, created = $3,
+	if err := s.finishRun(ctx, rep); err != nil {
+		return rep, err
+	}
+	phase("report")
+	return rep, nil
+}
+
+// startImport takes the lock that queues imports, checks the request's
+// time, records the run and creates the staging table.
+func (s *Store) startImport(ctx context.Context, req *ImportRequest, rep *ImportReport) error {
+	mode := "incremental"
+	if req.Snapshot {
+		mode = "snapshot"
+	}
+	// Imports of orders queue one behind the other: two at once would each
+	// see the other's orders as absent. Joins and sorts over the whole
+	// export get the memory to run in one pass, and the changed orders are
+	// reached through their primary key rather than by reading them all
+	// (the data is in memory or on SSD, where a random read is cheap).
+	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot import orders', 0));
+		SET LOCAL work_mem = '256MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1`); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := s.checkAsOf(ctx, req, rep); err != nil {
+		return err
+	}
+	if err := s.db.QueryRow(ctx, `INSERT INTO import_runs (kind, source, sha256, profile, mode, as_of)
+		VALUES ('orders', $1, $2, $3, $4, $5) RETURNING id`, req.Source, req.SHA256, req.Profile, mode, req.AsOf).
+		Scan(&rep.RunID); err != nil {
+		return fmt.Errorf("import: record the run: %w", err)
+	}
+	// Staging is text, as COPY's text format carries it: casting costs
+	// nothing for the rows that did not change, and they are most.
+	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_rows (
+			line integer, row_key text, number text, number_key text, customer_code text, customer_code_key text,
+			customer_name text, customer_ref text, customer_ref_key text, rep text, assistant text, status text,
+			bk_kinds text, bk_reasons text, bk_releases text, block_kinds text, blocks_key text, block_reason text,
+			amount text, currency text, ordered_on text, requested_on text, promised_on text, expected_release text
+		) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	return nil
+}
+
+// staged is what stageExport found: the open portfolio's size and digests,
+// the salt of the rows' digests, and what loading the export gave.
+type staged struct {
+	open  int
+	known *openOrders
+	salt  string
+	load  loadResult
+}
+
+// stageExport reads what the open orders were last imported with, then
+// streams the export into the staging table, all but the rows that change
+// nothing. What next ended with, other than io.EOF, is kept in
+// load.readErr for loadProblems, unless the load itself failed.
+func (s *Store) stageExport(ctx context.Context, req ImportRequest, next func() (orders.Entry, error)) (staged, error) {
+	var st staged
+	// The customers' counts of open orders, kept exact by triggers, add up
+	// to the open portfolio without reading it.
+	if err := s.db.QueryRow(ctx, `SELECT coalesce(sum(open_orders), 0) FROM customers`).Scan(&st.open); err != nil {
+		return st, fmt.Errorf("import: %w", err)
+	}
+	var err error
+	if st.known, err = s.openOrderDigests(ctx, st.open); err != nil {
+		return st, err
+	}
+	// A row's digest also covers how its people are named and the state of
+	// the directory: after a people import every row is compared once more,
+	// so that orders follow the people their names now resolve to.
+	var directory string
+	if err := s.db.QueryRow(ctx, `SELECT coalesce(max(updated_at)::text, '') || '/' || count(*)
+		FROM people WHERE NOT placeholder`).Scan(&directory); err != nil {
+		return st, fmt.Errorf("import: %w", err)
+	}
+	st.salt = string(req.PeopleBy) + "|" + directory
+	st.load, err = s.copyEntries(ctx, "import_rows", st.salt, st.known, next)
+	if err != nil {
+		if st.load.readErr != nil {
+			return st, st.load.readErr
+		}
+		return st, err
+	}
+	return st, nil
+}
+
+// loadProblems gathers the export's problems: its bad rows, and the order
+// numbers and people named twice, in line order and at most
+// req.MaxProblems of them, as one *orders.InputErrors. A read error that is
+// not about rows is returned as it is.
+func (s *Store) loadProblems(ctx context.Context, req ImportRequest, st staged) error {
+	problems, err := s.twiceNamed(ctx, req, st.salt, st.load.twice)
+	if err != nil {
+		return err
+	}
+	dup, err := s.duplicateNumbers(ctx, req)
+	if err != nil {
+		return err
+	}
+	problems = append(problems, dup...)
+	if st.load.readErr == nil && len(problems) == 0 {
+		return nil
+	}
+	var bad *orders.InputErrors
+	if st.load.readErr != nil && !errors.As(st.load.readErr, &bad) {
+		return st.load.readErr
+	}
+	more := 0
+	if bad != nil {
+		problems = append(problems, bad.Problems...)
+		more = bad.More
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
+	if len(problems) > req.MaxProblems {
+		more += len(problems) - req.MaxProblems
+		problems = problems[:req.MaxProblems]
+	}
+	return &orders.InputErrors{Problems: problems, More: more}
+}
+
+// absentOrders are the IDs of the open orders a snapshot lacks (none for an
+// incremental import): from the digests read before the load when there
+// were any, else from the database.
+func (s *Store) absentOrders(ctx context.Context, req ImportRequest, known *openOrders) ([]int64, error) {
+	var absent []int64
+	switch {
+	case req.Snapshot && known != nil:
+		for i, k := range known.keys {
+			if !known.isSeen(i) {
+				absent = append(absent, k.id)
+			}
+		}
+	case req.Snapshot:
+		rows, err := s.db.Query(ctx, `SELECT id FROM orders o WHERE closed_at IS NULL
+			AND NOT EXISTS (SELECT FROM import_rows r WHERE r.number = o.number)`)
+		if err != nil {
+			return nil, fmt.Errorf("import: absent orders: %w", err)
+		}
+		if absent, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return nil, fmt.Errorf("import: absent orders: %w", err)
+		}
+	}
+	return absent, nil
+}
+
+// checkCloseShare counts what the import closes (the open orders a
+// snapshot lacks, and those the export itself says are invoiced or
+// cancelled) into rep.Closed, and refuses a snapshot that closes more than
+// req.MaxCloseShare of the open orders unless forced.
+func (s *Store) checkCloseShare(ctx context.Context, req ImportRequest, rep *ImportReport, open int) (absentN, closing int, err error) {
+	if err := s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_diff WHERE absent),
+			(SELECT count(*) FROM import_changes WHERE changed AND NOT is_new
+				AND NOT old_status = ANY($1) AND status = ANY($1))`,
+		statusStrings(orders.ClosedStatuses())).Scan(&absentN, &closing); err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	rep.Closed = absentN + closing
+	if req.Snapshot && open > 0 && float64(rep.Closed) > req.MaxCloseShare*float64(open) {
+		if !req.Force {
+			return 0, 0, orders.Errorf(orders.EInvalid,
+				"%s would close %d of the %d open orders (%.0f%%), more than import.max_close_share (%.0f%%): is the export complete? Use --force to import it anyway",
+				req.Source, rep.Closed, open, 100*float64(rep.Closed)/float64(open), 100*req.MaxCloseShare)
+		}
+		rep.Forced = append(rep.Forced, "close_share")
+	}
+	return absentN, closing, nil
+}
+
+// finishRun records what the import did with its run.
+func (s *Store) finishRun(ctx context.Context, rep ImportReport) error {
+	_, err := s.db.Exec(ctx, `UPDATE import_runs SET finished_at = clock_timestamp(), rows_read = $2, created = $3,
 		updated = $4, unchanged = $5, closed = $6, placeholders = $7, alerts = $8, forced = $9 WHERE id = $1`,
 		rep.RunID, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Closed, len(rep.Placeholders), rep.Alerts,
 		append([]string{}, rep.Forced...))
 	if err != nil {
-		return rep, fmt.Errorf("import: record the run: %w", err)
+		return fmt.Errorf("import: record the run: %w", err)
 	}
-	phase("report")
-	return rep, nil
+	return nil
 }
 
 // checkAsOf runs once the import holds the lock. It takes the import's

@@ -135,31 +135,74 @@ func (s *Store) SaveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 
 func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveResult, error) {
 	var res SaveResult
+	o, err := s.resolveOrderRefs(ctx, o)
+	if err != nil {
+		return res, err
+	}
+	prevSince, err := s.lockOrder(ctx, o, &res)
+	if err != nil {
+		return res, err
+	}
+	since := prevSince
+	if res.StatusChanged {
+		since = o.StatusSince
+		if since.IsZero() {
+			since = ch.At
+		}
+	}
+	blocks := o.Blocks
+	if o.Status.Closed() {
+		blocks = nil
+	}
+	if err := s.writeOrderRow(ctx, o, since, blocks, &res); err != nil {
+		return res, err
+	}
+	if err := s.writeBlocksAndLines(ctx, o, blocks, ch, res.OrderID); err != nil {
+		return res, err
+	}
+	if res.StatusChanged {
+		if err := s.recordTransition(ctx, o, ch, res, since); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// resolveOrderRefs fills in the IDs of the order's customer, by its exact
+// code, and of its people.
+func (s *Store) resolveOrderRefs(ctx context.Context, o orders.Order) (orders.Order, error) {
 	if o.Customer.ID == 0 {
 		// The exact code: the loose match of CustomerByCode is for people
 		// typing, never for deciding whose order this is.
 		err := s.db.QueryRow(ctx, `SELECT id FROM customers WHERE code = $1`, o.Customer.Code).Scan(&o.Customer.ID)
 		if err != nil {
-			return res, notFound(err, "order %s: no customer with the code %q", o.Number, o.Customer.Code)
+			return o, notFound(err, "order %s: no customer with the code %q", o.Number, o.Customer.Code)
 		}
 	}
 	var err error
 	if o.Rep, err = s.resolvePerson(ctx, o.Number, o.Rep); err != nil {
-		return res, err
+		return o, err
 	}
 	if o.Assistant, err = s.resolvePerson(ctx, o.Number, o.Assistant); err != nil {
-		return res, err
+		return o, err
 	}
+	return o, nil
+}
+
+// lockOrder queues behind the other writers of the order's number and
+// reads what it was: res says whether it is new and whether its status
+// changes; the time returned is since when it had its status.
+func (s *Store) lockOrder(ctx context.Context, o orders.Order, res *SaveResult) (time.Time, error) {
 	// Writers of the same number queue here, so that two creating it at
 	// once do not both try to insert it; and an import, which reads every
 	// open order before writing, runs alone.
 	if _, err := s.db.Exec(ctx, `SELECT pg_advisory_xact_lock_shared(hashtextextended('orderbot import orders', 0)),
 		pg_advisory_xact_lock(hashtextextended($1, 0))`, o.Number); err != nil {
-		return res, fmt.Errorf("save order %s: %w", o.Number, err)
+		return time.Time{}, fmt.Errorf("save order %s: %w", o.Number, err)
 	}
 	var prevSince time.Time
 	var prevStatus string
-	err = s.db.QueryRow(ctx, `SELECT id, status, status_since FROM orders WHERE number = $1 FOR UPDATE`, o.Number).
+	err := s.db.QueryRow(ctx, `SELECT id, status, status_since FROM orders WHERE number = $1 FOR UPDATE`, o.Number).
 		Scan(&res.OrderID, &prevStatus, &prevSince)
 	switch {
 	case err == nil:
@@ -168,16 +211,14 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 	case errors.Is(err, pgx.ErrNoRows):
 		res.Created, res.StatusChanged = true, true
 	default:
-		return res, fmt.Errorf("save order %s: %w", o.Number, err)
+		return time.Time{}, fmt.Errorf("save order %s: %w", o.Number, err)
 	}
+	return prevSince, nil
+}
 
-	since := prevSince
-	if res.StatusChanged {
-		since = o.StatusSince
-		if since.IsZero() {
-			since = ch.At
-		}
-	}
+// writeOrderRow inserts or updates the order's row, in its status since
+// since, with blocks as its blocks.
+func (s *Store) writeOrderRow(ctx context.Context, o orders.Order, since time.Time, blocks []orders.Block, res *SaveResult) error {
 	var closedAt *time.Time
 	if o.Status.Closed() {
 		closedAt = o.ClosedAt
@@ -191,14 +232,11 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 		}
 		return &p.ID
 	}
-	blocks := o.Blocks
-	if o.Status.Closed() {
-		blocks = nil
-	}
 	kinds, blocksKey := orders.BlockKeys(blocks)
 	args := []any{o.Number, orders.NumberKey(o.Number), o.Customer.ID, o.CustomerRef, orders.NumberKey(o.CustomerRef),
 		personID(o.Rep), personID(o.Assistant), o.Status, o.BlockReason, since, o.ExpectedRelease,
 		centsToNumeric(o.AmountCents), o.Currency, o.OrderedOn, o.RequestedOn, o.PromisedOn, closedAt, kinds, blocksKey}
+	var err error
 	if res.Created {
 		err = s.db.QueryRow(ctx, `INSERT INTO orders (number, number_key, customer_id, customer_ref, customer_ref_key,
 			rep_id, assistant_id, status, block_reason, status_since, expected_release, amount, currency,
@@ -214,13 +252,17 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 			WHERE number = $1`, args...)
 	}
 	if err != nil {
-		return res, translate(err, "save order %s", o.Number)
+		return translate(err, "save order %s", o.Number)
 	}
+	return nil
+}
 
-	// Blocks: those still active keep their start; the others are replaced.
-	// Lines are replaced whole. One round trip for all of it.
+// writeBlocksAndLines saves the order's blocks and lines: blocks still
+// active keep their start, the others are replaced; lines are replaced
+// whole. One round trip for all of it.
+func (s *Store) writeBlocksAndLines(ctx context.Context, o orders.Order, blocks []orders.Block, ch Change, orderID int64) error {
 	batch := &pgx.Batch{}
-	batch.Queue(`DELETE FROM order_blocks WHERE order_id = $1 AND kind <> ALL($2)`, res.OrderID, blockKinds(blocks))
+	batch.Queue(`DELETE FROM order_blocks WHERE order_id = $1 AND kind <> ALL($2)`, orderID, blockKinds(blocks))
 	for _, b := range blocks {
 		bsince := b.Since
 		if bsince.IsZero() {
@@ -229,32 +271,37 @@ func (s *Store) saveOrder(ctx context.Context, o orders.Order, ch Change) (SaveR
 		batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id, kind) DO UPDATE
 			SET reason = excluded.reason, expected_release = excluded.expected_release`,
-			res.OrderID, b.Kind, b.Reason, bsince, b.ExpectedRelease)
+			orderID, b.Kind, b.Reason, bsince, b.ExpectedRelease)
 	}
-	batch.Queue(`DELETE FROM order_lines WHERE order_id = $1`, res.OrderID)
+	batch.Queue(`DELETE FROM order_lines WHERE order_id = $1`, orderID)
 	for _, l := range o.Lines {
 		batch.Queue(`INSERT INTO order_lines (order_id, line_no, product, qty_ordered, qty_available, restock_on)
-			VALUES ($1, $2, $3, $4, $5, $6)`, res.OrderID, l.Number, l.Product, l.QtyOrdered, l.QtyAvailable, l.RestockOn)
+			VALUES ($1, $2, $3, $4, $5, $6)`, orderID, l.Number, l.Product, l.QtyOrdered, l.QtyAvailable, l.RestockOn)
 	}
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
-		return res, translate(err, "save the blocks and lines of order %s", o.Number)
+		return translate(err, "save the blocks and lines of order %s", o.Number)
 	}
-	if res.StatusChanged {
-		if _, err := s.db.Exec(ctx, `INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
-			VALUES ($1, nullif($2, ''), $3, $4, $5, $6, nullif($7, 0))`,
-			res.OrderID, res.From, o.Status, o.BlockReason, since, ch.Source, ch.ImportID); err != nil {
-			return res, fmt.Errorf("record status change of order %s: %w", o.Number, err)
-		}
-		if o.Status.Blocked() {
-			// The transition into a block is alerted, as an import's are.
-			if _, err := s.db.Exec(ctx, `INSERT INTO alert_events (order_id, import_id, from_status, to_status, reason, at)
-				VALUES ($1, nullif($2, 0), nullif($3, ''), $4, $5, $6)`,
-				res.OrderID, ch.ImportID, res.From, o.Status, o.BlockReason, since); err != nil {
-				return res, fmt.Errorf("queue the alert of order %s: %w", o.Number, err)
-			}
-		}
+	return nil
+}
+
+// recordTransition writes the history row of the order's change of
+// status and, for a transition into a block, its alert event, as an
+// import's are.
+func (s *Store) recordTransition(ctx context.Context, o orders.Order, ch Change, res SaveResult, since time.Time) error {
+	if _, err := s.db.Exec(ctx, `INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
+		VALUES ($1, nullif($2, ''), $3, $4, $5, $6, nullif($7, 0))`,
+		res.OrderID, res.From, o.Status, o.BlockReason, since, ch.Source, ch.ImportID); err != nil {
+		return fmt.Errorf("record status change of order %s: %w", o.Number, err)
 	}
-	return res, nil
+	if !o.Status.Blocked() {
+		return nil
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO alert_events (order_id, import_id, from_status, to_status, reason, at)
+		VALUES ($1, nullif($2, 0), nullif($3, ''), $4, $5, $6)`,
+		res.OrderID, ch.ImportID, res.From, o.Status, o.BlockReason, since); err != nil {
+		return fmt.Errorf("queue the alert of order %s: %w", o.Number, err)
+	}
+	return nil
 }
 
 // resolvePerson returns p with its ID, found by e-mail when only that is
