@@ -86,33 +86,11 @@ func (l *csvLimiter) follow(b []byte) int {
 			l.state = inUnquoted
 			fallthrough
 		case inUnquoted:
-			// The cell runs to the next separator or line end.
-			if nl < i {
-				if nl = bytes.IndexByte(b[i:], '\n'); nl < 0 {
-					nl = len(b)
-				} else {
-					nl += i
-				}
-			}
-			j := bytes.IndexByte(b[i:nl], l.sep)
-			if j < 0 {
-				j = nl
-			} else {
-				j += i
-			}
-			if !l.grow(int64(j - i)) {
+			j, ok := l.unquoted(b, i, &nl)
+			if !ok {
 				return i
 			}
 			i = j
-			if i == len(b) {
-				continue
-			}
-			if b[i] == '\n' {
-				l.endRecord()
-			} else {
-				l.nextField()
-			}
-			i++
 		case inQuoted:
 			j := bytes.IndexByte(b[i:], '"')
 			if j < 0 {
@@ -127,43 +105,82 @@ func (l *csvLimiter) follow(b []byte) int {
 				l.state = afterQuote
 				i++
 			}
-		case afterQuote:
-			switch c {
-			case '"': // "" is one quote
-				l.state = inQuoted
-				if !l.grow(1) {
-					return i
-				}
-			case l.sep:
-				l.nextField()
-			case '\n':
-				l.endRecord()
-			case '\r':
-				l.state = afterQuoteCR
-			default: // a stray quote, kept as written
-				l.state = inQuoted
-				if !l.grow(1) {
-					return i
-				}
-				continue
-			}
-			i++
-		case afterQuoteCR:
-			if c == '\n' {
-				l.endRecord()
-				i++
-				continue
-			}
-			l.state = inQuoted
-			if !l.grow(2) { // the stray quote and the CR
+		case afterQuote, afterQuoteCR:
+			n, ok := l.quoteEnd(c)
+			if !ok {
 				return i
 			}
+			i += n
 		}
 	}
 	if l.err != nil {
 		return i
 	}
 	return len(b)
+}
+
+// unquoted follows an unquoted cell from b[i] to the next separator or
+// line end (*nl caches the next line end at or after i) and returns where
+// it stopped: past the separator or line end that ended the cell, or at
+// len(b). It returns false when the cell or its row is past its limit.
+func (l *csvLimiter) unquoted(b []byte, i int, nl *int) (int, bool) {
+	if *nl < i {
+		if *nl = bytes.IndexByte(b[i:], '\n'); *nl < 0 {
+			*nl = len(b)
+		} else {
+			*nl += i
+		}
+	}
+	j := bytes.IndexByte(b[i:*nl], l.sep)
+	if j < 0 {
+		j = *nl
+	} else {
+		j += i
+	}
+	if !l.grow(int64(j - i)) {
+		return i, false
+	}
+	if j == len(b) {
+		return j, true
+	}
+	if b[j] == '\n' {
+		l.endRecord()
+	} else {
+		l.nextField()
+	}
+	return j + 1, true
+}
+
+// quoteEnd follows c, the byte after a quote in a quoted cell (or after
+// such a quote and a CR), and returns how many bytes it took: 0 when c is
+// to be read again, as part of the quoted cell. It returns false when the
+// cell is past its limit.
+func (l *csvLimiter) quoteEnd(c byte) (int, bool) {
+	if l.state == afterQuoteCR {
+		if c == '\n' {
+			l.endRecord()
+			return 1, true
+		}
+		l.state = inQuoted
+		return 0, l.grow(2) // the stray quote and the CR
+	}
+	switch c {
+	case '"': // "" is one quote
+		l.state = inQuoted
+		if !l.grow(1) {
+			return 0, false
+		}
+	case l.sep:
+		l.nextField()
+	case '\n':
+		l.endRecord()
+	case '\r':
+		l.state = afterQuoteCR
+	default: // a stray quote, kept as written
+		l.state = inQuoted
+		return 0, l.grow(1)
+	}
+	return 1, true
 }
 
 // grow adds n bytes to the current cell and record, and reports whether

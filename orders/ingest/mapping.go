@@ -12,43 +12,76 @@ import (
 // entry maps one row to an entry, or says what is wrong with the row: its
 // problems, field by field, each column's once.
 func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
-	var ps rowProblems
-	// A NUL byte, wherever it is, is the cell's problem, whatever field
-	// the cell feeds.
-	var nul []bool
-	for i, v := range cells[:min(len(cells), len(r.header))] {
-		if CheckNUL(v) != nil {
-			if nul == nil {
-				nul = make([]bool, len(cells))
-			}
-			nul[i] = true
-			ps.add(r.headerName(i), "", `the cell holds a NUL byte (\0), which no text may hold`)
-		}
+	w := entryRow{r: r, cells: cells}
+	w.findNUL()
+	e := orders.Entry{Line: line}
+	w.parties(&e)
+	reason, _ := r.value(cells, fBlockReason)
+	e.Status, e.Blocks, e.BlockReason = w.statusAndBlocks(reason)
+	w.money(&e)
+	w.dates(&e)
+	if err := w.ps.err(r.name, line); err != nil {
+		return orders.Entry{}, err
 	}
-	hasNUL := func(i int) bool { return i >= 0 && i < len(nul) && nul[i] }
-	bad := func(f field, value, format string, args ...any) {
-		if !hasNUL(r.col[f]) {
-			ps.add(r.columnName(f), value, format, args...)
-		}
-	}
-	var e orders.Entry
-	e.Line = line
+	// The entry passes orders.Order.Validate by construction: a number with
+	// a letter or digit, a customer, a valid status, a currency code, blocks
+	// of blocked kinds each once, the status one of them unless closed. The
+	// fuzz test checks it on every entry; per row it would cost allocations.
+	return e, nil
+}
 
+// entryRow is a row being read into an entry: its cells, those holding a
+// NUL byte, and its problems so far.
+type entryRow struct {
+	r     *Reader
+	cells []string
+	nul   []bool // nil when no cell holds a NUL byte
+	ps    rowProblems
+}
+
+// findNUL finds the cells holding a NUL byte: wherever it is, it is the
+// cell's problem, whatever field the cell feeds.
+func (w *entryRow) findNUL() {
+	for i, v := range w.cells[:min(len(w.cells), len(w.r.header))] {
+		if CheckNUL(v) != nil {
+			if w.nul == nil {
+				w.nul = make([]bool, len(w.cells))
+			}
+			w.nul[i] = true
+			w.ps.add(w.r.headerName(i), "", `the cell holds a NUL byte (\0), which no text may hold`)
+		}
+	}
+}
+
+// hasNUL reports whether the cell at i holds a NUL byte.
+func (w *entryRow) hasNUL(i int) bool { return i >= 0 && i < len(w.nul) && w.nul[i] }
+
+// bad records a problem of the field f, unless its cell's NUL byte is
+// already one.
+func (w *entryRow) bad(f field, value, format string, args ...any) {
+	if !w.hasNUL(w.r.col[f]) {
+		w.ps.add(w.r.columnName(f), value, format, args...)
+	}
+}
+
+// parties reads the order number, the customer and the people of the row.
+func (w *entryRow) parties(e *orders.Entry) {
+	r, cells := w.r, w.cells
 	e.Number, _ = r.value(cells, fNumber)
 	switch {
 	case e.Number == "":
-		bad(fNumber, "", "the order number is missing")
+		w.bad(fNumber, "", "the order number is missing")
 	case !hasDigit(e.Number) && orders.NumberKey(e.Number) == "":
-		bad(fNumber, e.Number, "%q is not an order number (it has no letter or digit)", clip(e.Number))
+		w.bad(fNumber, e.Number, "%q is not an order number (it has no letter or digit)", clip(e.Number))
 	case tooLong(e.Number, "an order number") != "":
-		bad(fNumber, e.Number, "%s", tooLong(e.Number, "an order number"))
+		w.bad(fNumber, e.Number, "%s", tooLong(e.Number, "an order number"))
 	}
 	e.CustomerCode, _ = r.value(cells, fCustomerCode)
 	switch {
 	case e.CustomerCode == "":
-		bad(fCustomerCode, "", "the customer code is missing")
+		w.bad(fCustomerCode, "", "the customer code is missing")
 	case tooLong(e.CustomerCode, "a customer code") != "":
-		bad(fCustomerCode, e.CustomerCode, "%s", tooLong(e.CustomerCode, "a customer code"))
+		w.bad(fCustomerCode, e.CustomerCode, "%s", tooLong(e.CustomerCode, "a customer code"))
 	}
 	e.CustomerName, _ = r.value(cells, fCustomerName)
 	e.CustomerRef, _ = r.value(cells, fCustomerRef)
@@ -65,16 +98,19 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 			if t.f == fRep || t.f == fAssistant {
 				what += string(r.c.peopleBy)
 			}
-			bad(t.f, t.v, "%s", tooLong(t.v, what))
+			w.bad(t.f, t.v, "%s", tooLong(t.v, what))
 		}
 	}
 	if r.c.peopleBy == orders.ByEmail {
 		e.Rep, e.Assistant = strings.ToLower(e.Rep), strings.ToLower(e.Assistant)
 	}
-	reason, _ := r.value(cells, fBlockReason)
+}
 
-	// The status column's word, then each block column.
-	var status orders.Status
+// statusAndBlocks reads the status column's word, then each block column,
+// into the order's status, its blocks in priority order and its block
+// reason (reason, or the first block's).
+func (w *entryRow) statusAndBlocks(reason string) (orders.Status, []orders.Block, string) {
+	r, cells := w.r, w.cells
 	var blocks []orders.Block
 	addBlock := func(kind orders.Status, why string) {
 		for i := range blocks {
@@ -91,13 +127,13 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 	// columns must say.
 	unsure := false // a status or block word is unknown: the status is
 	word, _ := r.value(cells, fStatus)
-	status = r.c.defaultStatus
+	status := r.c.defaultStatus
 	if word != "" {
 		switch hit := r.lookupStatus(word); {
 		case hit.ok:
 			status = hit.status
 		case r.c.defaultStatus == "":
-			bad(fStatus, word, "%q is not a known status (add it to statuses, or set default_status)", clip(word))
+			w.bad(fStatus, word, "%q is not a known status (add it to statuses, or set default_status)", clip(word))
 			unsure = true
 		}
 	}
@@ -112,8 +148,8 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 		}
 		hit := b.lookup(v)
 		if !hit.ok {
-			if !hasNUL(b.col) {
-				ps.add(r.header[b.col], v, "%q is not a known block (add it to %s.values, or set %s.default)", clip(v), b.key, b.key)
+			if !w.hasNUL(b.col) {
+				w.ps.add(r.header[b.col], v, "%q is not a known block (add it to %s.values, or set %s.default)", clip(v), b.key, b.key)
 			}
 			unsure = true
 			continue
@@ -132,7 +168,7 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 		// A closed order is held by nothing, whatever the block columns say.
 		blocks = nil
 	case status == "" && len(blocks) == 0 && !unsure:
-		bad(fStatus, "", "the status is missing (set default_status to accept blank cells)")
+		w.bad(fStatus, "", "the status is missing (set default_status to accept blank cells)")
 	}
 	if len(blocks) > 0 {
 		prio := r.c.priority
@@ -150,8 +186,12 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 			reason = blocks[0].Reason
 		}
 	}
-	e.Status, e.Blocks, e.BlockReason = status, blocks, reason
+	return status, blocks, reason
+}
 
+// money reads the row's amount and currency (EUR when none is given).
+func (w *entryRow) money(e *orders.Entry) {
+	r, cells := w.r, w.cells
 	if v, fromCell := r.value(cells, fAmount); v != "" {
 		var err error
 		if fromCell && r.xlsx {
@@ -161,9 +201,9 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 		}
 		switch {
 		case err != nil:
-			bad(fAmount, v, "%s", orders.ErrorMessage(err))
+			w.bad(fAmount, v, "%s", orders.ErrorMessage(err))
 		case amountTooLarge(v, e.AmountCents) != "":
-			bad(fAmount, v, "%s", amountTooLarge(v, e.AmountCents))
+			w.bad(fAmount, v, "%s", amountTooLarge(v, e.AmountCents))
 		}
 	}
 	e.Currency = "EUR"
@@ -172,35 +212,30 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 		if ok {
 			e.Currency = code
 		} else {
-			bad(fCurrency, v, "%q is not a currency code (three letters, like EUR)", clip(v))
+			w.bad(fCurrency, v, "%q is not a currency code (three letters, like EUR)", clip(v))
 		}
 	}
+}
+
+// dates reads the row's dates.
+func (w *entryRow) dates(e *orders.Entry) {
 	for _, d := range []struct {
 		f  field
 		to **time.Time
 	}{{fOrderedOn, &e.OrderedOn}, {fRequestedOn, &e.RequestedOn}, {fPromisedOn, &e.PromisedOn}, {fExpectedRelease, &e.ExpectedRelease}} {
-		v, _ := r.value(cells, d.f)
+		v, _ := w.r.value(w.cells, d.f)
 		if v == "" {
 			continue
 		}
-		t, err := ParseDate(v, r.c.dateFormat)
+		t, err := ParseDate(v, w.r.c.dateFormat)
 		if err != nil {
-			bad(d.f, v, "%s", orders.ErrorMessage(err))
+			w.bad(d.f, v, "%s", orders.ErrorMessage(err))
 			continue
 		}
 		if !t.IsZero() {
 			*d.to = &t
 		}
 	}
-	if err := ps.err(r.name, line); err != nil {
-		return orders.Entry{}, err
-	}
-
-	// The entry passes orders.Order.Validate by construction: a number with
-	// a letter or digit, a customer, a valid status, a currency code, blocks
-	// of blocked kinds each once, the status one of them unless closed. The
-	// fuzz test checks it on every entry; per row it would cost allocations.
-	return e, nil
 }
 
 // headerName names the column at index i for messages: its header text,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -78,23 +79,7 @@ func slackChannelName(s string) bool {
 }
 
 func readPeople(ctx context.Context, name string, r io.Reader, opt PeopleOptions) ([]orders.Person, error) {
-	var done atomic.Int64
-	br := bufio.NewReaderSize(&countingReader{r: ctxReader{ctx: ctx, r: r}, n: &done, max: opt.Limits.MaxFileBytes}, sniffSize)
-	head, err := br.Peek(sniffSize)
-	full := err != nil
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, readError(name, err)
-	}
-	switch sniff(head, false) {
-	case contentEmpty:
-		return nil, fileError(name, "the file is empty")
-	case contentText:
-	case contentUTF16:
-		return nil, fileError(name, "UTF-16 text without a byte order mark: save it as CSV UTF-8")
-	default:
-		return nil, fileError(name, "not a CSV file")
-	}
-	src, err := openCSV(name, br, head, full, &compiled{}, nil, &done, -1, opt.Limits)
+	src, err := openPeople(ctx, name, r, opt.Limits)
 	if err != nil {
 		return nil, err
 	}
@@ -111,60 +96,16 @@ func readPeople(ctx context.Context, name string, r io.Reader, opt PeopleOptions
 		}
 		return nil, 0, err
 	}
-
-	// The header: the first row that is not blank.
-	var header []string
-	headerLine := 0
-	for {
-		cells, line, err := next(nil)
-		if errors.Is(err, io.EOF) {
-			return nil, fileError(name, "the file is empty")
-		}
-		if err != nil {
-			return nil, err
-		}
-		if !blank(cells) {
-			header, headerLine = append([]string(nil), cells...), line
-			break
-		}
+	header, at, err := peopleHeader(name, next)
+	if err != nil {
+		return nil, err
 	}
-	at := map[string]int{}
-	for i, h := range header {
-		if CheckNUL(h) != nil {
-			return nil, lineError(name, headerLine, "column %d: the header holds a NUL byte (\\0), which no text may hold", i+1)
-		}
-		h = strings.ToLower(strings.TrimSpace(h))
-		known := false
-		for _, c := range peopleColumns {
-			known = known || c == h
-		}
-		if !known {
-			return nil, fileError(name, "unknown column %q (the columns are %s)", clip(header[i]), strings.Join(peopleColumns[:6], ","))
-		}
-		if _, twice := at[h]; twice {
-			return nil, fileError(name, "the header has the column %q twice, so which one to read is unclear", h)
-		}
-		at[h] = i
-		header[i] = h
-	}
-	for _, c := range peopleColumns[:3] {
-		if _, ok := at[c]; !ok {
-			return nil, fileError(name, "no column %q (the header is %s)", c, strings.Join(peopleColumns[:6], ","))
-		}
-	}
-	byName := false
-	for _, k := range opt.NamedBy {
-		byName = byName || k == orders.ByName
-	}
-
+	seen := newPeopleSeen(opt.NamedBy)
 	var (
 		people   []orders.Person
 		problems []orders.InputProblem
 		more     int
 		rows     int64
-		// The line of the first person of each e-mail, Slack ID, code and
-		// name (lower-cased, as the store compares them).
-		emails, ids, codes, names = map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	)
 	report := func(err error, line int) {
 		if len(problems) == 100 {
@@ -192,85 +133,7 @@ func readPeople(ctx context.Context, name string, r io.Reader, opt PeopleOptions
 		if rows++; rows > opt.Limits.MaxRows {
 			return nil, lineError(name, line, "more than %s after the header", limitText(keyMaxRows, opt.Limits.MaxRows, "rows"))
 		}
-		var ps rowProblems
-		nul := map[string]bool{}
-		for _, c := range peopleColumns {
-			if i, ok := at[c]; ok && i < len(cells) && CheckNUL(cells[i]) != nil {
-				nul[c] = true
-				ps.add(c, "", `the cell holds a NUL byte (\0), which no text may hold`)
-			}
-		}
-		get := func(c string) string {
-			if i, ok := at[c]; ok && i < len(cells) && !nul[c] {
-				return strings.TrimSpace(cells[i])
-			}
-			return ""
-		}
-		p := orders.Person{Email: get("email"), Name: get("name"), Role: orders.Role(strings.ToLower(get("role"))),
-			SlackUserID: get("slack_user_id"), DigestChannel: get("digest_channel"),
-			Language: orders.Language(strings.ToLower(get("language"))), Code: get("code")}
-		switch {
-		case nul["email"]:
-		case p.Email == "":
-			ps.add("email", "", "the e-mail is missing")
-		case !strings.Contains(p.Email, "@"):
-			ps.add("email", p.Email, "%q is not an e-mail address", clip(p.Email))
-		case tooLong(p.Email, "an e-mail") != "":
-			ps.add("email", p.Email, "%s", tooLong(p.Email, "an e-mail"))
-		case emails[strings.ToLower(p.Email)] > 0:
-			ps.add("email", p.Email, "%s appears twice (first on line %d)", clip(p.Email), emails[strings.ToLower(p.Email)])
-		}
-		switch {
-		case nul["name"]:
-		case p.Name == "":
-			ps.add("name", "", "the name is missing")
-		case tooLong(p.Name, "a name") != "":
-			ps.add("name", p.Name, "%s", tooLong(p.Name, "a name"))
-		case byName && names[strings.ToLower(p.Name)] > 0:
-			ps.add("name", p.Name, "%q appears twice (first on line %d): an export names people by name (people_by: name), so its orders could go to either",
-				clip(p.Name), names[strings.ToLower(p.Name)])
-		}
-		if _, err := orders.ParseRole(string(p.Role)); err != nil && !nul["role"] {
-			ps.add("role", string(p.Role), "%s", orders.ErrorMessage(err))
-		}
-		switch id := p.SlackUserID; {
-		case id == "" || slackUserID.MatchString(id) && ids[id] == 0:
-		case slackUserID.MatchString(id):
-			ps.add("slack_user_id", id, "%s appears twice (first on line %d)", id, ids[id])
-		case slackChannelID.MatchString(id):
-			ps.add("slack_user_id", id, "%q is a channel's ID, not a person's (U or W then capital letters and digits)", id)
-		default:
-			ps.add("slack_user_id", id, "%q is not a Slack user ID (U or W then capital letters and digits, such as U012AB3CDE: in Slack, the person's profile, ⋮, Copy member ID)", clip(id))
-		}
-		switch ch := p.DigestChannel; {
-		case ch == "" || slackChannelID.MatchString(ch) || slackChannelName(ch):
-		case slackAnyID.MatchString(ch) && (ch[0] == 'U' || ch[0] == 'W'):
-			ps.add("digest_channel", ch, "%q is a person's ID, not a channel's (C or G then capital letters and digits, or #name)", ch)
-		default:
-			ps.add("digest_channel", ch, "%q is not a Slack channel (its ID, C or G then capital letters and digits, such as C012AB3CDE, or its name, such as #ventes-est)", clip(ch))
-		}
-		if p.Language != "" {
-			if _, err := orders.ParseLanguage(string(p.Language)); err != nil {
-				ps.add("language", string(p.Language), "%s", orders.ErrorMessage(err))
-			}
-		}
-		switch {
-		case p.Code == "":
-		case tooLong(p.Code, "a code") != "":
-			ps.add("code", p.Code, "%s", tooLong(p.Code, "a code"))
-		case codes[p.Code] > 0:
-			ps.add("code", p.Code, "%s appears twice (first on line %d)", clip(p.Code), codes[p.Code])
-		}
-		// The first line of each key counts, bad or not, so that a
-		// second one is found whatever the first's other problems.
-		for _, k := range []struct {
-			m map[string]int
-			v string
-		}{{emails, strings.ToLower(p.Email)}, {ids, p.SlackUserID}, {codes, p.Code}, {names, strings.ToLower(p.Name)}} {
-			if _, seen := k.m[k.v]; k.v != "" && !seen {
-				k.m[k.v] = line
-			}
-		}
+		p, ps := seen.person(cells, at, line)
 		if err := ps.err(name, line); err != nil {
 			report(err, line)
 			continue
@@ -281,4 +144,170 @@ func readPeople(ctx context.Context, name string, r io.Reader, opt PeopleOptions
 		return nil, &orders.InputErrors{Problems: problems, More: more}
 	}
 	return people, nil
+}
+
+// openPeople checks that r holds CSV text and opens it as CSV.
+func openPeople(ctx context.Context, name string, r io.Reader, lim Limits) (*csvSource, error) {
+	var done atomic.Int64
+	br := bufio.NewReaderSize(&countingReader{r: ctxReader{ctx: ctx, r: r}, n: &done, max: lim.MaxFileBytes}, sniffSize)
+	head, err := br.Peek(sniffSize)
+	full := err != nil
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, readError(name, err)
+	}
+	switch sniff(head, false) {
+	case contentEmpty:
+		return nil, fileError(name, "the file is empty")
+	case contentText:
+	case contentUTF16:
+		return nil, fileError(name, "UTF-16 text without a byte order mark: save it as CSV UTF-8")
+	default:
+		return nil, fileError(name, "not a CSV file")
+	}
+	return openCSV(name, br, head, full, &compiled{}, nil, &done, -1, lim)
+}
+
+// peopleHeader reads the header, the first row that is not blank, and
+// returns it lower-cased with the index of each of its columns.
+func peopleHeader(name string, next func([]string) ([]string, int, error)) ([]string, map[string]int, error) {
+	var header []string
+	headerLine := 0
+	for {
+		cells, line, err := next(nil)
+		if errors.Is(err, io.EOF) {
+			return nil, nil, fileError(name, "the file is empty")
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if !blank(cells) {
+			header, headerLine = append([]string(nil), cells...), line
+			break
+		}
+	}
+	at := map[string]int{}
+	for i, h := range header {
+		if CheckNUL(h) != nil {
+			return nil, nil, lineError(name, headerLine, "column %d: the header holds a NUL byte (\\0), which no text may hold", i+1)
+		}
+		h = strings.ToLower(strings.TrimSpace(h))
+		known := false
+		for _, c := range peopleColumns {
+			known = known || c == h
+		}
+		if !known {
+			return nil, nil, fileError(name, "unknown column %q (the columns are %s)", clip(header[i]), strings.Join(peopleColumns[:6], ","))
+		}
+		if _, twice := at[h]; twice {
+			return nil, nil, fileError(name, "the header has the column %q twice, so which one to read is unclear", h)
+		}
+		at[h] = i
+		header[i] = h
+	}
+	for _, c := range peopleColumns[:3] {
+		if _, ok := at[c]; !ok {
+			return nil, nil, fileError(name, "no column %q (the header is %s)", c, strings.Join(peopleColumns[:6], ","))
+		}
+	}
+	return header, at, nil
+}
+
+// peopleSeen is what the people file said so far: the line of the first
+// person of each e-mail, Slack ID, code and name (lower-cased, as the
+// store compares them).
+type peopleSeen struct {
+	emails, ids, codes, names map[string]int
+	// byName: an export names people by name, so two of the same name
+	// are an error.
+	byName bool
+}
+
+func newPeopleSeen(namedBy []orders.PeopleKey) *peopleSeen {
+	return &peopleSeen{emails: map[string]int{}, ids: map[string]int{}, codes: map[string]int{}, names: map[string]int{},
+		byName: slices.Contains(namedBy, orders.ByName)}
+}
+
+// person reads the person of a row, cells of the columns at, and checks
+// each of their cells, against the rows before too.
+func (s *peopleSeen) person(cells []string, at map[string]int, line int) (orders.Person, rowProblems) {
+	var ps rowProblems
+	nul := map[string]bool{}
+	for _, c := range peopleColumns {
+		if i, ok := at[c]; ok && i < len(cells) && CheckNUL(cells[i]) != nil {
+			nul[c] = true
+			ps.add(c, "", `the cell holds a NUL byte (\0), which no text may hold`)
+		}
+	}
+	get := func(c string) string {
+		if i, ok := at[c]; ok && i < len(cells) && !nul[c] {
+			return strings.TrimSpace(cells[i])
+		}
+		return ""
+	}
+	p := orders.Person{Email: get("email"), Name: get("name"), Role: orders.Role(strings.ToLower(get("role"))),
+		SlackUserID: get("slack_user_id"), DigestChannel: get("digest_channel"),
+		Language: orders.Language(strings.ToLower(get("language"))), Code: get("code")}
+	switch {
+	case nul["email"]:
+	case p.Email == "":
+		ps.add("email", "", "the e-mail is missing")
+	case !strings.Contains(p.Email, "@"):
+		ps.add("email", p.Email, "%q is not an e-mail address", clip(p.Email))
+	case tooLong(p.Email, "an e-mail") != "":
+		ps.add("email", p.Email, "%s", tooLong(p.Email, "an e-mail"))
+	case s.emails[strings.ToLower(p.Email)] > 0:
+		ps.add("email", p.Email, "%s appears twice (first on line %d)", clip(p.Email), s.emails[strings.ToLower(p.Email)])
+	}
+	switch {
+	case nul["name"]:
+	case p.Name == "":
+		ps.add("name", "", "the name is missing")
+	case tooLong(p.Name, "a name") != "":
+		ps.add("name", p.Name, "%s", tooLong(p.Name, "a name"))
+	case s.byName && s.names[strings.ToLower(p.Name)] > 0:
+		ps.add("name", p.Name, "%q appears twice (first on line %d): an export names people by name (people_by: name), so its orders could go to either",
+			clip(p.Name), s.names[strings.ToLower(p.Name)])
+	}
+	if _, err := orders.ParseRole(string(p.Role)); err != nil && !nul["role"] {
+		ps.add("role", string(p.Role), "%s", orders.ErrorMessage(err))
+	}
+	switch id := p.SlackUserID; {
+	case id == "" || slackUserID.MatchString(id) && s.ids[id] == 0:
+	case slackUserID.MatchString(id):
+		ps.add("slack_user_id", id, "%s appears twice (first on line %d)", id, s.ids[id])
+	case slackChannelID.MatchString(id):
+		ps.add("slack_user_id", id, "%q is a channel's ID, not a person's (U or W then capital letters and digits)", id)
+	default:
+		ps.add("slack_user_id", id, "%q is not a Slack user ID (U or W then capital letters and digits, such as U012AB3CDE: in Slack, the person's profile, ⋮, Copy member ID)", clip(id))
+	}
+	switch ch := p.DigestChannel; {
+	case ch == "" || slackChannelID.MatchString(ch) || slackChannelName(ch):
+	case slackAnyID.MatchString(ch) && (ch[0] == 'U' || ch[0] == 'W'):
+		ps.add("digest_channel", ch, "%q is a person's ID, not a channel's (C or G then capital letters and digits, or #name)", ch)
+	default:
+		ps.add("digest_channel", ch, "%q is not a Slack channel (its ID, C or G then capital letters and digits, such as C012AB3CDE, or its name, such as #ventes-est)", clip(ch))
+	}
+	if p.Language != "" {
+		if _, err := orders.ParseLanguage(string(p.Language)); err != nil {
+			ps.add("language", string(p.Language), "%s", orders.ErrorMessage(err))
+		}
+	}
+	switch {
+	case p.Code == "":
+	case tooLong(p.Code, "a code") != "":
+		ps.add("code", p.Code, "%s", tooLong(p.Code, "a code"))
+	case s.codes[p.Code] > 0:
+		ps.add("code", p.Code, "%s appears twice (first on line %d)", clip(p.Code), s.codes[p.Code])
+	}
+	// The first line of each key counts, bad or not, so that a second one
+	// is found whatever the first's other problems.
+	for _, k := range []struct {
+		m map[string]int
+		v string
+	}{{s.emails, strings.ToLower(p.Email)}, {s.ids, p.SlackUserID}, {s.codes, p.Code}, {s.names, strings.ToLower(p.Name)}} {
+		if _, seen := k.m[k.v]; k.v != "" && !seen {
+			k.m[k.v] = line
+		}
+	}
+	return p, ps
 }

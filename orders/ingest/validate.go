@@ -220,7 +220,25 @@ func (p Profile) compile() (*compiled, []Problem) {
 		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	c := &compiled{sheet: strings.TrimSpace(p.Sheet)}
+	p.compileFile(c, add)
+	p.compileFields(c, add)
+	p.compilePeopleBy(c, add)
+	p.compileStatuses(c, add)
+	p.compileBlocks(c, add)
+	p.compilePriority(c, add)
+	c.checkConstants(add)
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return c, nil
+}
 
+// addProblem records a problem of the profile at key.
+type addProblem func(key, format string, args ...any)
+
+// compileFile reads how the file is written: its format, separator,
+// encoding, decimal separator and date format.
+func (p Profile) compileFile(c *compiled, add addProblem) {
 	switch f := strings.ToLower(strings.TrimSpace(p.Format)); f {
 	case "", "csv", "xlsx":
 		c.format = f
@@ -258,8 +276,11 @@ func (p Profile) compile() (*compiled, []Problem) {
 	if c.dateFormat != "" && !slices.Contains(DateFormats(), c.dateFormat) {
 		add("date_format", "%q is not a date format (%s, or leave it out to accept the first three)", p.DateFormat, strings.Join(DateFormats(), ", "))
 	}
+}
 
-	// Columns, then constants: which field each feeds.
+// compileFields reads which column, or which constant, feeds each order
+// field, and checks the required ones are fed.
+func (p Profile) compileFields(c *compiled, add addProblem) {
 	for _, k := range sortedKeys(p.Columns) {
 		key := subKey("columns", k)
 		f, ok := fieldByName(k)
@@ -299,7 +320,10 @@ func (p Profile) compile() (*compiled, []Problem) {
 	if c.columns[fStatus] == "" && c.constants[fStatus] == "" && strings.TrimSpace(p.DefaultStatus) == "" {
 		add("columns.status", "required unless default_status is set")
 	}
+}
 
+// compilePeopleBy reads how the rep and assistant columns name people.
+func (p Profile) compilePeopleBy(c *compiled, add addProblem) {
 	switch k := orders.PeopleKey(strings.ToLower(strings.TrimSpace(string(p.PeopleBy)))); k {
 	case orders.ByEmail, orders.ByCode, orders.ByName:
 		c.peopleBy = k
@@ -310,8 +334,10 @@ func (p Profile) compile() (*compiled, []Problem) {
 	default:
 		add("people_by", "%q is not a way to name people (email, code or name)", p.PeopleBy)
 	}
+}
 
-	// Status words.
+// compileStatuses reads the status column's words and the default status.
+func (p Profile) compileStatuses(c *compiled, add addProblem) {
 	c.statuses = builtinStatuses(false)
 	user := map[string]string{} // folded word -> the profile's spelling
 	for _, k := range sortedKeys(p.Statuses) {
@@ -337,8 +363,11 @@ func (p Profile) compile() (*compiled, []Problem) {
 		}
 		c.defaultStatus = s
 	}
+}
 
-	// Block columns.
+// compileBlocks reads the further columns that may hold a block, with
+// their words.
+func (p Profile) compileBlocks(c *compiled, add addProblem) {
 	for i, b := range p.Blocks {
 		cb := compiledBlock{
 			key:          fmt.Sprintf("blocks[%d]", i),
@@ -379,7 +408,10 @@ func (p Profile) compile() (*compiled, []Problem) {
 		}
 		c.blocks = append(c.blocks, cb)
 	}
+}
 
+// compilePriority reads which block an order held for several takes.
+func (p Profile) compilePriority(c *compiled, add addProblem) {
 	seen := map[orders.Status]bool{}
 	for _, w := range p.Priority {
 		s, err := orders.ParseStatus(strings.ToLower(strings.TrimSpace(w)))
@@ -400,8 +432,11 @@ func (p Profile) compile() (*compiled, []Problem) {
 			c.priority = append(c.priority, s)
 		}
 	}
+}
 
-	// Constants are read like cells: check they would be.
+// checkConstants checks that the constants read as cells would: a constant
+// is refused when the profile is, not on every row.
+func (c *compiled) checkConstants(add addProblem) {
 	if v := c.constants[fAmount]; v != "" {
 		if _, err := ParseAmount(v, c.decimal); err != nil {
 			add("constants.amount", "%s", orders.ErrorMessage(err))
@@ -424,10 +459,6 @@ func (p Profile) compile() (*compiled, []Problem) {
 			add("constants.status", "%q is not an order status nor a word of statuses", v)
 		}
 	}
-	if len(ps) > 0 {
-		return nil, ps
-	}
-	return c, nil
 }
 
 // subKey returns the key of k inside the map at prefix: prefix.k for a
