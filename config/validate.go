@@ -94,159 +94,187 @@ func (c Config) RequireSlack() error {
 
 // problems lists everything wrong with c, in key order.
 func (c Config) problems() []problem {
-	var ps []problem
-	add := func(key, format string, args ...any) {
-		ps = append(ps, problem{key, fmt.Sprintf(format, args...)})
-	}
+	var ps problemList
+	c.connectionProblems(&ps)
+	c.botProblems(&ps)
+	c.importProblems(&ps)
+	c.notifyProblems(&ps)
+	c.serviceProblems(&ps)
+	return ps
+}
 
+// problemList gathers the configuration's problems, in the order of the
+// file.
+type problemList []problem
+
+// add records a problem of the setting key.
+func (ps *problemList) add(key, format string, args ...any) {
+	*ps = append(*ps, problem{key, fmt.Sprintf(format, args...)})
+}
+
+// connectionProblems checks the settings of what orderbot connects to:
+// the database, Slack and the model.
+func (c Config) connectionProblems(ps *problemList) {
 	if msg := checkDatabaseURL(c.Database.URL); msg != "" {
-		add("database.url", "%s", msg)
+		ps.add("database.url", "%s", msg)
 	}
 	if c.Database.MaxConns < 1 {
-		add("database.max_conns", "%d is not a pool size (want 1 or more)", c.Database.MaxConns)
+		ps.add("database.max_conns", "%d is not a pool size (want 1 or more)", c.Database.MaxConns)
 	}
 
 	if c.Slack.Mode != "socket" && c.Slack.Mode != "http" {
-		add("slack.mode", "%q is not a mode (socket, http)", c.Slack.Mode)
+		ps.add("slack.mode", "%q is not a mode (socket, http)", c.Slack.Mode)
 	}
 	if msg := checkToken(c.Slack.BotToken, "xoxb-", "bot token", "xapp-", "an app-level token"); msg != "" {
-		add("slack.bot_token", "%s", msg)
+		ps.add("slack.bot_token", "%s", msg)
 	}
 	if msg := checkToken(c.Slack.AppToken, "xapp-", "app-level token", "xoxb-", "a bot token"); msg != "" {
-		add("slack.app_token", "%s", msg)
+		ps.add("slack.app_token", "%s", msg)
 	}
 	if msg := checkHTTPURL(c.Slack.APIURL); msg != "" {
-		add("slack.api_url", "%s", msg)
+		ps.add("slack.api_url", "%s", msg)
 	} else if !strings.HasSuffix(c.Slack.APIURL, "/") {
-		add("slack.api_url", "%q must end with \"/\"", redactURL(c.Slack.APIURL))
+		ps.add("slack.api_url", "%q must end with \"/\"", redactURL(c.Slack.APIURL))
 	}
 	if _, _, err := net.SplitHostPort(c.Slack.HTTPAddr); err != nil {
-		add("slack.http_addr", "%q is not a listen address (want host:port or :port)", c.Slack.HTTPAddr)
+		ps.add("slack.http_addr", "%q is not a listen address (want host:port or :port)", c.Slack.HTTPAddr)
 	}
 
 	if c.LLM.BaseURL != "" {
 		if msg := checkHTTPURL(c.LLM.BaseURL); msg != "" {
-			add("llm.base_url", "%s", msg)
+			ps.add("llm.base_url", "%s", msg)
 		}
 		if c.LLM.Model == "" {
-			add("llm.model", "required when llm.base_url is set")
+			ps.add("llm.model", "required when llm.base_url is set")
 		}
 	}
 	if c.LLM.Timeout <= 0 {
-		add("llm.timeout", "%s is not a positive duration", c.LLM.Timeout)
+		ps.add("llm.timeout", "%s is not a positive duration", c.LLM.Timeout)
 	}
 	if c.LLM.MaxTokens < 1 {
-		add("llm.max_tokens", "%d is not a token budget (want 1 or more)", c.LLM.MaxTokens)
+		ps.add("llm.max_tokens", "%d is not a token budget (want 1 or more)", c.LLM.MaxTokens)
 	}
+}
 
+// botProblems checks the bot's settings.
+func (c Config) botProblems(ps *problemList) {
 	if c.Bot.Language != "fr" && c.Bot.Language != "en" {
-		add("bot.language", "%q is not a supported language (fr, en)", c.Bot.Language)
+		ps.add("bot.language", "%q is not a supported language (fr, en)", c.Bot.Language)
 	}
 	if c.Bot.Access != "own" && c.Bot.Access != "all" {
-		add("bot.access", "%q is not an access rule (own, all)", c.Bot.Access)
+		ps.add("bot.access", "%q is not an access rule (own, all)", c.Bot.Access)
 	}
 	if c.Bot.Timezone == "" {
-		add("bot.timezone", "empty (want an IANA time zone such as Europe/Paris)")
+		ps.add("bot.timezone", "empty (want an IANA time zone such as Europe/Paris)")
 	} else if _, err := time.LoadLocation(c.Bot.Timezone); err != nil {
-		add("bot.timezone", "%q is not a known time zone (want an IANA name such as Europe/Paris)", c.Bot.Timezone)
+		ps.add("bot.timezone", "%q is not a known time zone (want an IANA name such as Europe/Paris)", c.Bot.Timezone)
 	}
 	if c.Bot.StaleAfter <= 0 {
-		add("bot.stale_after", "%s is not a positive duration", c.Bot.StaleAfter)
+		ps.add("bot.stale_after", "%s is not a positive duration", c.Bot.StaleAfter)
 	}
 	if msg := checkPattern(c.Bot.OrderNumberPattern); msg != "" {
-		add("bot.order_number_pattern", "%s", msg)
+		ps.add("bot.order_number_pattern", "%s", msg)
 	}
 	if c.Bot.ListLimit < 1 || c.Bot.ListLimit > 100 {
-		add("bot.list_limit", "%d is out of range (want 1 to 100)", c.Bot.ListLimit)
+		ps.add("bot.list_limit", "%d is out of range (want 1 to 100)", c.Bot.ListLimit)
 	}
 	for _, st := range slices.Sorted(maps.Keys(c.Bot.NextSteps)) {
 		key := nextStepsKey + "." + st
 		if _, err := orders.ParseStatus(st); err != nil {
-			add(key, "%q is not an order status (want one of %v)", st, orders.Statuses())
+			ps.add(key, "%q is not an order status (want one of %v)", st, orders.Statuses())
 			continue
 		}
 		for _, lang := range slices.Sorted(maps.Keys(c.Bot.NextSteps[st])) {
 			switch {
 			case lang != "fr" && lang != "en":
-				add(key+"."+lang, "%q is not a supported language (fr, en)", lang)
+				ps.add(key+"."+lang, "%q is not a supported language (fr, en)", lang)
 			case strings.TrimSpace(c.Bot.NextSteps[st][lang]) == "":
-				add(key+"."+lang, "empty (want the wording of the next step)")
+				ps.add(key+"."+lang, "empty (want the wording of the next step)")
 			}
 		}
 	}
+}
 
+// importProblems checks the import settings and profiles.
+func (c Config) importProblems(ps *problemList) {
 	// Written so that NaN fails too.
 	if !(c.Import.MaxCloseShare > 0 && c.Import.MaxCloseShare <= 1) {
-		add("import.max_close_share", "%v is out of range (want a share above 0 and at most 1, such as 0.3 for 30%%)", c.Import.MaxCloseShare)
+		ps.add("import.max_close_share", "%v is out of range (want a share above 0 and at most 1, such as 0.3 for 30%%)", c.Import.MaxCloseShare)
 	}
 	if c.Import.MaxErrors < 1 {
-		add("import.max_errors", "%d is out of range (want 1 or more)", c.Import.MaxErrors)
+		ps.add("import.max_errors", "%d is out of range (want 1 or more)", c.Import.MaxErrors)
 	}
 	if c.Import.MaxFileBytes < 1024 {
-		add("import.max_file_bytes", "%d is too small (want at least 1024 bytes)", c.Import.MaxFileBytes)
+		ps.add("import.max_file_bytes", "%d is too small (want at least 1024 bytes)", c.Import.MaxFileBytes)
 	}
 	if c.Import.MaxRows < 1 {
-		add("import.max_rows", "%d is out of range (want 1 or more)", c.Import.MaxRows)
+		ps.add("import.max_rows", "%d is out of range (want 1 or more)", c.Import.MaxRows)
 	}
 	if c.Import.MaxFieldBytes < 1024 {
-		add("import.max_field_bytes", "%d is too small (want at least 1024 bytes: a cell must hold what the store holds)", c.Import.MaxFieldBytes)
+		ps.add("import.max_field_bytes", "%d is too small (want at least 1024 bytes: a cell must hold what the store holds)", c.Import.MaxFieldBytes)
 	}
 	if c.Import.MaxRowBytes < c.Import.MaxFieldBytes {
-		add("import.max_row_bytes", "%d is smaller than import.max_field_bytes (%d)", c.Import.MaxRowBytes, c.Import.MaxFieldBytes)
+		ps.add("import.max_row_bytes", "%d is smaller than import.max_field_bytes (%d)", c.Import.MaxRowBytes, c.Import.MaxFieldBytes)
 	}
 	if c.Import.MaxXLSXUncompressedBytes < 64<<10 {
-		add("import.max_xlsx_uncompressed_bytes", "%d is too small (want at least 65536 bytes)", c.Import.MaxXLSXUncompressedBytes)
+		ps.add("import.max_xlsx_uncompressed_bytes", "%d is too small (want at least 65536 bytes)", c.Import.MaxXLSXUncompressedBytes)
 	}
 	if c.Import.MaxSharedStrings < 1 {
-		add("import.max_shared_strings", "%d is out of range (want 1 or more)", c.Import.MaxSharedStrings)
+		ps.add("import.max_shared_strings", "%d is out of range (want 1 or more)", c.Import.MaxSharedStrings)
 	}
-	ps = append(ps, profileProblems(c.Import.Profiles)...)
+	*ps = append(*ps, profileProblems(c.Import.Profiles)...)
+}
 
+// notifyProblems checks the settings of alerts, digests and the summary.
+func (c Config) notifyProblems(ps *problemList) {
 	if c.Alerts.MaxTries < 1 || c.Alerts.MaxTries > 100 {
-		add("alerts.max_tries", "%d is out of range (want 1 to 100)", c.Alerts.MaxTries)
+		ps.add("alerts.max_tries", "%d is out of range (want 1 to 100)", c.Alerts.MaxTries)
 	}
 	if c.Alerts.Top < 1 || c.Alerts.Top > 50 {
-		add("alerts.top", "%d is out of range (want 1 to 50)", c.Alerts.Top)
+		ps.add("alerts.top", "%d is out of range (want 1 to 50)", c.Alerts.Top)
 	}
 	if _, err := ParseDays(c.Digest.Days); err != nil {
-		add("digest.days", "%s", err)
+		ps.add("digest.days", "%s", err)
 	}
 	for key, v := range map[string]string{"digest.time": c.Digest.Time, "digest.summary_time": c.Digest.SummaryTime} {
 		if _, _, err := ParseClock(v); err != nil {
-			add(key, "%s", err)
+			ps.add(key, "%s", err)
 		}
 	}
 	if _, err := time.LoadLocation(c.Digest.Timezone); err != nil || c.Digest.Timezone == "" {
-		add("digest.timezone", "%q is not a known time zone (want an IANA name such as Europe/Paris)", c.Digest.Timezone)
+		ps.add("digest.timezone", "%q is not a known time zone (want an IANA name such as Europe/Paris)", c.Digest.Timezone)
 	}
 	if c.Digest.StalledDays < 1 {
-		add("digest.stalled_days", "%d is out of range (want 1 or more)", c.Digest.StalledDays)
+		ps.add("digest.stalled_days", "%d is out of range (want 1 or more)", c.Digest.StalledDays)
 	}
 	if c.Digest.WhenEmpty != "line" && c.Digest.WhenEmpty != "skip" {
-		add("digest.when_empty", "%q is not a choice (line, skip)", c.Digest.WhenEmpty)
+		ps.add("digest.when_empty", "%q is not a choice (line, skip)", c.Digest.WhenEmpty)
 	}
 	if c.Digest.Missed != "late" && c.Digest.Missed != "skip" {
-		add("digest.missed", "%q is not a choice (late, skip)", c.Digest.Missed)
+		ps.add("digest.missed", "%q is not a choice (late, skip)", c.Digest.Missed)
 	}
+}
+
+// serviceProblems checks the settings of the push API and of the logs.
+func (c Config) serviceProblems(ps *problemList) {
 	if c.API.MaxBody < 1024 {
-		add("api.max_body", "%d is too small (want at least 1024 bytes)", c.API.MaxBody)
+		ps.add("api.max_body", "%d is too small (want at least 1024 bytes)", c.API.MaxBody)
 	}
 	for _, h := range strings.Split(c.API.TokenHashes, ",") {
 		if h = strings.TrimSpace(h); h != "" && !isSHA256Hex(h) {
-			add("api.token_hashes", "%q is not a SHA-256 in hex (64 characters 0-9a-f)", h)
+			ps.add("api.token_hashes", "%q is not a SHA-256 in hex (64 characters 0-9a-f)", h)
 		}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
-		add("log.level", "%q is not a level (debug, info, warn, error)", c.Log.Level)
+		ps.add("log.level", "%q is not a level (debug, info, warn, error)", c.Log.Level)
 	}
 	switch c.Log.Format {
 	case "auto", "json", "text":
 	default:
-		add("log.format", "%q is not a format (auto, json, text)", c.Log.Format)
+		ps.add("log.format", "%q is not a format (auto, json, text)", c.Log.Format)
 	}
-	return ps
 }
 
 // checkDatabaseURL returns what is wrong with s as database.url, or "".
