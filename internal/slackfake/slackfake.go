@@ -674,21 +674,7 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 			"team_id": teamID, "user_id": s.cfg.botUserID, "bot_id": botID, "is_enterprise_install": false,
 		}
 	case "chat.postMessage":
-		if e := checkMessage(c); e != "" {
-			return slackErr(e)
-		}
-		if e := checkMetadata(c); e != "" {
-			return slackErr(e)
-		}
-		if e := s.postDenied(c.Channel); e != "" {
-			return slackErr(e)
-		}
-		ts := s.nextTS()
-		s.store(c.Channel, &message{
-			ts: ts, threadTS: c.ThreadTS, text: c.Text, blocks: c.Blocks,
-			metadata: nonEmpty(c.Metadata), inHistory: c.ThreadTS == "", // as Slack: thread replies are not in the history
-		})
-		return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "message": s.message(c, ts)}
+		return s.postMessage(c)
 	case "chat.postEphemeral":
 		if e := checkMessage(c); e != "" {
 			return slackErr(e)
@@ -698,20 +684,7 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 		}
 		return map[string]any{"ok": true, "message_ts": s.nextTS()}
 	case "chat.update":
-		if c.Channel == "" {
-			return slackErr("channel_not_found")
-		}
-		ts := c.param("ts")
-		if ts == "" {
-			return slackErr("message_not_found")
-		}
-		if e := checkMetadata(c); e != "" {
-			return slackErr(e)
-		}
-		if m := s.update(c, ts); m != nil {
-			return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "text": m.text, "message": s.render(m, true, 0)}
-		}
-		return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "text": c.Text, "message": s.message(c, ts)}
+		return s.updateMessage(c)
 	case "users.info":
 		id := c.param("user")
 		email, ok := s.cfg.users[id]
@@ -724,26 +697,7 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 			"profile": map[string]any{"email": email, "real_name": name, "display_name": name},
 		}}
 	case "conversations.open":
-		if ch := c.param("channel"); ch != "" {
-			return map[string]any{"ok": true, "no_op": true, "already_open": true, "channel": map[string]any{"id": ch}}
-		}
-		users := c.param("users")
-		if users == "" {
-			return slackErr("users_list_not_supplied")
-		}
-		id, already := s.dms[users]
-		if !already {
-			prefix := "D"
-			if strings.Contains(users, ",") {
-				prefix = "G"
-			}
-			id = fmt.Sprintf("%s0FAKE%04d", prefix, len(s.dms)+1)
-			s.dms[users] = id
-		}
-		if s.cfg.membership {
-			s.members[id] = true // opened, not joined: no channel_join message
-		}
-		return map[string]any{"ok": true, "no_op": already, "already_open": already, "channel": map[string]any{"id": id}}
+		return s.openConversation(c)
 	case "apps.connections.open":
 		s.ticket++
 		t := fmt.Sprintf("%d-%s", s.ticket, randHex(8))
@@ -751,15 +705,7 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 		u := "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/link/?ticket=" + t + "&app_id=" + appID
 		return map[string]any{"ok": true, "url": u}
 	case "files.getUploadURLExternal":
-		name := c.param("filename")
-		n, err := strconv.Atoi(c.param("length"))
-		if name == "" || err != nil || n <= 0 {
-			return slackErr("invalid_arguments")
-		}
-		s.fileSeq++
-		id := fmt.Sprintf("F0FAKE%05d", s.fileSeq)
-		s.files[id] = &upload{name: name}
-		return map[string]any{"ok": true, "upload_url": s.srv.URL + "/upload/v1/" + id, "file_id": id}
+		return s.uploadURL(c)
 	case "files.completeUploadExternal":
 		return s.completeUpload(c)
 	case "conversations.join":
@@ -770,6 +716,82 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 		return s.replies(c)
 	}
 	return slackErr("unknown_method")
+}
+
+// postMessage answers chat.postMessage, keeping the message in its
+// channel's history.
+func (s *Server) postMessage(c *Call) map[string]any {
+	if e := checkMessage(c); e != "" {
+		return slackErr(e)
+	}
+	if e := checkMetadata(c); e != "" {
+		return slackErr(e)
+	}
+	if e := s.postDenied(c.Channel); e != "" {
+		return slackErr(e)
+	}
+	ts := s.nextTS()
+	s.store(c.Channel, &message{
+		ts: ts, threadTS: c.ThreadTS, text: c.Text, blocks: c.Blocks,
+		metadata: nonEmpty(c.Metadata), inHistory: c.ThreadTS == "", // as Slack: thread replies are not in the history
+	})
+	return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "message": s.message(c, ts)}
+}
+
+// updateMessage answers chat.update.
+func (s *Server) updateMessage(c *Call) map[string]any {
+	if c.Channel == "" {
+		return slackErr("channel_not_found")
+	}
+	ts := c.param("ts")
+	if ts == "" {
+		return slackErr("message_not_found")
+	}
+	if e := checkMetadata(c); e != "" {
+		return slackErr(e)
+	}
+	if m := s.update(c, ts); m != nil {
+		return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "text": m.text, "message": s.render(m, true, 0)}
+	}
+	return map[string]any{"ok": true, "channel": c.Channel, "ts": ts, "text": c.Text, "message": s.message(c, ts)}
+}
+
+// openConversation answers conversations.open: a direct message (D...) or
+// a group one (G...) per set of users, opened once.
+func (s *Server) openConversation(c *Call) map[string]any {
+	if ch := c.param("channel"); ch != "" {
+		return map[string]any{"ok": true, "no_op": true, "already_open": true, "channel": map[string]any{"id": ch}}
+	}
+	users := c.param("users")
+	if users == "" {
+		return slackErr("users_list_not_supplied")
+	}
+	id, already := s.dms[users]
+	if !already {
+		prefix := "D"
+		if strings.Contains(users, ",") {
+			prefix = "G"
+		}
+		id = fmt.Sprintf("%s0FAKE%04d", prefix, len(s.dms)+1)
+		s.dms[users] = id
+	}
+	if s.cfg.membership {
+		s.members[id] = true // opened, not joined: no channel_join message
+	}
+	return map[string]any{"ok": true, "no_op": already, "already_open": already, "channel": map[string]any{"id": id}}
+}
+
+// uploadURL answers files.getUploadURLExternal.
+func (s *Server) uploadURL(c *Call) map[string]any {
+	name := c.param("filename")
+	n, err := strconv.Atoi(c.param("length"))
+	if name == "" || err != nil || n <= 0 {
+		return slackErr("invalid_arguments")
+	}
+	s.fileSeq++
+	id := fmt.Sprintf("F0FAKE%05d", s.fileSeq)
+	s.files[id] = &upload{name: name}
+	return map[string]any{"ok": true, "upload_url": s.srv.URL + "/upload/v1/" + id, "file_id": id}
 }
 
 // checkMessage validates a chat.postMessage/postEphemeral call.
