@@ -134,24 +134,30 @@ func (d Digest) Message() Message {
 			}
 			more(t, d.Changed)
 		}
-		t.section()
-		if d.StillBlocked.Total == 0 {
-			t.put(t.T("digest.blocked.none", nil))
-		} else {
-			still := postgres.Amounts{Count: d.StillBlocked.Total, Cents: d.StillBlocked.TotalCents}
-			t.put(t.N("digest.blocked", still.Count, catalog.Args{"Total": t.amounts(still)}))
-		}
-		if d.StalledCount > 0 {
-			t.section()
-			days := max(int(d.StalledAfter.Hours()/24), 1)
-			t.put(t.icon("warning") + t.bold(t.N("digest.stalled.head", days, catalog.Args{"Orders": d.StalledCount})))
-			for _, tr := range d.Stalled {
-				since := t.T("digest.stalled.since", catalog.Args{"Status": tr.Now.Label(t.lang), "Age": render.Age(d.To.Sub(tr.Since), t.lang)})
-				t.put(bullet(t.bold(t.data(tr.Number)), t.data(tr.Customer), since, t.money(tr.AmountCents, tr.Currency)))
-			}
-			if rest := d.StalledCount - len(d.Stalled); rest > 0 {
-				t.put(t.N("digest.stalled.more", rest, nil))
-			}
-		}
+		d.putBlocked(t)
 	})
+}
+
+// putBlocked writes the digest's last sections: how many orders are still
+// blocked, and those stalled in their block.
+func (d Digest) putBlocked(t *text) {
+	t.section()
+	if d.StillBlocked.Total == 0 {
+		t.put(t.T("digest.blocked.none", nil))
+	} else {
+		still := postgres.Amounts{Count: d.StillBlocked.Total, Cents: d.StillBlocked.TotalCents}
+		t.put(t.N("digest.blocked", still.Count, catalog.Args{"Total": t.amounts(still)}))
+	}
+	if d.StalledCount > 0 {
+		t.section()
+		days := max(int(d.StalledAfter.Hours()/24), 1)
+		t.put(t.icon("warning") + t.bold(t.N("digest.stalled.head", days, catalog.Args{"Orders": d.StalledCount})))
+		for _, tr := range d.Stalled {
+			since := t.T("digest.stalled.since", catalog.Args{"Status": tr.Now.Label(t.lang), "Age": render.Age(d.To.Sub(tr.Since), t.lang)})
+			t.put(bullet(t.bold(t.data(tr.Number)), t.data(tr.Customer), since, t.money(tr.AmountCents, tr.Currency)))
+		}
+		if rest := d.StalledCount - len(d.Stalled); rest > 0 {
+			t.put(t.N("digest.stalled.more", rest, nil))
+		}
+	}
 }
