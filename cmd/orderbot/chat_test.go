@@ -58,6 +58,8 @@ func TestChatPicksByNumber(t *testing.T) {
 		"le 3",                   // still the same list
 		"n° 9",
 		"10",
+		"qsdfgh", // not understood: the list is still the one on screen
+		"et le 5 ?",
 		"lefevre",
 		"la deuxième",
 		"1.",
@@ -83,9 +85,10 @@ func TestChatPicksByNumber(t *testing.T) {
 		{2, "le 3", "Commande 4500013550 — Auberge du Lac d'Annecy"},
 		{3, "n° 9", "Commande 4500012346 — Boulangerie Dupré & Fils"},
 		{4, "10", "Répondez par un numéro de 1 à 9."},
-		{6, "la deuxième", "Commandes ouvertes — Boucherie Lefèvre & Cie (C001240)"},
-		{7, "1.", "Commande 4500012750 — Boucherie Lefèvre & Cie"},
-		{9, "4", "Commande 4500012345 — Boulangerie Dupré & Fils"},
+		{6, "et le 5 ?", "Commande 4500013101 — Traiteur Côté Sud"},
+		{8, "la deuxième", "Commandes ouvertes — Boucherie Lefèvre & Cie (C001240)"},
+		{9, "1.", "Commande 4500012750 — Boucherie Lefèvre & Cie"},
+		{11, "4", "Commande 4500012345 — Boulangerie Dupré & Fils"},
 	}
 	for _, p := range picks {
 		if got := answerTo(t, ts, p.i, p.line); !strings.HasPrefix(got, p.want) {
@@ -98,7 +101,7 @@ func TestChatPicksByNumber(t *testing.T) {
 
 	// In English, as Emma Collins, named by her name.
 	out, stderr, err = chatWith(t, vars, strings.Join([]string{
-		"lefevre", "the first one", "#2", "my blocked orders", "the last one", "7",
+		"lefevre", "the first one", "#2", "my blocked orders", "the last one", "7", "what about the 12th?",
 	}, "\n"), "--as", "emma")
 	if err != nil {
 		t.Fatal(err, stderr)
@@ -112,6 +115,7 @@ func TestChatPicksByNumber(t *testing.T) {
 		{2, "#2", "Order 4500012701 — Boucherie Lefèvre"},
 		{4, "the last one", "Order SO-001501 — Genève Hôtellerie SA"},
 		{5, "7", "Reply with a number from 1 to 4."},
+		{6, "what about the 12th?", "Reply with a number from 1 to 4."},
 	} {
 		if got := answerTo(t, ts, p.i, p.line); !strings.HasPrefix(got, p.want) {
 			t.Errorf("%q answers\n%s\nwant %q", p.line, got, p.want)
@@ -272,7 +276,7 @@ func TestPickOf(t *testing.T) {
 		"la 3": 3, "la 2e": 2, "le 2ème": 2, "1er": 1, "la 1ère": 1, "le premier": 1, "la deuxième": 2, "deux": 2,
 		"le dernier": lastItem, "celui-ci le 2": 2, "2 svp": 2, "3 stp": 3, "12": 12, "100": 100, "0": 0,
 		"the first one": 1, "the second one": 2, "2nd": 2, "3rd please": 3, "the 4th": 4, "number 2": 2, "the last one": lastItem,
-		"option 2": 2,
+		"option 2": 2, "et le 5 ?": 5, "what about the 3rd?": 3, "c'est le 2": 2, "ok 2": 2,
 	}
 	for line, want := range picks {
 		if n, ok := pickOf(line); !ok || n != want {

@@ -420,15 +420,18 @@ func (c *chatter) reply(line string) (string, error) {
 	return c.show(a, 0), err
 }
 
-// remember keeps a as the list that replies refer to, or forgets the last
-// list when a is not one.
+// remember keeps a as the list that replies refer to when it is one; an
+// answer showing other orders replaces the last list, one showing none (a
+// question not understood, nothing found, thanks) leaves it on screen for
+// a reply to pick from.
 func (c *chatter) remember(a bot.Answer) {
-	c.list, c.shown, c.page = bot.Answer{}, 0, 0
 	switch {
 	case a.Kind == bot.ChooseCustomer && len(a.Candidates) > 0:
-		c.list = a
+		c.list, c.shown, c.page = a, 0, 0
 	case a.Kind == bot.OrderList && len(a.List.Orders) > 0:
 		c.list, c.shown, c.page = a, len(a.List.Orders), len(a.List.Orders)
+	case a.Results() > 0 || a.Kind == bot.OrderList || a.Kind == bot.ChooseCustomer:
+		c.list, c.shown, c.page = bot.Answer{}, 0, 0
 	}
 }
 
@@ -557,7 +560,8 @@ func pickOf(line string) (n int, ok bool) {
 func pickFiller(w string) bool {
 	switch w {
 	case "le", "la", "l", "n", "no", "num", "numero", "nr", "number", "the", "one", "celui", "celle", "ci",
-		"choix", "choice", "option", "voir", "see", "show", "me", "svp", "stp", "please", "pls", "merci", "thanks":
+		"choix", "choice", "option", "voir", "see", "show", "me", "moi", "svp", "stp", "please", "pls", "merci", "thanks",
+		"et", "and", "what", "about", "c", "est", "it", "s", "is", "alors", "ok", "okay", "oui", "yes":
 		return true
 	}
 	return false
