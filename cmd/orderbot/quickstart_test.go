@@ -89,7 +89,7 @@ func TestQuickStartImport(t *testing.T) {
 	// A name with "œ" (not in Latin-1) and a quoted name holding the
 	// separator came through the encoding and the CSV whole.
 	for q, want := range map[string]string{
-		"commandes cœur de bœuf":   "Cœur de Bœuf SARL",
+		"commandes cœur de bœuf":    "Cœur de Bœuf SARL",
 		"où en est la 4500012348 ?": "Établissements Müller; Fils",
 	} {
 		out, _, err := orderbot(t, vars, "ask", "--config", "orderbot.example.yaml", "--as", "paul.girard@example.fr", q)
