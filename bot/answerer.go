@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -27,8 +28,27 @@ type Store interface {
 	// OpenOrderCounts counts, per customer, the open orders f's RepID and
 	// AssistantID select; customers without any are absent.
 	OpenOrderCounts(ctx context.Context, customerIDs []int64, f orders.OrderFilter) (map[int64]int, error)
-	// DataAsOf tells when the data of the last import was extracted.
-	DataAsOf(ctx context.Context) (time.Time, bool, error)
+	// PeopleNamed finds people of the directory by name, or part of it.
+	PeopleNamed(ctx context.Context, name string, limit int) ([]orders.Person, error)
+	// OpenOrderPeople returns the reps and assistants of the open orders
+	// f selects.
+	OpenOrderPeople(ctx context.Context, f orders.OrderFilter) ([]orders.Person, error)
+	// NextOrder returns the order whose number comes after number, among
+	// those of f's RepID and AssistantID.
+	NextOrder(ctx context.Context, number string, f orders.OrderFilter) (orders.Order, error)
+	// DataVersion tells when the data of the last import was extracted,
+	// and the last import run of any kind: a new one may bring new words.
+	DataVersion(ctx context.Context) (asOf time.Time, known bool, run int64, err error)
+	VocabularyStore
+}
+
+// VocabularyStore is what building the reading's vocabulary needs of the
+// store.
+type VocabularyStore interface {
+	RecentNumbers(ctx context.Context, limit int) ([]string, error)
+	BlockReasons(ctx context.Context, limit int) (map[orders.Status]map[string]int, error)
+	CustomerNames(ctx context.Context, limit int) ([]string, error)
+	Directory(ctx context.Context) ([]orders.Person, error)
 }
 
 // QuestionLog keeps every question answered, for audit and for the
@@ -64,6 +84,9 @@ type Options struct {
 	// Model, when set, reads the messages the deterministic reading does
 	// not understand, or only guesses at.
 	Model Model
+	// Log hears of what goes wrong away from any question: the vocabulary
+	// built in the background. Nil discards it.
+	Log *slog.Logger
 }
 
 // Asker is who asks, as the transport knows them: a Slack user ID, an
@@ -85,6 +108,8 @@ type Answerer struct {
 	fresh     Freshness
 	freshRead time.Time
 	people    map[Asker]knownPerson
+	vocab     vocabState
+	builds    sync.WaitGroup
 }
 
 // knownPerson is an asker as the directory said, a moment ago.
@@ -117,23 +142,39 @@ func New(store Store, parser *understand.Parser, log QuestionLog, opt Options) *
 		// Anything but an explicit "all" fails closed.
 		opt.Access = AccessOwn
 	}
-	return &Answerer{store: store, parser: parser, log: log, opt: opt, people: map[Asker]knownPerson{}}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Answerer{store: store, parser: parser, log: log, opt: opt, people: map[Asker]knownPerson{},
+		vocab: vocabState{run: -1}}
 }
 
 // Parse reads a message the way Ask does.
 func (a *Answerer) Parse(text string) understand.Question { return a.parser.Parse(text) }
 
-// Ask answers a message. The error is for the operator: a failure of
-// orderbot or of the store, for which the answer is Unavailable; what the
-// asker typed never makes an error.
+// Ask answers a message that follows nothing: the first of a
+// conversation, or one of a transport that keeps none. The error is for
+// the operator: a failure of orderbot or of the store, for which the
+// answer is Unavailable; what the asker typed never makes an error.
 func (a *Answerer) Ask(ctx context.Context, who Asker, text string) (Answer, error) {
-	return a.respond(ctx, who, text, func(orders.Person) (understand.Question, int) {
-		q := a.parser.Parse(text)
+	return a.AskAfter(ctx, who, Memory{}, text)
+}
+
+// AskAfter answers a message of a conversation whose last answer left
+// prev (Answer.Memory): "et pour Ernst ?" asks prev's question again of
+// Ernst, "et la suivante ?" for the order after the one prev shown last.
+// A message that follows nothing is read alone, as Ask reads it.
+func (a *Answerer) AskAfter(ctx context.Context, who Asker, prev Memory, text string) (Answer, error) {
+	return a.respond(ctx, who, text, prev, func(orders.Person) (understand.Question, int) {
+		q := a.read(prev, text)
 		if a.needsModel(q) {
 			// Only for people of the directory: a stranger's message goes
 			// nowhere.
 			if mq, err := a.opt.Model.Read(ctx, q.Text); err == nil {
 				mq.Text = q.Text
+				if mq.Lang == "" {
+					mq.Lang = q.Lang // the model says none: the words did
+				}
 				return mq, 0
 			}
 		}
@@ -141,10 +182,21 @@ func (a *Answerer) Ask(ctx context.Context, who Asker, text string) (Answer, err
 	})
 }
 
+// read reads text as the message after prev.
+func (a *Answerer) read(prev Memory, text string) understand.Question {
+	q := a.parser.Parse(text)
+	if !prev.Empty() {
+		q = q.Follow(prev.Question)
+	}
+	return q
+}
+
 // needsModel reports whether q should be read by the model: it is
-// configured, and the deterministic reading found nothing or only guessed.
+// configured, and the deterministic reading found nothing or only
+// guessed. A follow-up is not for the model: it would read it without the
+// conversation it follows.
 func (a *Answerer) needsModel(q understand.Question) bool {
-	return a.opt.Model != nil && (q.Intent == understand.Unknown || q.Weak)
+	return a.opt.Model != nil && (q.Intent == understand.Unknown || q.Weak) && q.FollowUp == ""
 }
 
 // WouldAskModel reports whether answering text will wait on the model, so
@@ -155,30 +207,54 @@ func (a *Answerer) WouldAskModel(text string) bool { return a.needsModel(a.parse
 // the language who reads, so that a transport can post a notice meanwhile.
 // A stranger gets no notice: nothing they write is read further.
 func (a *Answerer) Looking(ctx context.Context, who Asker, text string) (orders.Language, bool) {
+	return a.LookingAfter(ctx, who, Memory{}, text)
+}
+
+// LookingAfter is Looking for a message of a conversation whose last
+// answer left prev.
+func (a *Answerer) LookingAfter(ctx context.Context, who Asker, prev Memory, text string) (orders.Language, bool) {
 	person, known, err := a.identify(ctx, who)
-	if err != nil || !known || !a.WouldAskModel(text) {
+	if err != nil || !known {
 		return "", false
 	}
-	if person.Language != "" {
-		return person.Language, true
+	q := a.read(prev, text)
+	if !a.needsModel(q) {
+		return "", false
 	}
-	return a.opt.Language, true
+	return a.language(person, prev, q), true
+}
+
+// language is the language of the answer to q: the question's when its
+// words tell, else the conversation's, else the asker's.
+func (a *Answerer) language(person orders.Person, prev Memory, q understand.Question) orders.Language {
+	switch {
+	case q.Lang != "":
+		return q.Lang
+	case prev.Lang != "" && !prev.Empty():
+		return prev.Lang
+	case person.Language != "":
+		return person.Language
+	}
+	return a.opt.Language
 }
 
 // Act answers the press of a button of an earlier answer.
 func (a *Answerer) Act(ctx context.Context, who Asker, act Action) (Answer, error) {
-	return a.respond(ctx, who, act.Question.Text, func(orders.Person) (understand.Question, int) { return act.Question, act.Limit })
+	return a.respond(ctx, who, act.Question.Text, Memory{}, func(orders.Person) (understand.Question, int) {
+		return act.Question, act.Limit
+	})
 }
 
 // AnswerQuestion answers a question already read (by a model, say), with
 // the same access rules as Ask.
 func (a *Answerer) AnswerQuestion(ctx context.Context, who Asker, q understand.Question) (Answer, error) {
-	return a.respond(ctx, who, q.Text, func(orders.Person) (understand.Question, int) { return q, 0 })
+	return a.respond(ctx, who, q.Text, Memory{}, func(orders.Person) (understand.Question, int) { return q, 0 })
 }
 
-func (a *Answerer) respond(ctx context.Context, who Asker, text string, read func(orders.Person) (understand.Question, int)) (Answer, error) {
+func (a *Answerer) respond(ctx context.Context, who Asker, text string, prev Memory,
+	read func(orders.Person) (understand.Question, int)) (Answer, error) {
 	start := a.opt.Now()
-	ans, person, err := a.answer(ctx, who, read, start)
+	ans, person, err := a.answer(ctx, who, prev, read, start)
 	if a.log != nil {
 		intent := string(ans.Question.Intent)
 		if ans.Kind == Refused {
@@ -202,7 +278,8 @@ func firstOf(s ...string) string {
 	return ""
 }
 
-func (a *Answerer) answer(ctx context.Context, who Asker, read func(orders.Person) (understand.Question, int), now time.Time) (Answer, orders.Person, error) {
+func (a *Answerer) answer(ctx context.Context, who Asker, prev Memory, read func(orders.Person) (understand.Question, int),
+	now time.Time) (Answer, orders.Person, error) {
 	person, known, err := a.identify(ctx, who)
 	if err != nil {
 		return Answer{Kind: Unavailable, Lang: a.opt.Language, At: now}, person, err
@@ -210,15 +287,12 @@ func (a *Answerer) answer(ctx context.Context, who Asker, read func(orders.Perso
 	if !known {
 		return Answer{Kind: Refused, Lang: a.opt.Language, At: now}, orders.Person{}, nil
 	}
-	lang := person.Language
-	if lang == "" {
-		lang = a.opt.Language
-	}
 	q, limit := read(person)
 	if limit <= 0 {
 		limit = a.opt.ListLimit
 	}
-	t := turn{Answerer: a, ctx: ctx, person: person, ans: Answer{Lang: lang, At: now, Question: q, Limit: limit}}
+	lang := a.language(person, prev, q)
+	t := turn{Answerer: a, ctx: ctx, person: person, prev: prev, ans: Answer{Lang: lang, At: now, Question: q, Limit: limit}}
 	if err := t.run(); err != nil {
 		return Answer{Kind: Unavailable, Lang: lang, At: now, Question: q}, person, err
 	}
@@ -284,16 +358,28 @@ type turn struct {
 	*Answerer
 	ctx    context.Context
 	person orders.Person
+	prev   Memory // what the conversation remembers, for "the next one"
 	ans    Answer
+	// resolved is whose orders the question asks for, once known.
+	resolved *whose
 }
 
 func (t *turn) run() error {
 	q := t.ans.Question
+	if q.FollowUp == understand.Next && !t.prev.Empty() && q.Intent != understand.Unknown {
+		return t.next()
+	}
+	if t.several(q) {
+		return t.each(subjects(q))
+	}
 	switch q.Intent {
 	case understand.Order:
-		return t.order(q.Number)
+		if len(q.Numbers) > 2 {
+			return t.orderSet(q.Numbers)
+		}
+		return t.order(firstOf(q.Number, firstItem(q.Numbers)))
 	case understand.CustomerRef:
-		return t.customerRef(q.Ref)
+		return t.customerRef(firstOf(q.Ref, firstItem(q.Refs)))
 	case understand.Customer:
 		switch {
 		case q.CustomerID != 0:
@@ -308,11 +394,11 @@ func (t *turn) run() error {
 		case q.CustomerCode != "":
 			return t.customerCode(q.CustomerCode)
 		}
-		return t.customerName(q.CustomerName)
+		return t.customerName(firstOf(q.CustomerName, firstItem(q.CustomerNames)))
 	case understand.Mine:
-		return t.mine(q.Blocked, "")
+		return t.portfolio(q.Blocked, "")
 	case understand.Reason:
-		return t.mine(true, q.Status)
+		return t.portfolio(true, q.Status)
 	case understand.Help:
 		t.ans.Kind = Help
 	case understand.Thanks:
@@ -321,6 +407,13 @@ func (t *turn) run() error {
 		t.ans.Kind = NotUnderstood
 	}
 	return nil
+}
+
+func firstItem(l []string) string {
+	if len(l) == 0 {
+		return ""
+	}
+	return l[0]
 }
 
 // restricted reports whether the asker sees only their own portfolio.
@@ -369,7 +462,7 @@ func (t *turn) freshness() error {
 	t.mu.Unlock()
 	if read.IsZero() || now.Sub(read) > freshnessTTL || now.Before(read) {
 		// Read outside the lock: a slow read holds up no other answer.
-		at, ok, err := t.store.DataAsOf(t.ctx)
+		at, ok, run, err := t.store.DataVersion(t.ctx)
 		if err != nil {
 			return err
 		}
@@ -377,6 +470,7 @@ func (t *turn) freshness() error {
 		t.mu.Lock()
 		t.fresh, t.freshRead = f, now
 		t.mu.Unlock()
+		t.refreshVocabulary(t.ctx, run, now)
 	}
 	f.Stale = !f.Known || (t.opt.StaleAfter > 0 && t.ans.At.Sub(f.AsOf) > t.opt.StaleAfter)
 	t.ans.Data = f
@@ -515,103 +609,6 @@ func (t *turn) customerCode(code string) error {
 		return t.order(code)
 	}
 	return err
-}
-
-// maxCandidates is how many customers are offered to choose from.
-const maxCandidates = 5
-
-func (t *turn) customerName(name string) error {
-	ms, err := t.store.CustomersByName(t.ctx, name, maxCandidates)
-	if orders.ErrorCode(err) == orders.EInvalid {
-		t.ans.Kind = NotUnderstood
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if t.restricted() {
-		if ms, err = t.theirs(ms); err != nil {
-			return err
-		}
-	}
-	if m, ok := orders.ClearMatch(ms); ok {
-		return t.customerOrders(m.Customer)
-	}
-	if len(ms) == 0 {
-		return t.notFound("customer", name, nil)
-	}
-	t.ans.Kind, t.ans.Candidates = ChooseCustomer, ms
-	t.ans.Subject = Subject{What: "customer", Query: name}
-	return nil
-}
-
-// theirs keeps the candidates the asker has open orders of, with how many.
-func (t *turn) theirs(ms []orders.CustomerMatch) ([]orders.CustomerMatch, error) {
-	ids := make([]int64, len(ms))
-	for i, m := range ms {
-		ids[i] = m.ID
-	}
-	counts, err := t.store.OpenOrderCounts(t.ctx, ids, t.own())
-	if err != nil {
-		return nil, err
-	}
-	var out []orders.CustomerMatch
-	for _, m := range ms {
-		if n := counts[m.ID]; n > 0 {
-			m.OpenOrders = n
-			out = append(out, m)
-		}
-	}
-	return out, nil
-}
-
-// customerOrders lists a customer's open orders. Someone who sees only
-// their own portfolio learns nothing of a customer they have no open
-// order of: not even its name.
-func (t *turn) customerOrders(c orders.Customer) error {
-	if t.restricted() {
-		counts, err := t.store.OpenOrderCounts(t.ctx, []int64{c.ID}, t.own())
-		if err != nil {
-			return err
-		}
-		if counts[c.ID] == 0 {
-			q := t.ans.Question
-			switch {
-			case q.CustomerCode != "":
-				return t.notFound("code", q.CustomerCode, nil)
-			case q.Intent == understand.Order:
-				return t.notFound("order", q.Number, nil)
-			case q.CustomerName != "":
-				return t.notFound("customer", q.CustomerName, nil)
-			}
-			return t.notFound("customer_id", "", nil)
-		}
-	}
-	f := t.scope()
-	f.CustomerID = c.ID
-	f.BlockedOnly = t.ans.Question.Blocked
-	f.HeldFor = t.ans.Question.Status
-	f.Limit = t.ans.Limit
-	l, err := t.store.OpenOrders(t.ctx, f)
-	if err != nil {
-		return err
-	}
-	t.ans.Kind, t.ans.List = OrderList, l
-	t.ans.Subject = Subject{What: "customer", Customer: c, Mine: t.restricted(), Blocked: f.BlockedOnly, Status: f.HeldFor}
-	return t.freshness()
-}
-
-// mine lists the asker's own portfolio: a manager's is everything.
-func (t *turn) mine(blocked bool, held orders.Status) error {
-	f := t.own()
-	f.BlockedOnly, f.HeldFor, f.Limit = blocked, held, t.ans.Limit
-	l, err := t.store.OpenOrders(t.ctx, f)
-	if err != nil {
-		return err
-	}
-	t.ans.Kind, t.ans.List = OrderList, l
-	t.ans.Subject = Subject{Mine: true, Everyone: t.person.Role == orders.RoleManager, Blocked: blocked, Status: held}
-	return t.freshness()
 }
 
 // notFound says nothing matched, with the closest numbers visible to the

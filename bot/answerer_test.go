@@ -85,7 +85,12 @@ func (b *bundle) answerer(t testing.TB, access bot.Access) *bot.Answerer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bot.New(b.st, p, b.log, bot.Options{Access: access, Language: orders.French, StaleAfter: 26 * time.Hour, ListLimit: 15})
+	a := bot.New(b.st, p, b.log, bot.Options{Access: access, Language: orders.French, StaleAfter: 26 * time.Hour, ListLimit: 15})
+	// The portfolio's words from the first question on, as at start.
+	if err := a.LoadVocabulary(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 func ask(t *testing.T, a *bot.Answerer, who, text string) bot.Answer {

@@ -39,6 +39,9 @@ type describer struct {
 	tr catalog.Texts
 	d  description
 	p  page
+	// part says the answer is a part of another (bot.Several), which says
+	// how fresh the data is once for all.
+	part bool
 }
 
 // page is which orders of a list an answer shows, and how.
@@ -51,7 +54,21 @@ func (r *Renderer) describe(a bot.Answer, s style) description { return r.descri
 
 func (r *Renderer) describePage(a bot.Answer, s style, p page) description {
 	x := &describer{r: r, a: a, s: s, tr: messages().In(a.Lang), p: p}
-	switch a.Kind {
+	x.body()
+	return x.d
+}
+
+// body lays out the answer.
+func (x *describer) body() {
+	switch x.a.Kind {
+	case bot.OrderSet:
+		x.orderSet()
+	case bot.Several:
+		x.several()
+	case bot.ChoosePerson:
+		x.choosePerson()
+	case bot.NoNext:
+		x.noNext()
 	case bot.OrderFound:
 		x.order()
 	case bot.OrderList:
@@ -71,7 +88,6 @@ func (r *Renderer) describePage(a bot.Answer, s style, p page) description {
 	default:
 		x.help(x.t("help.not_understood", nil))
 	}
-	return x.d
 }
 
 // t renders catalog message id in the answer's language. Data in args must
@@ -162,6 +178,11 @@ func upperFirst(s string) string {
 func (x *describer) order() {
 	o, s := x.a.Order, x.s
 	var lines []string
+	if x.a.Position > 0 {
+		// The next order of a list: which, of which list.
+		lines = append(lines, x.t("position", catalog.Args{"Position": strconv.Itoa(x.a.Position),
+			"Total": strconv.Itoa(x.a.List.Total)})+" — "+x.listTitle(s))
+	}
 	title := x.t("order.title", catalog.Args{"Number": x.field(s, o.Number)})
 	lines = append(lines, s.bold(title)+" — "+x.customer(s, o.Customer, false))
 	label := s.bold(o.Status.Label(x.lang()))
@@ -249,6 +270,9 @@ func (x *describer) nextStep(st orders.Status) string {
 
 // freshness says how fresh the data is, plainly when it is stale.
 func (x *describer) freshness() {
+	if x.part {
+		return
+	}
 	f := x.a.Data
 	switch {
 	case !f.Known:
@@ -269,6 +293,8 @@ func (x *describer) listTitle(s style) string {
 	switch {
 	case sub.What == "ref" && !sub.Blocked:
 		what = x.t("list.orders", nil) // closed ones too
+	case sub.Status != "" && sub.Reason != "":
+		what = x.t("list.blocked_for_reason", catalog.Args{"Status": sub.Status.Label(x.lang()), "Reason": x.quote(s, sub.Reason)})
 	case sub.Status != "":
 		what = x.t("list.blocked_for", catalog.Args{"Status": sub.Status.Label(x.lang())})
 	case sub.Blocked:
@@ -280,14 +306,47 @@ func (x *describer) listTitle(s style) string {
 	switch {
 	case sub.What == "customer":
 		whose = x.customer(s, sub.Customer, true)
+		if p := x.portfolio(s); p != "" && (sub.Team || sub.Person.ID != 0 || x.a.Question.Scope == understand.ScopeMine) {
+			// "mes cdes chez Bon app": whose orders there.
+			whose += " · " + p
+		}
 	case sub.What == "ref":
 		whose = x.t("list.ref", catalog.Args{"Ref": s.bold(x.quote(s, sub.Query))})
-	case sub.Everyone:
-		whose = x.t("list.everyone", nil)
 	default:
-		whose = x.t("list.mine", nil)
+		whose = x.portfolio(s)
 	}
 	return s.bold(what) + " — " + whose
+}
+
+// portfolio names whose portfolio a list is: "votre équipe".
+func (x *describer) portfolio(s style) string {
+	sub := x.a.Subject
+	switch {
+	case sub.Person.ID != 0:
+		return x.t("list.person", catalog.Args{"Name": x.field(s, clip(sub.Person.Name, maxListField))})
+	case sub.Team:
+		return x.t("list.team", nil)
+	case sub.Everyone:
+		return x.t("list.everyone", nil)
+	}
+	return x.t("list.mine", nil)
+}
+
+// listNotes are what a list's title needs said after it: that it holds
+// only the asker's own portfolio, that no order has the reason asked.
+func (x *describer) listNotes(s style) string {
+	sub := x.a.Subject
+	var notes []string
+	if sub.OwnOnly {
+		notes = append(notes, s.italic(x.t("list.own_only", nil)))
+	}
+	if sub.ReasonMissed != "" {
+		notes = append(notes, x.t("list.reason_missed", catalog.Args{"Reason": x.quote(s, sub.ReasonMissed)}))
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return "\n" + strings.Join(notes, "\n")
 }
 
 func (x *describer) list() {
@@ -303,13 +362,13 @@ func (x *describer) list() {
 			none = x.t("list.none.customer", catalog.Args{"Customer": x.field(s, sub.Customer.Name)})
 		case sub.Blocked:
 			none = x.t("list.none.blocked", nil)
-			if !s.console() {
+			if !s.console() && !sub.OwnOnly {
 				none += " :tada:"
 			}
 		default:
 			none = x.t("list.none", nil)
 		}
-		x.d.sections = append(x.d.sections, title+"\n"+none)
+		x.d.sections = append(x.d.sections, title+x.listNotes(s)+"\n"+none)
 		x.d.fallback = x.label(plainTitle, x.n("list.count", 0, nil))
 		x.freshness()
 		return
@@ -352,7 +411,7 @@ func (x *describer) list() {
 	if more > 0 {
 		lines = append(lines, x.n("list.more", more, nil))
 	}
-	section := title + "\n" + count + "\n" + strings.Join(lines, "\n")
+	section := title + x.listNotes(s) + "\n" + count + "\n" + strings.Join(lines, "\n")
 	if t := x.totals(l); t != "" {
 		section += "\n" + t
 	}
@@ -377,6 +436,10 @@ func (x *describer) listLine(mark string, o orders.Order) string {
 	if x.a.Subject.What != "customer" {
 		parts = append(parts, x.field(s, clip(o.Customer.Name, maxListField)))
 	}
+	if sub := x.a.Subject; (sub.Team || sub.Everyone) && o.Rep != nil {
+		// A list of several reps' orders says whose each is.
+		parts = append(parts, x.field(s, clip(o.Rep.Name, maxListField)))
+	}
 	label := o.Status.Label(x.lang())
 	switch {
 	case o.Closed() && o.ClosedAt != nil:
@@ -390,10 +453,31 @@ func (x *describer) listLine(mark string, o orders.Order) string {
 	if o.RequestedOn != nil && !o.Closed() {
 		parts = append(parts, x.t("list.requested", catalog.Args{"Date": x.day(*o.RequestedOn)}))
 	}
-	if o.Blocked() && strings.TrimSpace(o.BlockReason) != "" {
-		parts = append(parts, s.italic(x.field(s, clip(o.BlockReason, maxListField))))
+	if kind, reason := x.reasonOf(o); strings.TrimSpace(reason) != "" {
+		r := s.italic(x.field(s, clip(reason, maxListField)))
+		if kind != o.Status {
+			r = x.label(kind.Label(x.lang()), r)
+		}
+		parts = append(parts, r)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// reasonOf returns the block of o a list line shows the reason of: in a
+// list of one kind of block, o's block of that kind, whatever blocks o
+// first; else the block of its status.
+func (x *describer) reasonOf(o orders.Order) (orders.Status, string) {
+	if kind := x.a.Subject.Status; kind != "" {
+		for _, b := range o.Blocks {
+			if b.Kind == kind {
+				return kind, b.Reason
+			}
+		}
+	}
+	if !o.Blocked() {
+		return "", ""
+	}
+	return o.Status, o.BlockReason
 }
 
 func (x *describer) totals(l orders.OrderList) string {
@@ -446,6 +530,12 @@ func (x *describer) notFoundSentence(st style) string {
 	sub := x.a.Subject
 	q := st.bold(x.quote(st, sub.Query))
 	switch sub.What {
+	case "person":
+		return x.t("not_found.person", catalog.Args{"Name": q})
+	case "my_rep":
+		return x.t("not_found.my_rep", nil)
+	case "my_assistant":
+		return x.t("not_found.my_assistant", nil)
 	case "customer_id":
 		return x.t("not_found.customer_id", nil)
 	case "order":
@@ -496,7 +586,8 @@ func (x *describer) or(choices []string) string {
 func (x *describer) help(intro string) {
 	var b strings.Builder
 	b.WriteString(intro + "\n" + x.t("help.examples", nil))
-	for _, id := range []string{"help.example.order", "help.example.customer", "help.example.ref", "help.example.mine", "help.example.reason"} {
+	for _, id := range []string{"help.example.order", "help.example.several", "help.example.customer", "help.example.ref",
+		"help.example.mine", "help.example.team", "help.example.reason", "help.example.next"} {
 		b.WriteString("\n• " + x.t(id, nil))
 	}
 	x.say(b.String())

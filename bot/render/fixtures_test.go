@@ -208,6 +208,7 @@ func answers(lang orders.Language) map[string]bot.Answer {
 	add("not_found_ref", bot.Answer{Kind: bot.NotFound, Subject: bot.Subject{What: "ref", Query: "PO-0000"}}, fresh)
 	add("not_found_code", bot.Answer{Kind: bot.NotFound, Subject: bot.Subject{What: "code", Query: "C009999"}}, fresh)
 	add("not_found_customer_id", bot.Answer{Kind: bot.NotFound, Subject: bot.Subject{What: "customer_id"}}, fresh)
+	newAnswers(lang, add, orderOf)
 	add("refused", bot.Answer{Kind: bot.Refused}, bot.Freshness{})
 	add("help", bot.Answer{Kind: bot.Help}, bot.Freshness{})
 	add("thanks", bot.Answer{Kind: bot.Thanks}, bot.Freshness{})
@@ -238,6 +239,17 @@ func dataOf(a bot.Answer) []string {
 	for _, o := range a.List.Orders {
 		ord(o)
 	}
+	for _, it := range a.Items {
+		raw = append(raw, it.Number)
+		ord(it.Order)
+	}
+	for _, p := range a.Parts {
+		raw = append(raw, dataOf(p)...)
+	}
+	for _, p := range a.People {
+		raw = append(raw, p.Name)
+	}
+	raw = append(raw, a.Subject.Person.Name, a.Subject.Reason, a.Subject.ReasonMissed)
 	raw = append(raw, a.Subject.Query, a.Subject.Customer.Name, a.Subject.Customer.Code)
 	for _, c := range a.Candidates {
 		raw = append(raw, c.Name, c.Code)

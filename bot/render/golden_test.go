@@ -31,6 +31,10 @@ var goldenNames = []string{
 	"choose", "not_found_order_suggestions", "not_found_order_three_suggestions", "not_found_order", "not_found_customer",
 	"not_found_customer_accents", "not_found_ref", "not_found_code", "not_found_customer_id",
 	"refused", "help", "thanks", "not_understood", "unavailable",
+	"several_orders", "set_orders", "set_more", "several_customers", "list_team_blocked", "list_all_own_only", "list_person",
+	"list_person_own_only_empty", "list_customer_mine", "list_customer_team", "list_reason_phrase", "list_reason_missed",
+	"choose_person", "choose_person_my_rep", "not_found_person", "not_found_my_assistant", "next_in_list", "no_next_order",
+	"no_next_list",
 }
 
 func TestGolden(t *testing.T) {

@@ -80,6 +80,55 @@ type App struct {
 	mu     sync.Mutex
 	emails map[string]cachedEmail
 	askers map[string]cachedAsker
+	convs  map[conversation]remembered
+}
+
+// conversation is where a person talks with orderbot: a direct message,
+// a channel, a thread. Its previous question is remembered, so that "et
+// pour Ernst ?" follows it; another conversation starts afresh.
+type conversation struct {
+	user, channel, thread string
+}
+
+// remembered is what a conversation keeps of its last answer, and since
+// when.
+type remembered struct {
+	mem bot.Memory
+	at  time.Time
+}
+
+// memoryTTL is how long a conversation remembers its last answer: a
+// question an hour later follows nothing.
+const memoryTTL = time.Hour
+
+// maxConversations bounds the conversations remembered: a few hundred
+// bytes each.
+const maxConversations = 100000
+
+// memory returns what conversation c remembers.
+func (a *App) memory(c conversation) bot.Memory {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r, ok := a.convs[c]
+	if !ok || time.Since(r.at) > memoryTTL {
+		return bot.Memory{}
+	}
+	return r.mem
+}
+
+// remember keeps ans as conversation c's last answer.
+func (a *App) remember(c conversation, ans bot.Answer) {
+	m := ans.Memory()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if m.Empty() {
+		delete(a.convs, c)
+		return
+	}
+	if len(a.convs) >= maxConversations {
+		a.convs = map[conversation]remembered{}
+	}
+	a.convs[c] = remembered{mem: m, at: time.Now()}
 }
 
 type cachedEmail struct {
@@ -105,7 +154,8 @@ func New(answerer *bot.Answerer, renderer *render.Renderer, poster *Poster, api 
 	}
 	return &App{answerer: answerer, renderer: renderer, poster: poster, api: api, store: store, log: log, opt: opt,
 		botUserID: botUserID, outbox: newOutbox(poster.every, opt.ChannelQueue, maxWaitingPosts, log),
-		jobs: make(chan func(context.Context), opt.Queue), emails: map[string]cachedEmail{}, askers: map[string]cachedAsker{}}
+		jobs: make(chan func(context.Context), opt.Queue), emails: map[string]cachedEmail{}, askers: map[string]cachedAsker{},
+		convs: map[conversation]remembered{}}
 }
 
 // Start starts the workers and the channels' queues; they answer and post
@@ -169,16 +219,18 @@ func (a *App) Event(cb *slackevents.EventsAPICallbackEvent, inner slackevents.Ev
 		return
 	}
 	eventID := cb.EventID
+	conv := conversation{user: user, channel: channel, thread: threadTS}
 	a.submit(func(ctx context.Context) {
 		if eventID != "" && !a.first(ctx, "event", eventID, a.store.ClaimEvent) {
 			return
 		}
+		prev := a.memory(conv)
 		// A question for the model may take seconds: say so as soon as the
 		// channel's pace allows, and put the answer in place of the notice.
 		// The notice goes first in the channel's queue, so the answer finds
 		// its ts set, or empty when the notice failed.
 		var notice *string
-		if lang, ok := a.answerer.Looking(ctx, a.asker(ctx, user), text); ok {
+		if lang, ok := a.answerer.LookingAfter(ctx, a.asker(ctx, user), prev, text); ok {
 			notice = new(string)
 			a.enqueue(channel, func(ctx context.Context, pace *rate.Limiter) {
 				ts, err := a.poster.post(ctx, pace, channel, threadTS, a.renderer.Looking(lang))
@@ -188,7 +240,7 @@ func (a *App) Event(cb *slackevents.EventsAPICallbackEvent, inner slackevents.Ev
 				*notice = ts
 			})
 		}
-		msg := a.renderer.Slack(a.ask(ctx, user, text))
+		msg := a.renderer.Slack(a.ask(ctx, conv, prev, text))
 		a.enqueue(channel, func(ctx context.Context, pace *rate.Limiter) {
 			var err error
 			if notice != nil && *notice != "" {
@@ -237,11 +289,13 @@ func (a *App) Command(cmd slack.SlashCommand) {
 		if cmd.TriggerID != "" && !a.first(ctx, "slash command", cmd.TriggerID, a.store.ClaimCommand) {
 			return
 		}
+		conv := conversation{user: cmd.UserID, channel: cmd.ChannelID}
+		prev := a.memory(conv)
 		replace := false
-		if lang, ok := a.answerer.Looking(ctx, a.asker(ctx, cmd.UserID), cmd.Text); ok {
+		if lang, ok := a.answerer.LookingAfter(ctx, a.asker(ctx, cmd.UserID), prev, cmd.Text); ok {
 			replace = a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, a.renderer.Looking(lang), a.opt.SlashEphemeral, false) == nil
 		}
-		ans := a.ask(ctx, cmd.UserID, cmd.Text)
+		ans := a.ask(ctx, conv, prev, cmd.Text)
 		if err := a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, a.renderer.Slack(ans), a.opt.SlashEphemeral, replace); err != nil {
 			a.log.Error("slash command answer not posted", "channel", cmd.ChannelID, "err", err)
 		}
@@ -264,10 +318,18 @@ func (a *App) Interaction(cb slack.InteractionCallback) {
 			continue
 		}
 		user, channel, url := cb.User.ID, cb.Channel.ID, cb.ResponseURL
+		// The button's message is in the conversation's thread, or at the
+		// top of a direct message.
+		conv := conversation{user: user, channel: channel, thread: cb.Message.ThreadTimestamp}
+		if conv.thread == "" {
+			conv.thread = cb.Container.ThreadTs
+		}
 		a.submit(func(ctx context.Context) {
 			ans, err := a.answerer.Act(ctx, a.asker(ctx, user), action)
 			if err != nil {
 				a.log.Error("slack button not answered", "user", user, "err", err)
+			} else {
+				a.remember(conv, ans)
 			}
 			if err := a.poster.Respond(ctx, channel, url, a.renderer.Slack(ans), false, true); err != nil {
 				a.log.Error("slack button answer not posted", "channel", channel, "err", err)
@@ -277,12 +339,15 @@ func (a *App) Interaction(cb slack.InteractionCallback) {
 	}
 }
 
-// ask answers text from a Slack user.
-func (a *App) ask(ctx context.Context, user, text string) bot.Answer {
-	ans, err := a.answerer.Ask(ctx, a.asker(ctx, user), text)
+// ask answers text from a Slack user in conversation c, whose last answer
+// left prev, and remembers the answer for c's next message.
+func (a *App) ask(ctx context.Context, c conversation, prev bot.Memory, text string) bot.Answer {
+	ans, err := a.answerer.AskAfter(ctx, a.asker(ctx, c.user), prev, text)
 	if err != nil {
-		a.log.Error("question not answered", "user", user, "err", err)
+		a.log.Error("question not answered", "user", c.user, "err", err)
+		return ans // the conversation keeps what it had
 	}
+	a.remember(c, ans)
 	return ans
 }
 
