@@ -140,10 +140,12 @@ type OrderFilter struct {
 	// or followed by any of these assistants, an order in either list
 	// being selected: a team's portfolio. Both empty, they do not filter.
 	AnyRepID, AnyAssistantID []int64
-	// Reason selects the orders held (for HeldFor, when set) with a block
+	// Reason selects the orders held (for HeldFor, when set) by a block
 	// whose reason holds every word of Reason, whatever their case, accents
 	// and punctuation: "factures échues" finds "3 factures échues
-	// impayées (21 480 €)".
+	// impayées (21 480 €)". An order blocked without blocks of its own
+	// (saved by hand with a status and a reason only; imports and the push
+	// API always write the status's block) is not selected by it.
 	Reason string
 	// Limit caps how many orders come back (the totals still count them all);
 	// zero means the store's default.

@@ -26,26 +26,18 @@ func teamCond(f orders.OrderFilter, args *[]any) string {
 }
 
 // reasonCond is the condition of f's Reason: an active block (of f's
-// HeldFor kind, when set) whose reason holds every word of it, or, for an
-// order without blocks of its own, its status and block reason. Words are
-// compared as orderbot_normalize writes them: no case, no accents, no
-// punctuation.
+// HeldFor kind, when set) whose reason holds every word of it, as
+// orderbot_normalize writes them: no case, no accents, no punctuation.
+// The blocks are found through the index of their reasons' words, and
+// their orders by id.
 func reasonCond(f orders.OrderFilter, args *[]any) string {
 	*args = append(*args, f.Reason)
-	words := fmt.Sprintf("string_to_array(orderbot_normalize($%d::text), ' ')", len(*args))
-	blockKind, status := "", ""
+	cond := fmt.Sprintf("b.reason_words @> string_to_array(orderbot_normalize($%d::text), ' ')", len(*args))
 	if f.HeldFor != "" {
 		*args = append(*args, string(f.HeldFor))
-		blockKind = fmt.Sprintf(" AND b.kind = $%d", len(*args))
-		status = fmt.Sprintf("o.status = $%d", len(*args))
-	} else {
-		*args = append(*args, statusStrings(orders.BlockedStatuses()))
-		status = fmt.Sprintf("o.status = ANY($%d)", len(*args))
+		cond += fmt.Sprintf(" AND b.kind = $%d", len(*args))
 	}
-	return fmt.Sprintf(`(EXISTS (SELECT FROM order_blocks b WHERE b.order_id = o.id%s
-			AND string_to_array(orderbot_normalize(b.reason), ' ') @> %s)
-		OR (o.block_kinds = '' AND %s AND string_to_array(orderbot_normalize(o.block_reason), ' ') @> %s))`,
-		blockKind, words, status, words)
+	return "o.id IN (SELECT b.order_id FROM order_blocks b WHERE " + cond + ")"
 }
 
 // PeopleNamed returns the people of the directory (placeholders that

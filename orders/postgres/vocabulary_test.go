@@ -139,8 +139,11 @@ func TestTeamsAndReasons(t *testing.T) {
 		blocked(orders.StatusDeliveryBlock, "adresse de livraison incomplète (code porte manquant)")))
 	f.save(held("A-2", f.muller, &f.rep2, &f.asst, blocked(orders.StatusDeliveryBlock, "Adresse de LIVRAISON incomplète")))
 	f.save(held("A-3", f.muller, &third, nil, blocked(orders.StatusDeliveryBlock, "quai de livraison fermé")))
-	f.save(orders.Order{Number: "A-4", Customer: f.dupre, Status: orders.StatusDeliveryBlock, BlockReason: "adresse incomplète",
-		Rep: &third, AmountCents: 1})
+	f.save(held("A-4", f.dupre, &third, nil, blocked(orders.StatusDeliveryBlock, "adresse incomplète")))
+	// An order blocked without a block of its own: its reason is not the
+	// blocks'.
+	f.save(orders.Order{Number: "A-6", Customer: f.dupre, Status: orders.StatusDeliveryBlock, BlockReason: "adresse incomplète",
+		AmountCents: 1})
 	f.save(orders.Order{Number: "A-5", Customer: f.dupre, Status: orders.StatusOpen, Rep: &third, Assistant: &f.asst, AmountCents: 1})
 
 	cases := []struct {
@@ -154,6 +157,7 @@ func TestTeamsAndReasons(t *testing.T) {
 		{"case and accents", orders.OrderFilter{HeldFor: orders.StatusDeliveryBlock, Reason: "ADRESSE de livraison incomplete"}, []string{"A-1", "A-2"}},
 		{"a reason of another kind", orders.OrderFilter{HeldFor: orders.StatusCreditLimit, Reason: "adresse"}, nil},
 		{"any kind", orders.OrderFilter{Reason: "livraison"}, []string{"A-1", "A-2", "A-3"}},
+		{"the kind alone", orders.OrderFilter{HeldFor: orders.StatusDeliveryBlock}, []string{"A-1", "A-2", "A-3", "A-4", "A-6"}},
 		{"a word in no reason", orders.OrderFilter{HeldFor: orders.StatusDeliveryBlock, Reason: "adresse fermée"}, nil},
 		{"a part of a word", orders.OrderFilter{HeldFor: orders.StatusDeliveryBlock, Reason: "adress"}, nil},
 		{"a reason in a team", orders.OrderFilter{AnyRepID: []int64{third.ID}, Reason: "adresse"}, []string{"A-4"}},
