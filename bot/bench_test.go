@@ -32,6 +32,11 @@ func benchAnswerer(b *testing.B) (*benchdata.Data, *bot.Answerer, bot.Asker, fun
 	}
 	log := postgres.NewQuestionLog(d.Store, func(err error) { b.Error(err) })
 	a := bot.New(d.Store, p, log, bot.Options{Access: bot.AccessAll})
+	// The portfolio's vocabulary, as at start: no build in the background
+	// while the questions are timed.
+	if err := a.LoadVocabulary(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	return d, a, bot.Asker{Email: email, Transport: "bench"}, log.Close
 }
 
