@@ -128,6 +128,41 @@ func TestChatPicksByNumber(t *testing.T) {
 	}
 }
 
+// TestChatFollowsTheConversation: a message follows the answer before it
+// ("et pour Müller ?", "et la suivante ?"), the next order after a pick is
+// the one after it in the list, and a person chosen by number is that
+// person's portfolio.
+func TestChatFollowsTheConversation(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"ORDERBOT_DATABASE_URL": sampleDatabase(t)}
+	for _, c := range []struct {
+		as    string
+		lines []string
+		want  []string // what the answer to each line starts with
+	}{
+		{"francois", []string{"commandes de dupre", "et pour muller ?", "2", "et la suivante ?"}, []string{
+			"Commandes ouvertes — Boulangerie Dupré & Fils", "Commandes ouvertes — Établissements Müller SARL",
+			"Commande 4500012455 — Établissements Müller SARL", "3 sur 3 — Commandes ouvertes — Établissements Müller SARL (C001235)\nCommande 4500012402"}},
+		{"claire.martin@example.fr", []string{"les commandes de mon commercial", "2", "1"}, []string{
+			"Vous suivez les commandes de plusieurs commerciaux", "Commandes ouvertes — portefeuille de Jérôme Benoît",
+			"Commande 4500012500 — Bénard Frères"}},
+		{"Emma Collins", []string{"my blocked orders", "2", "next one?", "4"}, []string{
+			"Blocked orders — your portfolio", "Order SO-001401 — Zürcher Gastro AG", "3 of 4 — Blocked orders — your portfolio",
+			"Order SO-001501 — Genève Hôtellerie SA"}},
+	} {
+		out, stderr, err := chatWith(t, vars, strings.Join(c.lines, "\n"), "--as", c.as)
+		if err != nil {
+			t.Fatal(err, stderr)
+		}
+		ts := turns(t, out)
+		for i, line := range c.lines {
+			if got := answerTo(t, ts, i, line); !strings.HasPrefix(got, c.want[i]) {
+				t.Errorf("%s: %q answers\n%s\nwant %q", c.as, line, got, c.want[i])
+			}
+		}
+	}
+}
+
 // TestChatMoreContinuesTheList: "plus" or "more" shows the orders after
 // those shown, numbered on, then says the list is whole; a number picks
 // from every page shown.
@@ -168,28 +203,47 @@ func TestChatMoreContinuesTheList(t *testing.T) {
 		t.Fatal(err, stderr)
 	}
 	ts = turns(t, out)
-	pages := []struct {
-		line       string
-		have, lack []string
-	}{
+	pages := []page{
 		{"my orders", []string{"11 orders", "\n1. ", "\n4. ", "… and 7 more", "or “more” for the rest"}, []string{"\n5. "}},
 		{"more", []string{"\n5. ", "\n8. ", "… and 3 more"}, []string{"\n4. ", "\n9. "}},
 		{"show more please", []string{"\n9. ", "\n11. ", "Reply with an order's number to see it."}, []string{"\n8. ", "more"}},
 		{"more", []string{"That is the whole list: 11 orders."}, nil},
 	}
-	for i, p := range pages {
-		got := answerTo(t, ts, i, p.line)
-		for _, w := range p.have {
-			if !strings.Contains(got, w) {
-				t.Errorf("page %d lacks %q:\n%s", i+1, w, got)
+	check := func(ts []string, pages []page) {
+		t.Helper()
+		for i, p := range pages {
+			got := answerTo(t, ts, i, p.line)
+			for _, w := range p.have {
+				if !strings.Contains(got, w) {
+					t.Errorf("page %d lacks %q:\n%s", i+1, w, got)
+				}
 			}
-		}
-		for _, w := range p.lack {
-			if strings.Contains(got, w) {
-				t.Errorf("page %d has %q:\n%s", i+1, w, got)
+			for _, w := range p.lack {
+				if strings.Contains(got, w) {
+					t.Errorf("page %d has %q:\n%s", i+1, w, got)
+				}
 			}
 		}
 	}
+	check(ts, pages)
+
+	// Every page as long as the first: the manager's 25 blocked orders.
+	out, stderr, err = chatWith(t, vars, "commandes bloquées\nplus\nplus\nplus\n", "--as", "U0MGR0001")
+	if err != nil {
+		t.Fatal(err, stderr)
+	}
+	check(turns(t, out), []page{
+		{"commandes bloquées", []string{"25 commandes", "\n4. ", "… et 21 autres"}, []string{"\n5. "}},
+		{"plus", []string{"\n5. ", "\n8. ", "… et 17 autres"}, []string{"\n9. "}},
+		{"plus", []string{"\n9. ", "\n12. ", "… et 13 autres"}, []string{"\n13. "}},
+		{"plus", []string{"\n13. ", "\n16. ", "… et 9 autres"}, []string{"\n17. "}},
+	})
+}
+
+// page is what one answer of a list shown page by page has and lacks.
+type page struct {
+	line       string
+	have, lack []string
 }
 
 // TestChatAsListsWhoYouCanBe: without --as, with "--as" and nothing after

@@ -328,9 +328,11 @@ address, a Slack user ID or a name of the directory (part of a name will do
 when only one person has it). Without --as, or with one naming nobody, it
 lists the people of the directory.
 
-Lists are numbered: reply with a number ("2", "le 2", "the second one") to
-see that customer's orders or that order; "plus" or "more" shows the next
-orders of a long list. An empty line or "quit" ends.`,
+A message follows the answer before it, as in Slack ("et pour Müller ?",
+"et la suivante ?"). Lists are numbered: reply with a number ("2", "le 2",
+"the second one") to see that customer's orders, that person's or that
+order; "plus" or "more" shows the next orders of a long list. An empty
+line or "quit" ends.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return asPerson(cmd.Context(), e, load, as, false, func(conv *conversation, who bot.Asker) error {
@@ -392,22 +394,25 @@ func chat(ctx context.Context, conv *conversation, who bot.Asker, e env) error {
 //go:embed chat_messages.yaml
 var chatMessagesYAML []byte
 
-// chatter is one console conversation: who asks, and the last numbered
-// list shown (customers to choose from, or orders), which a reply can pick
-// an item of by its number or, for orders, continue with "plus".
+// chatter is one console conversation: who asks, what the last answer
+// leaves for the next message to follow ("et pour Müller ?", "et la
+// suivante ?"), and the last numbered list shown (customers or people to
+// choose from, or orders), which a reply can pick an item of by its
+// number or, for orders, continue with "plus".
 type chatter struct {
 	ctx   context.Context
 	conv  *conversation
 	who   bot.Asker
 	texts *catalog.Catalog
 
+	mem   bot.Memory
 	list  bot.Answer // the last list; its Kind is empty when there is none
 	shown int        // how many of its orders the chat showed
 	page  int        // how many orders a page of it shows
 }
 
 // reply answers one line: the pick of an item of the last list, its
-// continuation, or a question.
+// continuation, or a message that may follow the last answer.
 func (c *chatter) reply(line string) (string, error) {
 	if n, ok := pickOf(line); ok && c.list.Kind != "" {
 		return c.pick(n, line)
@@ -415,31 +420,39 @@ func (c *chatter) reply(line string) (string, error) {
 	if continues(line) && c.list.Kind == bot.OrderList {
 		return c.more(line)
 	}
-	a, err := c.conv.answerer.Ask(c.ctx, c.who, line)
+	a, err := c.conv.answerer.AskAfter(c.ctx, c.who, c.mem, line)
 	c.remember(a)
 	return c.show(a, 0), err
 }
 
-// remember keeps a as the list that replies refer to when it is one; an
-// answer showing other orders replaces the last list, one showing none (a
-// question not understood, nothing found, thanks) leaves it on screen for
-// a reply to pick from.
+// remember keeps what a leaves for the next message, and a as the list
+// that replies refer to when it is one; an answer showing other orders
+// replaces the last list, one showing none (a question not understood,
+// nothing found, thanks) or the next order of it ("et la suivante ?")
+// leaves it on screen for a reply to pick from.
 func (c *chatter) remember(a bot.Answer) {
+	c.mem = a.Memory()
 	switch {
-	case a.Kind == bot.ChooseCustomer && len(a.Candidates) > 0:
+	case a.Kind == bot.ChooseCustomer && len(a.Candidates) > 0, a.Kind == bot.ChoosePerson && len(a.People) > 0:
 		c.list, c.shown, c.page = a, 0, 0
 	case a.Kind == bot.OrderList && len(a.List.Orders) > 0:
 		c.list, c.shown, c.page = a, len(a.List.Orders), len(a.List.Orders)
-	case a.Results() > 0 || a.Kind == bot.OrderList || a.Kind == bot.ChooseCustomer:
+	case a.Kind == bot.OrderFound && a.Position > 0, a.Kind == bot.NoNext:
+	case a.Results() > 0 || a.Kind == bot.OrderList || a.Kind == bot.ChooseCustomer || a.Kind == bot.ChoosePerson:
 		c.list, c.shown, c.page = bot.Answer{}, 0, 0
 	}
 }
 
 // pick answers the choice of the n-th item of the last list (lastItem for
-// its last one): that customer's orders, or that order.
+// its last one): that customer's orders, that person's, or that order.
 func (c *chatter) pick(n int, line string) (string, error) {
-	count := len(c.list.Candidates)
-	if c.list.Kind == bot.OrderList {
+	var count int
+	switch c.list.Kind {
+	case bot.ChooseCustomer:
+		count = len(c.list.Candidates)
+	case bot.ChoosePerson:
+		count = len(c.list.People)
+	default:
 		count = c.shown
 	}
 	if n == lastItem {
@@ -448,18 +461,29 @@ func (c *chatter) pick(n int, line string) (string, error) {
 	if n < 1 || n > count {
 		return c.say(c.list.Lang, "chat.pick_range", count, nil), nil
 	}
-	if c.list.Kind == bot.ChooseCustomer {
-		q := c.list.Question
-		q.Intent, q.CustomerID, q.Text = understand.Customer, c.list.Candidates[n-1].ID, line
-		q.CustomerName, q.CustomerCode, q.CustomerNames = "", "", nil
+	q := c.list.Question
+	q.Text, q.FollowUp = line, ""
+	switch c.list.Kind {
+	case bot.ChooseCustomer:
+		q.Intent, q.CustomerID, q.CustomerName, q.CustomerCode, q.CustomerNames = understand.Customer, c.list.Candidates[n-1].ID, "", "", nil
+	case bot.ChoosePerson:
+		p := c.list.People[n-1]
+		q.Scope, q.Person, q.PersonRole = understand.ScopePerson, p.Name, p.Role
+	default:
+		number := c.list.List.Orders[n-1].Number
+		q = understand.Question{Text: line, Intent: understand.Order, Number: number, Numbers: []string{number}, Lang: c.list.Question.Lang}
 		a, err := c.conv.answerer.Act(c.ctx, c.who, bot.Action{Question: q})
-		c.remember(a)
+		// The list stays the one replies refer to ("2", then "3"), and
+		// the next order of it is the one after this ("et la suivante ?").
+		c.mem = a.Memory()
+		if a.Kind == bot.OrderFound {
+			c.mem = c.list.Memory()
+			c.mem.Shown, c.mem.Last = n, number
+		}
 		return c.show(a, 0), err
 	}
-	number := c.list.List.Orders[n-1].Number
-	q := understand.Question{Text: line, Intent: understand.Order, Number: number, Numbers: []string{number}, Lang: c.list.Question.Lang}
 	a, err := c.conv.answerer.Act(c.ctx, c.who, bot.Action{Question: q})
-	// The list stays the one replies refer to: "2", then "3".
+	c.remember(a)
 	return c.show(a, 0), err
 }
 
@@ -476,19 +500,18 @@ func (c *chatter) more(line string) (string, error) {
 	if l.Subject.What == "customer" && l.Subject.Customer.ID != 0 {
 		q.Intent, q.CustomerID, q.CustomerName, q.CustomerCode, q.CustomerNames = understand.Customer, l.Subject.Customer.ID, "", "", nil
 	}
-	q.Text = line
+	q.Text, q.FollowUp = line, ""
 	a, err := c.conv.answerer.Act(c.ctx, c.who, bot.Action{Question: q, Limit: min(c.shown+c.page, bot.MaxListLimit)})
+	from, page := c.shown, c.page
+	c.remember(a)
 	if a.Kind != bot.OrderList {
-		c.remember(a)
 		return c.show(a, 0), err
 	}
-	from := c.shown
+	c.page = page
 	if from >= len(a.List.Orders) {
 		// The list got shorter since (an import closed orders).
-		c.remember(a)
 		return c.say(a.Lang, "chat.list_end", a.List.Total, nil), err
 	}
-	c.list, c.shown = a, len(a.List.Orders)
 	return c.show(a, from), err
 }
 
