@@ -227,6 +227,16 @@ func TestChatMoreContinuesTheList(t *testing.T) {
 	}
 	check(ts, pages)
 
+	// Nothing to go on with: said so, in the asker's words.
+	out, _, _ = chatWith(t, vars, "more\n", "--as", "emma")
+	if !strings.Contains(out, "There is no list of orders to go on with") {
+		t.Errorf("more without a list:\n%s", out)
+	}
+	out, _, _ = chatWith(t, vars, "4500012345\nplus\n", "--as", "francois")
+	if got := answerTo(t, turns(t, out), 1, "plus"); !strings.HasPrefix(got, "Il n'y a pas de liste de commandes à poursuivre") {
+		t.Errorf("plus after one order: %s", got)
+	}
+
 	// Every page as long as the first: the manager's 25 blocked orders.
 	out, stderr, err = chatWith(t, vars, "commandes bloquées\nplus\nplus\nplus\n", "--as", "U0MGR0001")
 	if err != nil {
@@ -319,6 +329,31 @@ func TestDemoShowsNoEscapingFixtures(t *testing.T) {
 		if strings.Contains(out, fixture) {
 			t.Errorf("the demo shows %q:\n%s", fixture, out)
 		}
+	}
+}
+
+// TestDemoChatFollowsItsExamples: the demo's examples are numbered as the
+// chat numbers lists, and the chat that follows them goes on from the
+// last: "2" is its second order, "plus" says it is whole.
+func TestDemoChatFollowsItsExamples(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"ORDERBOT_DATABASE_URL": server.NewDatabase(t)}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"demo"}, func(k string) string { return vars[k] },
+		strings.NewReader("2\nplus\n"), &stdout, &stderr)
+	if err != nil {
+		t.Fatal(err, stderr.String())
+	}
+	ts := turns(t, stdout.String())
+	examples := strings.Join(ts[:len(ts)-2], "\n> ")
+	if !strings.Contains(examples, "\n1. 0004500099 · ") || !strings.Contains(examples, "\n2. 4500012900 · Hôtel du Vieux Port") {
+		t.Errorf("the demo's lists are not numbered:\n%s", examples)
+	}
+	if got := answerTo(t, ts, len(ts)-2, "2"); !strings.HasPrefix(got, "Commande 4500012900 — Hôtel du Vieux Port") {
+		t.Errorf("2 after the demo's examples:\n%s", got)
+	}
+	if got := answerTo(t, ts, len(ts)-1, "plus"); !strings.HasPrefix(got, "C'est toute la liste : 4 commandes.") {
+		t.Errorf("plus after the demo's examples:\n%s", got)
 	}
 }
 

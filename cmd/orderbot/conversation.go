@@ -35,6 +35,7 @@ type conversation struct {
 	answerer *bot.Answerer
 	renderer *render.Renderer
 	log      interface{ Close() }
+	lang     orders.Language // the asker's, or bot.language: when no answer tells it
 }
 
 func (c *conversation) Close() { c.log.Close() }
@@ -76,7 +77,8 @@ func newConversation(cfg config.Config, st *store, stderr io.Writer, log *slog.L
 		opt.Model = model
 	}
 	a := bot.New(st, parser, answered, opt)
-	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps}), log: questions}, nil
+	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps}), log: questions,
+		lang: orders.Language(cfg.Bot.Language)}, nil
 }
 
 // observedLog records questions in the audit log and in the metrics.
@@ -143,7 +145,7 @@ func asPerson(ctx context.Context, e env, load func() (config.Config, error), as
 		return err
 	}
 	defer st.Close()
-	who, err := whoAsks(ctx, st, orders.Language(cfg.Bot.Language), e.stderr, as, strangers)
+	who, person, err := whoAsks(ctx, st, orders.Language(cfg.Bot.Language), e.stderr, as, strangers)
 	if err != nil {
 		return err
 	}
@@ -152,38 +154,42 @@ func asPerson(ctx context.Context, e env, load func() (config.Config, error), as
 		return err
 	}
 	defer conv.Close()
+	if person.Language != "" {
+		conv.lang = person.Language
+	}
 	return fn(conv, who)
 }
 
 // errNoAsker is what --as left empty says.
 const errNoAsker = "--as is required: the e-mail address, Slack user ID or name of the person asking"
 
-// whoAsks finds the person --as names in the directory. When it names no
-// one, or several people, it lists them on w (the directory's default
-// language is lang) and says so in the error.
-func whoAsks(ctx context.Context, st *store, lang orders.Language, w io.Writer, as string, strangers bool) (bot.Asker, error) {
+// whoAsks finds the person --as names in the directory: who asks, and
+// the person (none for a stranger). When it names no one, or several
+// people, it lists them on w (the directory's default language is lang)
+// and says so in the error.
+func whoAsks(ctx context.Context, st *store, lang orders.Language, w io.Writer, as string, strangers bool) (bot.Asker, orders.Person, error) {
 	as = strings.TrimSpace(as)
 	people, err := st.Directory(ctx)
 	if err != nil {
-		return bot.Asker{}, err
+		return bot.Asker{}, orders.Person{}, err
 	}
 	people = slices.DeleteFunc(people, func(p orders.Person) bool { return p.Placeholder })
 	found := peopleNamed(people, as)
 	switch {
 	case len(found) == 1:
-		return bot.Asker{Email: found[0].Email, SlackUserID: found[0].SlackUserID, Transport: "console"}, nil
+		return bot.Asker{Email: found[0].Email, SlackUserID: found[0].SlackUserID, Transport: "console"}, found[0], nil
 	case as == "":
 		listPeople(w, people, lang)
-		return bot.Asker{}, errors.New(errNoAsker)
+		return bot.Asker{}, orders.Person{}, errors.New(errNoAsker)
 	case len(found) > 1:
 		listPeople(w, found, lang)
-		return bot.Asker{}, fmt.Errorf("--as %q names %d people (above): give one's e-mail address, Slack user ID or whole name", as, len(found))
+		return bot.Asker{}, orders.Person{}, fmt.Errorf("--as %q names %d people (above): give one's e-mail address, Slack user ID or whole name", as, len(found))
 	case strangers && (strings.Contains(as, "@") || slackUserID(as)):
 		fmt.Fprintf(w, "orderbot: %s is not in the directory: the answer is the one orderbot gives a stranger\n", printable(as))
-		return askerOf(as), nil
+		return askerOf(as), orders.Person{}, nil
 	}
 	listPeople(w, people, lang)
-	return bot.Asker{}, fmt.Errorf("--as %q: no one in the directory has this e-mail address, Slack user ID or name (its people are above)", as)
+	return bot.Asker{}, orders.Person{}, fmt.Errorf("--as %q: no one in the directory has this e-mail address, Slack user ID or name (its people are above)", as)
 }
 
 // slackUserID reports whether s has the shape of a Slack user ID.
@@ -351,15 +357,29 @@ func interactive(r io.Reader) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// chat answers the lines of e.stdin until an empty line, "quit" or the end.
-// When stdin is not a terminal, each question is echoed, so that a
-// transcript reads as a conversation.
+// chat answers the lines of e.stdin as who until an empty line, "quit"
+// or the end.
 func chat(ctx context.Context, conv *conversation, who bot.Asker, e env) error {
+	c, err := newChat(ctx, conv, who)
+	if err != nil {
+		return err
+	}
+	return c.run(e)
+}
+
+// newChat starts a console conversation as who.
+func newChat(ctx context.Context, conv *conversation, who bot.Asker) (*chatter, error) {
 	texts, err := catalog.Parse(chatMessagesYAML)
 	if err != nil {
-		return fmt.Errorf("the chat's messages: %w", err)
+		return nil, fmt.Errorf("the chat's messages: %w", err)
 	}
-	c := &chatter{ctx: ctx, conv: conv, who: who, texts: texts}
+	return &chatter{ctx: ctx, conv: conv, who: who, texts: texts}, nil
+}
+
+// run answers the lines of e.stdin until an empty line, "quit" or the
+// end. When stdin is not a terminal, each question is echoed, so that a
+// transcript reads as a conversation.
+func (c *chatter) run(e env) error {
 	tty := interactive(e.stdin)
 	in := bufio.NewScanner(e.stdin)
 	in.Buffer(make([]byte, 64*1024), 1024*1024) // a pasted e-mail is one line
@@ -417,7 +437,14 @@ func (c *chatter) reply(line string) (string, error) {
 	if n, ok := pickOf(line); ok && c.list.Kind != "" {
 		return c.pick(n, line)
 	}
-	if continues(line) && c.list.Kind == bot.OrderList {
+	if continues(line) {
+		if c.list.Kind != bot.OrderList {
+			lang := c.conv.answerer.Parse(line).Lang
+			if lang == "" {
+				lang = c.mem.Lang
+			}
+			return c.say(lang, "chat.no_list", 0, nil), nil
+		}
 		return c.more(line)
 	}
 	a, err := c.conv.answerer.AskAfter(c.ctx, c.who, c.mem, line)
@@ -528,11 +555,11 @@ func (c *chatter) show(a bot.Answer, from int) string {
 	return text + c.say(a.Lang, "chat.hint.pick", 0, nil)
 }
 
-// say renders the chat's message id in lang, as a line; count, when
-// positive, chooses its plural form.
+// say renders the chat's message id in lang (unknown: the configured
+// one), as a line; count, when positive, chooses its plural form.
 func (c *chatter) say(lang orders.Language, id string, count int, args catalog.Args) string {
 	if lang == "" {
-		lang = orders.French
+		lang = c.conv.lang
 	}
 	t := c.texts.In(lang)
 	if count > 0 {
