@@ -97,6 +97,12 @@ func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
 			break
 		}
 	}
+	// The examples are the chat's first questions: a reply follows the
+	// last of them ("2", "plus").
+	talk, err := newChat(ctx, conv, who)
+	if err != nil {
+		return err
+	}
 	for _, q := range []string{
 		"où en est la cde " + twoBlocks + " stp ?",
 		"commandes de boulangerie dupre",
@@ -105,12 +111,12 @@ func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
 		"commandes en rupture",
 	} {
 		fmt.Fprintf(e.stdout, "> %s\n", q)
-		a, err := conv.answerer.Ask(ctx, who, q)
+		text, err := talk.reply(q)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(e.stdout, conv.renderer.Console(a))
+		fmt.Fprintln(e.stdout, text)
 	}
 	fmt.Fprintln(e.stdout, "Your turn: ask a question (an empty line ends).")
-	return chat(ctx, conv, who, e)
+	return talk.run(e)
 }
