@@ -8,9 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/postgres"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 // chatWith runs "orderbot chat" over the database at url with lines typed
@@ -248,6 +251,51 @@ func TestChatMoreContinuesTheList(t *testing.T) {
 		{"plus", []string{"\n9. ", "\n12. ", "… et 13 autres"}, []string{"\n13. "}},
 		{"plus", []string{"\n13. ", "\n16. ", "… et 9 autres"}, []string{"\n17. "}},
 	})
+}
+
+// TestChatMoreStopsAtTheMostAListShows: past bot.MaxListLimit orders,
+// "more" says to narrow the question instead of showing more.
+func TestChatMoreStopsAtTheMostAListShows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := server.NewDatabase(t)
+	st, err := postgres.Open(ctx, url, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g, err := sample.NewGenerator(sample.GenConfig{Orders: 130, Customers: 12, Reps: 2, Assistants: 1, OpenShare: 1, Seed: 7, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Load(ctx, st, 1000); err != nil {
+		t.Fatal(err)
+	}
+	manager := g.People()[0]
+	if manager.Role != orders.RoleManager {
+		t.Fatalf("the first person generated is %+v, not a manager", manager)
+	}
+	lines := []string{"all open orders", "more", "more", "more", "more", "more", "more", "more"}
+	out, stderr, err := chatWith(t, map[string]string{"ORDERBOT_DATABASE_URL": url}, strings.Join(lines, "\n"), "--as", manager.SlackUserID)
+	if err != nil {
+		t.Fatal(err, stderr)
+	}
+	ts := turns(t, out)
+	if got := answerTo(t, ts, 0, lines[0]); !strings.Contains(got, "130 orders") || !strings.Contains(got, "\n15. ") {
+		t.Fatalf("the manager's portfolio:\n%s", got)
+	}
+	last := answerTo(t, ts, 6, "more")
+	for _, w := range []string{"\n91. ", "\n100. ", "… and 30 more", "Reply with an order's number to see it.\n"} {
+		if !strings.Contains(last, w) {
+			t.Errorf("the page up to 100 lacks %q:\n%s", w, last)
+		}
+	}
+	if strings.Contains(last, "\n101. ") || strings.Contains(last, "for the rest") {
+		t.Errorf("the page up to 100 goes on:\n%s", last)
+	}
+	if got := answerTo(t, ts, 7, "more"); !strings.HasPrefix(got, "I show at most 100 orders of a list: narrow the question") {
+		t.Errorf("more past 100: %s", got)
+	}
 }
 
 // page is what one answer of a list shown page by page has and lacks.
