@@ -405,9 +405,9 @@ func TestDemoChatFollowsItsExamples(t *testing.T) {
 	}
 }
 
-// TestPickOf: replies that pick an item of a list, as people type them,
+// TestChatReadsPicks: replies that pick an item of a list, as people type them,
 // and messages that do not.
-func TestPickOf(t *testing.T) {
+func TestChatReadsPicks(t *testing.T) {
 	picks := map[string]int{
 		"1": 1, " 2 ": 2, "2.": 2, "2)": 2, "#3": 3, "n°4": 4, "N° 4": 4, "nº4": 4, "no 5": 5, "numéro 6": 6, "le 2": 2,
 		"la 3": 3, "la 2e": 2, "le 2ème": 2, "1er": 1, "la 1ère": 1, "le premier": 1, "la deuxième": 2, "deux": 2,
@@ -428,9 +428,9 @@ func TestPickOf(t *testing.T) {
 	}
 }
 
-// TestContinues: asking for the rest of a list, as people type it, and
+// TestChatReadsMore: asking for the rest of a list, as people type it, and
 // what is not that.
-func TestContinues(t *testing.T) {
+func TestChatReadsMore(t *testing.T) {
 	for _, line := range []string{"plus", "Plus", "plus !", "plus svp", "la suite", "la suite ?", "Suite", "voir plus", "et plus",
 		"encore", "le reste", "more", "More please", "show more", "the rest", "next page", "+", "..."} {
 		if !continues(line) {
