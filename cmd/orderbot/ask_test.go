@@ -73,6 +73,9 @@ func TestAskBinary(t *testing.T) {
 		{"U0REP0001", "lefevre", []string{"1. Boucherie Lefèvre (C001239)", "2. Boucherie Lefèvre & Cie"}},
 		{"U0REP0001", "4500012354", []string{"Vouliez-vous dire 4500012345"}},
 		{"nobody@example.fr", "4500012345", []string{"je ne réponds qu'aux membres"}},
+		// A person's name is read as such only with the portfolio's
+		// vocabulary, which ask learns before its one question.
+		{"helene.lefevre@example.fr", "les commandes de Camille", []string{"Camille Rousseau"}},
 	}
 	for _, c := range cases {
 		out, stderr, code := orderbotBin(db, "ask", "--as", c.as, c.question)

@@ -42,8 +42,10 @@ func (c *conversation) Close() { c.log.Close() }
 
 // newConversation builds the answerer and the renderer over st, with the
 // model when one is configured; questions go to the audit log, whose
-// failures are reported on stderr.
-func newConversation(cfg config.Config, st *store, stderr io.Writer, log *slog.Logger, m *metrics.Metrics) (*conversation, error) {
+// failures are reported on stderr. The reading of questions learns the
+// portfolio's vocabulary (number shapes, block reasons, names) before the
+// first question; without it, it still reads, with the trade's words alone.
+func newConversation(ctx context.Context, cfg config.Config, st *store, stderr io.Writer, log *slog.Logger, m *metrics.Metrics) (*conversation, error) {
 	parser, err := understand.New(cfg.Bot.OrderNumberPattern)
 	if err != nil {
 		return nil, err
@@ -76,7 +78,11 @@ func newConversation(cfg config.Config, st *store, stderr io.Writer, log *slog.L
 	if model := newModel(cfg, log, m); model != nil {
 		opt.Model = model
 	}
+	opt.Log = log
 	a := bot.New(st, parser, answered, opt)
+	if err := a.LoadVocabulary(ctx); err != nil {
+		log.Warn("questions read without the portfolio's vocabulary", "err", err)
+	}
 	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps}), log: questions,
 		lang: orders.Language(cfg.Bot.Language)}, nil
 }
@@ -149,7 +155,7 @@ func asPerson(ctx context.Context, e env, load func() (config.Config, error), as
 	if err != nil {
 		return err
 	}
-	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr), nil)
+	conv, err := newConversation(ctx, cfg, st, e.stderr, consoleLogger(cfg, e.stderr), nil)
 	if err != nil {
 		return err
 	}

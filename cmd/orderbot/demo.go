@@ -81,7 +81,7 @@ func runDemo(ctx context.Context, cfg config.Config, e env, as string) error {
 		listPeople(e.stderr, data.People, orders.Language(cfg.Bot.Language))
 		return fmt.Errorf("--as %q is not a person of the sample directory (above)", as)
 	}
-	conv, err := newConversation(cfg, st, e.stderr, consoleLogger(cfg, e.stderr), nil)
+	conv, err := newConversation(ctx, cfg, st, e.stderr, consoleLogger(cfg, e.stderr), nil)
 	if err != nil {
 		return err
 	}

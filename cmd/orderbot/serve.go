@@ -79,7 +79,7 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	m.BuildInfo(metrics.ReadBuild())
 	m.Pool(st.Pool())
 	m.Database(st)
-	conv, err := newConversation(cfg, st, e.stderr, log, m)
+	conv, err := newConversation(ctx, cfg, st, e.stderr, log, m)
 	if err != nil {
 		return err
 	}
