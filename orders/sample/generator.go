@@ -352,6 +352,7 @@ type orderStream struct {
 	reps, advs []orders.Person
 	prio       orders.Priority
 	openSeen   int
+	start      int // where the current order's history begins in history
 	// Backing arrays of the current batch: orders point into them, which
 	// spares millions of small allocations.
 	history []orders.StatusChange
@@ -377,41 +378,67 @@ func (s *orderStream) day(t time.Time) *time.Time {
 	return &s.days[len(s.days)-1]
 }
 
+// order makes the i-th order into t: when it was entered, whether it is
+// still open, whose it is, its terms, then its history and the status that
+// history leads to. The steps draw from s.r in this order, always the same.
 func (s *orderStream) order(i int, t *orders.TrackedOrder) {
-	g, r := s.g, s.r
-	n := g.cfg.Orders
-
-	// The ERP numbers orders as they come: the date follows the index.
-	ageSec := int64(historySpan/time.Second)*int64(n-1-i)/int64(n) + 1800 + r.Int64N(36*3600)
-	orderedAt := g.now.Add(-time.Duration(ageSec) * time.Second)
-	elapsed := g.now.Sub(orderedAt)
-	at := func(f float64) time.Time {
-		return orderedAt.Add(time.Duration(float64(elapsed) * f)).Truncate(time.Second)
+	orderedAt := s.orderedAt(i)
+	open := s.isOpen(i)
+	o := &t.Order
+	s.terms(o, i, s.g.customerOfRank(s.customerRank(open)), open, orderedAt)
+	s.start = len(s.history)
+	if open {
+		s.openHistory(o, orderedAt)
+	} else {
+		s.closedHistory(o, orderedAt)
 	}
+	s.settle(t)
+}
 
+// orderedAt returns when the i-th order was entered: the ERP numbers orders
+// as they come, so the date follows the index.
+func (s *orderStream) orderedAt(i int) time.Time {
+	n := s.g.cfg.Orders
+	ageSec := int64(historySpan/time.Second)*int64(n-1-i)/int64(n) + 1800 + s.r.Int64N(36*3600)
+	return s.g.now.Add(-time.Duration(ageSec) * time.Second)
+}
+
+// isOpen draws whether the i-th order is still open, more likely among the
+// recent ones.
+func (s *orderStream) isOpen(i int) bool {
+	g := s.g
 	p := g.pOut
-	if i >= n-g.window {
+	if i >= g.cfg.Orders-g.window {
 		p = g.pIn
 	}
-	open := r.Float64() < p
+	return s.r.Float64() < p
+}
 
+// customerRank returns the rank of the order's customer: open orders go to
+// the active customers, each of them getting one first.
+func (s *orderStream) customerRank(open bool) int {
+	g := s.g
 	var rank int
 	switch {
 	case open && s.openSeen < g.active:
 		rank = s.openSeen // every active customer gets an open order first
 	case open:
 		// The biggest customer gets about 1 % of the open orders.
-		rank = skewed(r, g.active, 2)
+		rank = skewed(s.r, g.active, 2)
 	default:
-		rank = skewed(r, g.cfg.Customers, 2.5)
+		rank = skewed(s.r, g.cfg.Customers, 2.5)
 	}
 	if open {
 		s.openSeen++
 	}
-	ci := g.customerOfRank(rank)
-	repIdx := ci % g.cfg.Reps
+	return rank
+}
 
-	o := &t.Order
+// terms fills in the i-th order's number, customer ci, people, amount,
+// reference and dates.
+func (s *orderStream) terms(o *orders.Order, i, ci int, open bool, orderedAt time.Time) {
+	g, r := s.g, s.r
+	repIdx := ci % g.cfg.Reps
 	o.Number = g.OrderNumber(i)
 	o.Customer = orders.Customer{Code: g.customers[ci].Code, Name: g.customers[ci].Name}
 	o.Rep = &s.reps[repIdx]
@@ -433,92 +460,117 @@ func (s *orderStream) order(i int, t *orders.TrackedOrder) {
 	if r.IntN(100) < promiseShare {
 		o.PromisedOn = s.day(requested.Add(time.Duration(r.IntN(11)) * 24 * time.Hour))
 	}
+}
 
-	start := len(s.history)
-	change := func(to orders.Status, reason string, when time.Time) {
-		var from orders.Status
-		if len(s.history) > start {
-			from = s.history[len(s.history)-1].To
-		}
-		s.history = append(s.history, orders.StatusChange{From: from, To: to, Reason: reason, At: when, Source: genSource})
+// change appends a status change to the current order's history, which
+// starts at s.start.
+func (s *orderStream) change(to orders.Status, reason string, when time.Time) {
+	var from orders.Status
+	if len(s.history) > s.start {
+		from = s.history[len(s.history)-1].To
 	}
+	s.history = append(s.history, orders.StatusChange{From: from, To: to, Reason: reason, At: when, Source: genSource})
+}
 
-	if open {
-		// The spread of open orders over statuses, in percent, cumulated.
-		spread := [...]struct {
-			status orders.Status
-			upTo   int
-		}{
-			{orders.StatusOpen, 45}, {orders.StatusPicking, 60}, {orders.StatusOutOfStock, 72},
-			{orders.StatusAnomaly, 79}, {orders.StatusCreditLimit, 88}, {orders.StatusDeliveryBlock, 95},
-			{orders.StatusFinancialBlock, 100},
-		}
-		u := r.IntN(100)
-		status := orders.StatusOpen
-		for _, sp := range spread {
-			if u < sp.upTo {
-				status = sp.status
-				break
-			}
-		}
-		switch {
-		case status == orders.StatusOpen:
-			change(orders.StatusOpen, "commande saisie", orderedAt)
-		case status == orders.StatusPicking:
-			change(orders.StatusOpen, "commande saisie", orderedAt)
-			change(orders.StatusPicking, "préparation lancée", at(0.05+0.9*r.Float64()))
-		case r.IntN(10) > 0:
-			b := s.block(status, orderedAt)
-			if r.IntN(4) == 0 {
-				change(status, b.Reason, orderedAt) // held as soon as entered
-			} else {
-				change(orders.StatusOpen, "commande saisie", orderedAt)
-				b.Since = at(0.05 + 0.9*r.Float64())
-				change(status, b.Reason, b.Since)
-			}
-			o.Blocks = []orders.Block{b}
-		default:
-			// Held twice: a second block arrives while the first holds.
-			other := orders.BlockedStatuses()
-			other = slices.DeleteFunc(other, func(k orders.Status) bool { return k == status })
-			b1 := s.block(status, at(0.05+0.45*r.Float64()))
-			b2 := s.block(other[r.IntN(len(other))], at(0.55+0.4*r.Float64()))
-			o.Blocks = []orders.Block{b1, b2}
-			change(orders.StatusOpen, "commande saisie", orderedAt)
-			change(b1.Kind, b1.Reason, b1.Since)
-			if s.prio.StatusOf(o.Blocks, orders.StatusOpen) == b2.Kind {
-				change(b2.Kind, b2.Reason, b2.Since)
-			}
-		}
-	} else {
-		closeAfter := time.Duration(3600+r.Int64N(45*86400)) * time.Second
-		closedAt := orderedAt.Add(min(closeAfter, time.Duration(float64(elapsed)*(0.6+0.35*r.Float64())))).Truncate(time.Second)
-		mid := orderedAt.Add(time.Duration(float64(closedAt.Sub(orderedAt)) * (0.3 + 0.4*r.Float64()))).Truncate(time.Second)
-		v := r.IntN(100)
-		switch {
-		case v < 5:
-			change(orders.StatusOpen, "commande saisie", orderedAt)
-			if r.IntN(10) < 3 {
-				change(orders.StatusAnomaly, "bon de commande non signé", mid)
-			}
-			change(orders.StatusCancelled, "annulée à la demande du client", closedAt)
-		case v < 14:
-			// Counter sale: invoiced as it is entered.
-			closedAt = orderedAt
-			change(orders.StatusInvoiced, "vente comptoir", orderedAt)
-		case v < 40:
-			change(orders.StatusOpen, "commande saisie", orderedAt)
-			change(orders.StatusInvoiced, "facturée", closedAt)
-		default:
-			change(orders.StatusOpen, "commande saisie", orderedAt)
-			change(orders.StatusPicking, "préparation lancée", mid)
-			change(orders.StatusInvoiced, "facturée", closedAt)
-		}
-		s.days = append(s.days, closedAt)
-		o.ClosedAt = &s.days[len(s.days)-1]
+// between returns the time at fraction f of the way from orderedAt to now,
+// in whole seconds.
+func (s *orderStream) between(orderedAt time.Time, f float64) time.Time {
+	elapsed := s.g.now.Sub(orderedAt)
+	return orderedAt.Add(time.Duration(float64(elapsed) * f)).Truncate(time.Second)
+}
+
+// openStatus draws the status of an open order.
+func (s *orderStream) openStatus() orders.Status {
+	// The spread of open orders over statuses, in percent, cumulated.
+	spread := [...]struct {
+		status orders.Status
+		upTo   int
+	}{
+		{orders.StatusOpen, 45}, {orders.StatusPicking, 60}, {orders.StatusOutOfStock, 72},
+		{orders.StatusAnomaly, 79}, {orders.StatusCreditLimit, 88}, {orders.StatusDeliveryBlock, 95},
+		{orders.StatusFinancialBlock, 100},
 	}
+	u := s.r.IntN(100)
+	for _, sp := range spread {
+		if u < sp.upTo {
+			return sp.status
+		}
+	}
+	return orders.StatusOpen
+}
 
-	t.History = s.history[start:len(s.history):len(s.history)]
+// openHistory writes the history of an open order, and its blocks: held
+// once, or twice with a second block arriving while the first holds.
+func (s *orderStream) openHistory(o *orders.Order, orderedAt time.Time) {
+	r := s.r
+	switch status := s.openStatus(); {
+	case status == orders.StatusOpen:
+		s.change(orders.StatusOpen, "commande saisie", orderedAt)
+	case status == orders.StatusPicking:
+		s.change(orders.StatusOpen, "commande saisie", orderedAt)
+		s.change(orders.StatusPicking, "préparation lancée", s.between(orderedAt, 0.05+0.9*r.Float64()))
+	case r.IntN(10) > 0:
+		b := s.block(status, orderedAt)
+		if r.IntN(4) == 0 {
+			s.change(status, b.Reason, orderedAt) // held as soon as entered
+		} else {
+			s.change(orders.StatusOpen, "commande saisie", orderedAt)
+			b.Since = s.between(orderedAt, 0.05+0.9*r.Float64())
+			s.change(status, b.Reason, b.Since)
+		}
+		o.Blocks = []orders.Block{b}
+	default:
+		// Held twice: a second block arrives while the first holds.
+		other := orders.BlockedStatuses()
+		other = slices.DeleteFunc(other, func(k orders.Status) bool { return k == status })
+		b1 := s.block(status, s.between(orderedAt, 0.05+0.45*r.Float64()))
+		b2 := s.block(other[r.IntN(len(other))], s.between(orderedAt, 0.55+0.4*r.Float64()))
+		o.Blocks = []orders.Block{b1, b2}
+		s.change(orders.StatusOpen, "commande saisie", orderedAt)
+		s.change(b1.Kind, b1.Reason, b1.Since)
+		if s.prio.StatusOf(o.Blocks, orders.StatusOpen) == b2.Kind {
+			s.change(b2.Kind, b2.Reason, b2.Since)
+		}
+	}
+}
+
+// closedHistory writes the history of a closed order, cancelled or
+// invoiced, and when it was closed.
+func (s *orderStream) closedHistory(o *orders.Order, orderedAt time.Time) {
+	r := s.r
+	elapsed := s.g.now.Sub(orderedAt)
+	closeAfter := time.Duration(3600+r.Int64N(45*86400)) * time.Second
+	closedAt := orderedAt.Add(min(closeAfter, time.Duration(float64(elapsed)*(0.6+0.35*r.Float64())))).Truncate(time.Second)
+	mid := orderedAt.Add(time.Duration(float64(closedAt.Sub(orderedAt)) * (0.3 + 0.4*r.Float64()))).Truncate(time.Second)
+	v := r.IntN(100)
+	switch {
+	case v < 5:
+		s.change(orders.StatusOpen, "commande saisie", orderedAt)
+		if r.IntN(10) < 3 {
+			s.change(orders.StatusAnomaly, "bon de commande non signé", mid)
+		}
+		s.change(orders.StatusCancelled, "annulée à la demande du client", closedAt)
+	case v < 14:
+		// Counter sale: invoiced as it is entered.
+		closedAt = orderedAt
+		s.change(orders.StatusInvoiced, "vente comptoir", orderedAt)
+	case v < 40:
+		s.change(orders.StatusOpen, "commande saisie", orderedAt)
+		s.change(orders.StatusInvoiced, "facturée", closedAt)
+	default:
+		s.change(orders.StatusOpen, "commande saisie", orderedAt)
+		s.change(orders.StatusPicking, "préparation lancée", mid)
+		s.change(orders.StatusInvoiced, "facturée", closedAt)
+	}
+	s.days = append(s.days, closedAt)
+	o.ClosedAt = &s.days[len(s.days)-1]
+}
+
+// settle gives t its history, from s.start, and the order the status, block
+// reason and update time that history and its blocks lead to.
+func (s *orderStream) settle(t *orders.TrackedOrder) {
+	o := &t.Order
+	t.History = s.history[s.start:len(s.history):len(s.history)]
 	last := t.History[len(t.History)-1]
 	o.Status, o.StatusSince, o.UpdatedAt = last.To, last.At, last.At
 	for _, b := range o.Blocks {

@@ -182,9 +182,18 @@ func portfolioCustomers() []sampleCustomer {
 	}
 }
 
-// portfolioOrders is the hand-written table of the sample orders. Amounts are
-// in cents; invoice and order references carry the current year.
+// portfolioOrders is the hand-written table of the sample orders, customer
+// by customer. Amounts are in cents; invoice and order references carry the
+// current year.
 func portfolioOrders(year int) []sampleOrder {
+	y := func(format string) string { return fmt.Sprintf(format, year) }
+	return slices.Concat(ordersC1234To1240(y), ordersC1241To1249(y), ordersC1250To1259(y))
+}
+
+// ordersC1234To1240 is the first part of portfolioOrders: the orders of
+// customers C001234 to C001240, the everyday cases and the two Boucheries
+// Lefèvre. y formats a reference with the current year.
+func ordersC1234To1240(y func(string) string) []sampleOrder {
 	const h, d = time.Hour, 24 * time.Hour
 	const (
 		open      = orders.StatusOpen
@@ -197,7 +206,6 @@ func portfolioOrders(year int) []sampleOrder {
 		invoiced  = orders.StatusInvoiced
 		cancelled = orders.StatusCancelled
 	)
-	y := func(format string) string { return fmt.Sprintf(format, year) }
 	return []sampleOrder{
 		// Boulangerie Dupré & Fils: four open orders, one held twice.
 		{number: "4500012345", customer: "C001234", ref: "PO-7781", cents: 124050, ordered: 6, requested: 2, promised: 3, status: open},
@@ -258,7 +266,26 @@ func portfolioOrders(year int) []sampleOrder {
 		{number: "4500012750", customer: "C001240", ref: y("LEF-%d-07"), cents: 532000, ordered: 10, requested: -2, promised: 3,
 			blocks: []sampleBlock{{delivery, "adresse de livraison incomplète (code porte manquant)", 3 * d, 0}}},
 		{number: "4500012751", customer: "C001240", ref: y("LEF-%d-09"), cents: 149000, ordered: 3, requested: 2, promised: 2, status: picking, ago: 9 * h},
+	}
+}
 
+// ordersC1241To1249 is the second part of portfolioOrders: the orders of
+// customers C001241 to C001249, the escaping fixtures, then hotels,
+// restaurants and shops. y formats a reference with the current year.
+func ordersC1241To1249(y func(string) string) []sampleOrder {
+	const h, d = time.Hour, 24 * time.Hour
+	const (
+		open      = orders.StatusOpen
+		picking   = orders.StatusPicking
+		oos       = orders.StatusOutOfStock
+		anomaly   = orders.StatusAnomaly
+		credit    = orders.StatusCreditLimit
+		delivery  = orders.StatusDeliveryBlock
+		financial = orders.StatusFinancialBlock
+		invoiced  = orders.StatusInvoiced
+		cancelled = orders.StatusCancelled
+	)
+	return []sampleOrder{
 		// Metacharacters: one open order each for the hostile names.
 		{number: "4500012800", customer: "C001241", ref: `PO-0666'; --`, cents: 66600, ordered: 4, requested: 3,
 			blocks: []sampleBlock{{anomaly, `référence client illisible : <script>alert("x")</script> & <@U0REP0001>`, 2 * d, 0}}},
@@ -319,7 +346,26 @@ func portfolioOrders(year int) []sampleOrder {
 			blocks: []sampleBlock{{oos, "SKU 4711 manquant", 3 * d, 5}},
 			lines:  []sampleLine{{"SKU 4711 – Farine de blé T65, sac 25 kg", 10, 0, 5}}},
 		{number: "4500011870", customer: "C001249", ref: "RA-0431", cents: 356000, ordered: 30, requested: -24, promised: -24, status: invoiced, ago: 22 * d},
+	}
+}
 
+// ordersC1250To1259 is the last part of portfolioOrders: the orders of
+// customers C001250 to C001259, with no assistant, a lifted block, a public
+// contract and Swiss francs. y formats a reference with the current year.
+func ordersC1250To1259(y func(string) string) []sampleOrder {
+	const h, d = time.Hour, 24 * time.Hour
+	const (
+		open      = orders.StatusOpen
+		picking   = orders.StatusPicking
+		oos       = orders.StatusOutOfStock
+		anomaly   = orders.StatusAnomaly
+		credit    = orders.StatusCreditLimit
+		delivery  = orders.StatusDeliveryBlock
+		financial = orders.StatusFinancialBlock
+		invoiced  = orders.StatusInvoiced
+		cancelled = orders.StatusCancelled
+	)
+	return []sampleOrder{
 		// Cave Noël & Bérard: no assistant follows it.
 		{number: "4500013250", customer: "C001250", ref: "CNB 1907", cents: 1180000, ordered: 16, requested: -8,
 			blocks: []sampleBlock{{delivery, "adresse de livraison incomplète", 12 * d, 0}}},
