@@ -19,7 +19,7 @@ func openRegular(path string, lim Limits) (*os.File, int64, error) {
 		return nil, 0, pathError(path, err)
 	}
 	if !before.Mode().IsRegular() {
-		return nil, 0, fileError(path, "not a regular file (%s)", fileKind(before.Mode()))
+		return nil, 0, fileError(path, "not a regular file (%s)", FileKind(before.Mode()))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -32,7 +32,7 @@ func openRegular(path string, lim Limits) (*os.File, int64, error) {
 	}
 	if !st.Mode().IsRegular() || !os.SameFile(before, st) {
 		_ = f.Close()
-		return nil, 0, fileError(path, "not a regular file (%s)", fileKind(st.Mode()))
+		return nil, 0, fileError(path, "not a regular file (%s)", FileKind(st.Mode()))
 	}
 	if st.Size() > lim.MaxFileBytes {
 		_ = f.Close()
@@ -51,8 +51,9 @@ func pathError(path string, err error) error {
 	return fileError(path, "%v", err)
 }
 
-// fileKind names the kind of a file that is not a regular one.
-func fileKind(m fs.FileMode) string {
+// FileKind names the kind of a file that is not a regular one, for the
+// sentence that refuses it: "a FIFO", "a character device".
+func FileKind(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"
