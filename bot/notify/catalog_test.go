@@ -215,23 +215,7 @@ func TestEveryVariantReadsRight(t *testing.T) {
 			if len(sm.Blocks) > render.MaxBlocks {
 				t.Errorf("%s: %d blocks, Slack takes %d", name, len(sm.Blocks), render.MaxBlocks)
 			}
-			for form, text := range map[string]string{"Slack": slackText.String(), "console": m.Console} {
-				for _, p := range catalog.Lint(text, lang, data...) {
-					t.Errorf("%s (%s): %s:\n%s", name, form, p, text)
-				}
-			}
-			var js bytes.Buffer
-			enc := json.NewEncoder(&js)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(sm); err != nil {
-				t.Fatal(err)
-			}
-			if strings.ContainsAny(js.String(), "<>") {
-				t.Errorf("%s: unescaped markup reaches Slack:\n%s", name, js.Bytes())
-			}
-			checkGolden(t, "variants/"+name+".json", js.Bytes())
-			checkGolden(t, "variants/"+name+".txt", []byte(m.Console))
+			checkRendered(t, "variants/"+name, lang, slackText.String(), m.Console, sm, data)
 		}
 	}
 }
@@ -262,4 +246,29 @@ func TestEveryWordingInItsLanguage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkRendered lints a message rendered for Slack (its text, and sm, the
+// Block Kit sent) and for the console in lang, data aside; checks that no
+// markup reaches Slack unescaped; and compares both with their golden files
+// under name.
+func checkRendered(t *testing.T, name string, lang orders.Language, slackText, console string, sm render.Message, data []string) {
+	t.Helper()
+	for form, text := range map[string]string{"Slack": slackText, "console": console} {
+		for _, p := range catalog.Lint(text, lang, data...) {
+			t.Errorf("%s (%s): %s:\n%s", name, form, p, text)
+		}
+	}
+	var js bytes.Buffer
+	enc := json.NewEncoder(&js)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(sm); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(js.String(), "<>") {
+		t.Errorf("%s: unescaped markup reaches Slack:\n%s", name, js.Bytes())
+	}
+	checkGolden(t, name+".json", js.Bytes())
+	checkGolden(t, name+".txt", []byte(console))
 }

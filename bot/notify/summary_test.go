@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/bot/notify"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/internal/slackfake"
@@ -246,23 +245,7 @@ func TestSummaryReadsRight(t *testing.T) {
 				t.Errorf("%s: %d lines on the console: the summary does not scale", name, n)
 			}
 			data := summaryData(sm)
-			for form, text := range map[string]string{"Slack": all, "console": m.Console} {
-				for _, p := range catalog.Lint(text, lang, data...) {
-					t.Errorf("%s (%s): %s:\n%s", name, form, p, text)
-				}
-			}
-			var js bytes.Buffer
-			enc := json.NewEncoder(&js)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(sl); err != nil {
-				t.Fatal(err)
-			}
-			if strings.ContainsAny(js.String(), "<>") {
-				t.Errorf("%s: unescaped markup reaches Slack:\n%s", name, js.Bytes())
-			}
-			checkGolden(t, "summary/"+name+".json", js.Bytes())
-			checkGolden(t, "summary/"+name+".txt", []byte(m.Console))
+			checkRendered(t, "summary/"+name, lang, all, m.Console, sl, data)
 		}
 	}
 }
