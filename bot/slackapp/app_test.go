@@ -22,7 +22,6 @@ import (
 	"github.com/orderbot/orderbot/internal/testdb"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
-	"github.com/orderbot/orderbot/orders/sample"
 )
 
 var server *testdb.Server
@@ -38,25 +37,7 @@ var slackUsers = map[string]string{
 
 // sampleDatabase returns the URL of a fresh database holding the sample
 // portfolio, imported an hour ago.
-func sampleDatabase(t testing.TB) string {
-	t.Helper()
-	url := server.NewDatabase(t)
-	ctx := context.Background()
-	st, err := postgres.Open(ctx, url, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Now()
-	data := sample.Portfolio(now)
-	if err := data.Load(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.RecordLoad(ctx, "sample", now.Add(-time.Hour), len(data.Orders)); err != nil {
-		t.Fatal(err)
-	}
-	return url
-}
+func sampleDatabase(t testing.TB) string { return server.SampleDatabase(t) }
 
 // noLog is an audit log of questions that keeps nothing.
 type noLog struct{}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/orderbot/orderbot/internal/devdb"
 	"github.com/orderbot/orderbot/orders/postgres"
+	"github.com/orderbot/orderbot/orders/sample"
 )
 
 // EnvURL names the variable that points the tests at an existing server. The
@@ -128,6 +129,28 @@ func (s *Server) Store(tb testing.TB) *postgres.Store {
 	}
 	tb.Cleanup(st.Close)
 	return st
+}
+
+// SampleDatabase creates a fresh database holding the sample portfolio,
+// imported an hour ago, and returns its URL; it is dropped when tb ends.
+func (s *Server) SampleDatabase(tb testing.TB) string {
+	tb.Helper()
+	url := s.NewDatabase(tb)
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, url, 2)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now()
+	data := sample.Portfolio(now)
+	if err := data.Load(ctx, st); err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.RecordLoad(ctx, "sample", now.Add(-time.Hour), len(data.Orders)); err != nil {
+		tb.Fatal(err)
+	}
+	return url
 }
 
 // makeTemplate creates and migrates the database every test database copies.
