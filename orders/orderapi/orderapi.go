@@ -43,7 +43,10 @@ type Options struct {
 	// Observe hears each push: "applied", "rejected" or "failed", and the
 	// orders applied.
 	Observe func(outcome string, rows int)
-	Now     func() time.Time
+	// Now, when set, dates each push (tests). Unset, a push is dated by
+	// the database's clock once it holds the import lock, so pushes that
+	// race apply in the order of their times.
+	Now func() time.Time
 }
 
 // API serves the push API.
@@ -72,9 +75,6 @@ func New(store Store, log *slog.Logger, opt Options) (*API, error) {
 	}
 	if a.opt.MaxBody <= 0 {
 		a.opt.MaxBody = 10 << 20
-	}
-	if a.opt.Now == nil {
-		a.opt.Now = time.Now
 	}
 	if a.opt.Observe == nil {
 		a.opt.Observe = func(string, int) {}
@@ -183,7 +183,7 @@ func (a *API) push(w http.ResponseWriter, r *http.Request) {
 	}
 	i := 0
 	rep, err := a.store.ImportOrders(r.Context(), postgres.ImportRequest{Source: "api", SHA256: hashBody(body),
-		Profile: "api", AsOf: a.opt.Now(), PeopleBy: orders.ByEmail, NumberColumn: "number", MaxProblems: maxErrors},
+		Profile: "api", AsOf: a.asOf(), PeopleBy: orders.ByEmail, NumberColumn: "number", MaxProblems: maxErrors},
 		func() (orders.Entry, error) {
 			if i == len(entries) {
 				return orders.Entry{}, io.EOF
@@ -313,4 +313,13 @@ func abs(n int64) int64 {
 		return -n
 	}
 	return n
+}
+
+// asOf is the time a push is dated by: zero, for the database's clock
+// read under the import lock, unless Options.Now is set.
+func (a *API) asOf() time.Time {
+	if a.opt.Now == nil {
+		return time.Time{}
+	}
+	return a.opt.Now()
 }
