@@ -625,3 +625,7 @@ func (t *turn) notFound(what, query string, numbers []string) error {
 	t.ans.Suggestions = numbers
 	return t.freshness()
 }
+
+// Wait waits for the vocabulary being built in the background, if any:
+// call it before closing the store the answerer reads.
+func (a *Answerer) Wait() { a.builds.Wait() }

@@ -65,14 +65,14 @@ func (a *Answerer) buildVocabulary(ctx context.Context, run int64) error {
 }
 
 // refreshVocabulary starts building the vocabulary in the background when
-// run, the last import run seen at now, is not the one it was built
-// after; unless a build runs, or the last one started less than
+// run, the last import run seen at now, is newer than the one it was
+// built after; unless a build runs, or the last one started less than
 // vocabularyEvery ago (the next answer that reads the data's age will
 // see the run again).
 func (a *Answerer) refreshVocabulary(ctx context.Context, run int64, now time.Time) {
 	a.mu.Lock()
 	v := &a.vocab
-	due := run != v.run && !v.building && (v.started.IsZero() || now.Sub(v.started) >= vocabularyEvery || now.Before(v.started))
+	due := run > v.run && !v.building && (v.started.IsZero() || now.Sub(v.started) >= vocabularyEvery || now.Before(v.started))
 	if due {
 		v.building, v.started = true, now
 	}

@@ -126,7 +126,16 @@ func (a *App) remember(c conversation, ans bot.Answer) {
 		return
 	}
 	if len(a.convs) >= maxConversations {
-		a.convs = map[conversation]remembered{}
+		// Full: forget the conversations past their hour first, and all
+		// only if that is not enough.
+		for k, r := range a.convs {
+			if time.Since(r.at) > memoryTTL {
+				delete(a.convs, k)
+			}
+		}
+		if len(a.convs) >= maxConversations {
+			a.convs = map[conversation]remembered{}
+		}
 	}
 	a.convs[c] = remembered{mem: m, at: time.Now()}
 }

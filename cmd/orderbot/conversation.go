@@ -38,7 +38,10 @@ type conversation struct {
 	lang     orders.Language // the asker's, or bot.language: when no answer tells it
 }
 
-func (c *conversation) Close() { c.log.Close() }
+func (c *conversation) Close() {
+	c.answerer.Wait() // a vocabulary being built reads the store
+	c.log.Close()
+}
 
 // newConversation builds the answerer and the renderer over st, with the
 // model when one is configured; questions go to the audit log, whose
