@@ -24,7 +24,7 @@ import (
 // (decimal '.') are all 1240050 cents; "12,4,5" and "abc" are errors.
 func ParseAmount(s string, decimal byte) (int64, error) {
 	bad := func() (int64, error) {
-		return 0, orders.Errorf(orders.EInvalid, "%q is not a number", clip(s))
+		return 0, orders.Errorf(orders.EInvalid, "%q is not a number", Clip(s))
 	}
 	t := trimAmount(s)
 	neg := false
@@ -56,7 +56,7 @@ func ParseAmount(s string, decimal byte) (int64, error) {
 	case !ok || (digits == 0 && !hasFrac):
 		return bad()
 	case cents > math.MaxInt64/100-1:
-		return 0, orders.Errorf(orders.EInvalid, "%q is too large an amount", clip(s))
+		return 0, orders.Errorf(orders.EInvalid, "%q is too large an amount", Clip(s))
 	}
 	digit := func(i int) int64 {
 		if i < len(frac) {

@@ -49,7 +49,7 @@ func ParseDate(s, format string) (time.Time, error) {
 		if want == "" {
 			want = "dd/mm/yyyy, yyyy-mm-dd or dd.mm.yyyy"
 		}
-		return time.Time{}, orders.Errorf(orders.EInvalid, "%q is not a date (%s)", clip(s), want)
+		return time.Time{}, orders.Errorf(orders.EInvalid, "%q is not a date (%s)", Clip(s), want)
 	}
 	switch format {
 	case "", DateDMY, DateISO, DateDotDMY, DateMDY, DateCompact:

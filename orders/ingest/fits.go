@@ -50,5 +50,5 @@ func amountTooLarge(v string, cents int64) string {
 	if cents <= MaxAmountCents && cents >= -MaxAmountCents {
 		return ""
 	}
-	return fmt.Sprintf("%q is too large an amount (at most 9 999 999 999 999,99 either way)", clip(v))
+	return fmt.Sprintf("%q is too large an amount (at most 9 999 999 999 999,99 either way)", Clip(v))
 }

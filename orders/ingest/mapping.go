@@ -72,7 +72,7 @@ func (w *entryRow) parties(e *orders.Entry) {
 	case e.Number == "":
 		w.bad(fNumber, "", "the order number is missing")
 	case !hasDigit(e.Number) && orders.NumberKey(e.Number) == "":
-		w.bad(fNumber, e.Number, "%q is not an order number (it has no letter or digit)", clip(e.Number))
+		w.bad(fNumber, e.Number, "%q is not an order number (it has no letter or digit)", Clip(e.Number))
 	case tooLong(e.Number, "an order number") != "":
 		w.bad(fNumber, e.Number, "%s", tooLong(e.Number, "an order number"))
 	}
@@ -133,7 +133,7 @@ func (w *entryRow) statusAndBlocks(reason string) (orders.Status, []orders.Block
 		case hit.ok:
 			status = hit.status
 		case r.c.defaultStatus == "":
-			w.bad(fStatus, word, "%q is not a known status (add it to statuses, or set default_status)", clip(word))
+			w.bad(fStatus, word, "%q is not a known status (add it to statuses, or set default_status)", Clip(word))
 			unsure = true
 		}
 	}
@@ -149,7 +149,7 @@ func (w *entryRow) statusAndBlocks(reason string) (orders.Status, []orders.Block
 		hit := b.lookup(v)
 		if !hit.ok {
 			if !w.hasNUL(b.col) {
-				w.ps.add(r.header[b.col], v, "%q is not a known block (add it to %s.values, or set %s.default)", clip(v), b.key, b.key)
+				w.ps.add(r.header[b.col], v, "%q is not a known block (add it to %s.values, or set %s.default)", Clip(v), b.key, b.key)
 			}
 			unsure = true
 			continue
@@ -212,7 +212,7 @@ func (w *entryRow) money(e *orders.Entry) {
 		if ok {
 			e.Currency = code
 		} else {
-			w.bad(fCurrency, v, "%q is not a currency code (three letters, like EUR)", clip(v))
+			w.bad(fCurrency, v, "%q is not a currency code (three letters, like EUR)", Clip(v))
 		}
 	}
 }
@@ -263,7 +263,7 @@ func cell(cells []string, i int) string {
 	if i < 0 || i >= len(cells) {
 		return ""
 	}
-	return clean(cells[i])
+	return Clean(cells[i])
 }
 
 // value returns what feeds f in this row: the cell, or the profile's

@@ -196,7 +196,7 @@ func peopleHeader(name string, next func([]string) ([]string, int, error)) ([]st
 			known = known || c == h
 		}
 		if !known {
-			return nil, nil, fileError(name, "unknown column %q (the columns are %s)", clip(header[i]), strings.Join(peopleColumns[:6], ","))
+			return nil, nil, fileError(name, "unknown column %q (the columns are %s)", Clip(header[i]), strings.Join(peopleColumns[:6], ","))
 		}
 		if _, twice := at[h]; twice {
 			return nil, nil, fileError(name, "the header has the column %q twice, so which one to read is unclear", h)
@@ -252,11 +252,11 @@ func (s *peopleSeen) person(cells []string, at map[string]int, line int) (orders
 	case p.Email == "":
 		ps.add("email", "", "the e-mail is missing")
 	case !strings.Contains(p.Email, "@"):
-		ps.add("email", p.Email, "%q is not an e-mail address", clip(p.Email))
+		ps.add("email", p.Email, "%q is not an e-mail address", Clip(p.Email))
 	case tooLong(p.Email, "an e-mail") != "":
 		ps.add("email", p.Email, "%s", tooLong(p.Email, "an e-mail"))
 	case s.emails[strings.ToLower(p.Email)] > 0:
-		ps.add("email", p.Email, "%s appears twice (first on line %d)", clip(p.Email), s.emails[strings.ToLower(p.Email)])
+		ps.add("email", p.Email, "%s appears twice (first on line %d)", Clip(p.Email), s.emails[strings.ToLower(p.Email)])
 	}
 	switch {
 	case nul["name"]:
@@ -266,7 +266,7 @@ func (s *peopleSeen) person(cells []string, at map[string]int, line int) (orders
 		ps.add("name", p.Name, "%s", tooLong(p.Name, "a name"))
 	case s.byName && s.names[strings.ToLower(p.Name)] > 0:
 		ps.add("name", p.Name, "%q appears twice (first on line %d): an export names people by name (people_by: name), so its orders could go to either",
-			clip(p.Name), s.names[strings.ToLower(p.Name)])
+			Clip(p.Name), s.names[strings.ToLower(p.Name)])
 	}
 	if _, err := orders.ParseRole(string(p.Role)); err != nil && !nul["role"] {
 		ps.add("role", string(p.Role), "%s", orders.ErrorMessage(err))
@@ -278,14 +278,14 @@ func (s *peopleSeen) person(cells []string, at map[string]int, line int) (orders
 	case slackChannelID.MatchString(id):
 		ps.add("slack_user_id", id, "%q is a channel's ID, not a person's (U or W then capital letters and digits)", id)
 	default:
-		ps.add("slack_user_id", id, "%q is not a Slack user ID (U or W then capital letters and digits, such as U012AB3CDE: in Slack, the person's profile, ⋮, Copy member ID)", clip(id))
+		ps.add("slack_user_id", id, "%q is not a Slack user ID (U or W then capital letters and digits, such as U012AB3CDE: in Slack, the person's profile, ⋮, Copy member ID)", Clip(id))
 	}
 	switch ch := p.DigestChannel; {
 	case ch == "" || slackChannelID.MatchString(ch) || slackChannelName(ch):
 	case slackAnyID.MatchString(ch) && (ch[0] == 'U' || ch[0] == 'W'):
 		ps.add("digest_channel", ch, "%q is a person's ID, not a channel's (C or G then capital letters and digits, or #name)", ch)
 	default:
-		ps.add("digest_channel", ch, "%q is not a Slack channel (its ID, C or G then capital letters and digits, such as C012AB3CDE, or its name, such as #ventes-est)", clip(ch))
+		ps.add("digest_channel", ch, "%q is not a Slack channel (its ID, C or G then capital letters and digits, such as C012AB3CDE, or its name, such as #ventes-est)", Clip(ch))
 	}
 	if p.Language != "" {
 		if _, err := orders.ParseLanguage(string(p.Language)); err != nil {
@@ -297,7 +297,7 @@ func (s *peopleSeen) person(cells []string, at map[string]int, line int) (orders
 	case tooLong(p.Code, "a code") != "":
 		ps.add("code", p.Code, "%s", tooLong(p.Code, "a code"))
 	case s.codes[p.Code] > 0:
-		ps.add("code", p.Code, "%s appears twice (first on line %d)", clip(p.Code), s.codes[p.Code])
+		ps.add("code", p.Code, "%s appears twice (first on line %d)", Clip(p.Code), s.codes[p.Code])
 	}
 	// The first line of each key counts, bad or not, so that a second one
 	// is found whatever the first's other problems.

@@ -264,7 +264,7 @@ func (r *Reader) readHeader() error {
 		if CheckNUL(h) != nil {
 			return lineError(r.name, headerLine, "column %d: the header holds a NUL byte (\\0), which no text may hold", i+1)
 		}
-		r.header[i] = clean(h)
+		r.header[i] = Clean(h)
 		if r.header[i] != "" {
 			r.width = i + 1
 		}
@@ -326,7 +326,7 @@ func (r *Reader) columnList() string {
 	var names []string
 	for _, h := range r.header {
 		if h != "" {
-			names = append(names, clip(h))
+			names = append(names, Clip(h))
 		}
 	}
 	if len(names) == 0 {

@@ -32,11 +32,12 @@ func fold(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
-// clean makes a cell's text fit for the store and for one-line display:
+// Clean makes a cell's text fit for the store and for one-line display:
 // control characters (a line break inside a quoted field, a stray NUL)
 // become spaces and surrounding spaces go. Cells are valid UTF-8 already:
-// the CSV decoders replace what is not, and XML holds nothing else.
-func clean(s string) string {
+// the CSV decoders replace what is not, and XML holds nothing else. The
+// push API cleans its texts with it too.
+func Clean(s string) string {
 	dirty := false
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == 0x7f {
@@ -60,9 +61,9 @@ func clean(s string) string {
 	return strings.TrimFunc(s, unicode.IsSpace)
 }
 
-// clip shortens a value quoted in an error message so that the message
-// stays one readable line whatever the cell holds.
-func clip(s string) string {
+// Clip shortens a value quoted in an error message so that the message
+// stays one readable line whatever the cell (or field) holds.
+func Clip(s string) string {
 	const max = 60
 	if utf8.RuneCountInString(s) <= max {
 		return s

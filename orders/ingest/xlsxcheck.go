@@ -53,7 +53,7 @@ func checkWorkbook(ctx context.Context, name string, zr *zip.Reader, lim Limits)
 		case strings.HasPrefix(lower, "xl/worksheets/sheet"):
 		case f.UncompressedSize64 > xlsxMemoryPart:
 			return nil, fileError(name, "the workbook's part %s is %d bytes once unzipped; a part that is not a sheet may hold at most %d",
-				clip(f.Name), f.UncompressedSize64, xlsxMemoryPart)
+				Clip(f.Name), f.UncompressedSize64, xlsxMemoryPart)
 		}
 	}
 	if total > uint64(lim.MaxXLSXUncompressedBytes) {
@@ -313,7 +313,7 @@ func partError(name string, f *zip.File, err error) error {
 	if errors.Is(err, zip.ErrFormat) {
 		// archive/zip stops a part that unzips to more than it declares.
 		return fileError(name, "the workbook's part %s unzips to more than the %d bytes it declares: the file is damaged or forged",
-			clip(f.Name), f.UncompressedSize64)
+			Clip(f.Name), f.UncompressedSize64)
 	}
-	return fileError(name, "not a readable XLSX file (%s: %v)", clip(f.Name), err)
+	return fileError(name, "not a readable XLSX file (%s: %v)", Clip(f.Name), err)
 }

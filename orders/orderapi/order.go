@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/ingest"
 )
 
 // The longest texts accepted, in characters, as orders/orderapi/openapi.yaml says (a
@@ -170,7 +171,7 @@ func fieldName(path []string) string {
 		}
 	}
 	// A name an ERP made up may hold anything: messages stay one line.
-	return clip(strings.Map(func(r rune) rune {
+	return ingest.Clip(strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return utf8.RuneError
 		}
@@ -195,13 +196,13 @@ func readItem(raw rawOrder, index int) *item {
 
 	e := &it.entry
 	if raw, ok := fields["number"]; ok && jsonKind(raw) == "a JSON number" {
-		it.bad(path("number"), "number is a JSON number; send it as a string, %q, as the ERP writes it.", clip(string(raw)))
+		it.bad(path("number"), "number is a JSON number; send it as a string, %q, as the ERP writes it.", ingest.Clip(string(raw)))
 	} else if e.Number = it.text(fields, path("number"), maxNumber); !it.failed("number") {
 		switch {
 		case e.Number == "":
 			it.bad(path("number"), "number is required: the order number as the ERP writes it.")
 		case orders.NumberKey(e.Number) == "":
-			it.bad(path("number"), "number %q has no letter or digit.", clip(e.Number))
+			it.bad(path("number"), "number %q has no letter or digit.", ingest.Clip(e.Number))
 		}
 	}
 	e.CustomerCode = it.text(fields, path("customer_code"), maxCustomerCode)
@@ -221,7 +222,7 @@ func readItem(raw rawOrder, index int) *item {
 	case !given:
 		it.bad(path("status"), "status is required: one of %s.", list(orders.Statuses()))
 	case err != nil:
-		it.bad(path("status"), "status %q is not a status (want one of %s).", clip(status), list(orders.Statuses()))
+		it.bad(path("status"), "status %q is not a status (want one of %s).", ingest.Clip(status), list(orders.Statuses()))
 	}
 	e.Status = st
 
@@ -231,7 +232,7 @@ func readItem(raw rawOrder, index int) *item {
 		switch c = strings.TrimSpace(c); {
 		case c == "":
 		case len(c) != 3 || strings.IndexFunc(c, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') }) >= 0:
-			it.bad(path("currency"), "currency %q is not a currency code (want three letters, like EUR).", clip(c))
+			it.bad(path("currency"), "currency %q is not a currency code (want three letters, like EUR).", ingest.Clip(c))
 		default:
 			e.Currency = strings.ToUpper(c)
 		}
@@ -306,26 +307,15 @@ func (it *item) text(fields map[string]json.RawMessage, at []string, max int) st
 	if !ok {
 		return ""
 	}
-	if strings.IndexByte(s, 0) >= 0 {
-		it.bad(at, "%s contains a NUL character (U+0000), which cannot be stored.", fieldName(at))
+	if err := ingest.CheckNUL(s); err != nil {
+		it.bad(at, "%s %v.", fieldName(at), err)
 		return ""
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		it.bad(at, "%s is %d characters long, more than the %d accepted.", fieldName(at), n, max)
 		return ""
 	}
-	return clean(s)
-}
-
-// clean turns control characters into spaces and trims surrounding spaces.
-func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
+	return ingest.Clean(s)
 }
 
 // email reads a person's e-mail address, the way the directory names
@@ -338,7 +328,7 @@ func (it *item) email(fields map[string]json.RawMessage, field string) string {
 		return ""
 	}
 	if !isEmail(s) {
-		it.bad(at, "%s %q is not an e-mail address (want one such as claire.martin@example.fr, as in the directory).", field, clip(s))
+		it.bad(at, "%s %q is not an e-mail address (want one such as claire.martin@example.fr, as in the directory).", field, ingest.Clip(s))
 		return ""
 	}
 	return strings.ToLower(s)
@@ -367,11 +357,11 @@ func (it *item) date(fields map[string]json.RawMessage, at []string) *time.Time 
 	d, err := time.Parse(time.DateOnly, s)
 	switch {
 	case err != nil:
-		it.bad(at, "%s %q is not a date (want YYYY-MM-DD, such as 2026-12-02).", fieldName(at), clip(s))
+		it.bad(at, "%s %q is not a date (want YYYY-MM-DD, such as 2026-12-02).", fieldName(at), ingest.Clip(s))
 		return nil
 	case d.Year() < 1:
 		// Go reads the year 0; PostgreSQL's calendar has none.
-		it.bad(at, "%s %q is in the year 0, which no calendar has (want a year from 0001 to 9999).", fieldName(at), clip(s))
+		it.bad(at, "%s %q is in the year 0, which no calendar has (want a year from 0001 to 9999).", fieldName(at), ingest.Clip(s))
 		return nil
 	}
 	return &d
@@ -393,7 +383,7 @@ func (it *item) amount(fields map[string]json.RawMessage) int64 {
 			return 0
 		}
 		if !isDecimal(s) {
-			it.bad(path("amount"), "amount %q is not an amount (%s).", clip(s), want)
+			it.bad(path("amount"), "amount %q is not an amount (%s).", ingest.Clip(s), want)
 			return 0
 		}
 		raw = json.RawMessage(s)
@@ -407,23 +397,23 @@ func (it *item) amount(fields map[string]json.RawMessage) int64 {
 	// expand: no amount needs more than a few digits of it.
 	if _, exp, ok := strings.Cut(strings.ToLower(n.String()), "e"); ok {
 		if e, err := strconv.Atoi(exp); err != nil || e < -20 || e > 20 {
-			it.bad(path("amount"), "amount %s is not an amount (%s).", clip(n.String()), want)
+			it.bad(path("amount"), "amount %s is not an amount (%s).", ingest.Clip(n.String()), want)
 			return 0
 		}
 	}
 	r, ok := new(big.Rat).SetString(n.String())
 	if !ok {
-		it.bad(path("amount"), "amount %s is not an amount (%s).", clip(n.String()), want)
+		it.bad(path("amount"), "amount %s is not an amount (%s).", ingest.Clip(n.String()), want)
 		return 0
 	}
 	cents := new(big.Rat).Mul(r, big.NewRat(100, 1))
 	switch {
 	case r.Sign() < 0:
-		it.bad(path("amount"), "amount %s is negative (%s).", clip(n.String()), want)
+		it.bad(path("amount"), "amount %s is negative (%s).", ingest.Clip(n.String()), want)
 	case !cents.IsInt():
-		it.bad(path("amount"), "amount %s has more than 2 decimals (%s).", clip(n.String()), want)
+		it.bad(path("amount"), "amount %s has more than 2 decimals (%s).", ingest.Clip(n.String()), want)
 	case cents.Num().Cmp(big.NewInt(1e15)) >= 0:
-		it.bad(path("amount"), "amount %s is too large (%s).", clip(n.String()), want)
+		it.bad(path("amount"), "amount %s is too large (%s).", ingest.Clip(n.String()), want)
 	default:
 		return cents.Num().Int64()
 	}
@@ -473,7 +463,7 @@ func (it *item) blocks(fields map[string]json.RawMessage) []orders.Block {
 			it.bad(kindAt, "%s is required: one of %s.", fieldName(kindAt), list(orders.BlockedStatuses()))
 			continue
 		case !b.Kind.Blocked():
-			it.bad(kindAt, "%s %q is not a kind of block (want one of %s).", fieldName(kindAt), clip(kind), list(orders.BlockedStatuses()))
+			it.bad(kindAt, "%s %q is not a kind of block (want one of %s).", fieldName(kindAt), ingest.Clip(kind), list(orders.BlockedStatuses()))
 			continue
 		}
 		if first := slices.IndexFunc(out, func(o orders.Block) bool { return o.Kind == b.Kind }); first >= 0 {
@@ -513,21 +503,4 @@ func list(ss []orders.Status) string {
 		out[i] = string(s)
 	}
 	return strings.Join(out, ", ")
-}
-
-// clip shortens a value quoted in a message, so that the message stays
-// one readable line whatever the value.
-func clip(s string) string {
-	const most = 60
-	if utf8.RuneCountInString(s) <= most {
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == most {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
 }

@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/ingest"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
 
@@ -165,7 +166,7 @@ func (a *API) push(w http.ResponseWriter, r *http.Request) {
 		it := readItem(raw, i)
 		if n := it.entry.Number; n != "" && !it.failed("number") {
 			if j, twice := first[n]; twice {
-				it.bad(path("number"), "number %s is there twice (first at index %d); send each order once.", clip(n), j)
+				it.bad(path("number"), "number %s is there twice (first at index %d); send each order once.", ingest.Clip(n), j)
 			} else {
 				first[n] = i
 			}

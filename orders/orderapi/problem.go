@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/orderbot/orderbot/orders/ingest"
 )
 
 // The kinds of problem the API reports (the type member of a problem
@@ -102,7 +104,7 @@ func where(e InvalidField) string {
 	}
 	name := "Order"
 	if e.Number != "" {
-		name += " " + clip(e.Number)
+		name += " " + ingest.Clip(e.Number)
 	}
 	if len(at) > 0 {
 		name += " (" + strings.Join(at, ", ") + ")"
