@@ -29,35 +29,25 @@ const (
 // statusInfo is everything orderbot knows about one status, in one row so
 // that adding a status cannot leave a label or a rule behind.
 type statusInfo struct {
-	status   Status
-	fr, en   string
-	blocked  bool
-	closed   bool
-	unblocks map[Language]string
+	status  Status
+	fr, en  string
+	blocked bool
+	closed  bool
 }
 
 // statusTable lists the statuses in their display order; its order is also the
 // default urgency of blocked statuses (earlier is more urgent) used when an
 // order is held for several reasons at once.
 var statusTable = [...]statusInfo{
-	{StatusFinancialBlock, "Blocage financier", "Financial block", true, false, map[Language]string{
-		French: "la finance (impayés, litige)", English: "finance (overdue payments, dispute)"}},
-	{StatusCreditLimit, "Limite de crédit", "Credit limit", true, false, map[Language]string{
-		French: "la finance / le credit manager", English: "finance / the credit manager"}},
-	{StatusAnomaly, "Anomalie", "Anomaly", true, false, map[Language]string{
-		French: "l'assistante ADV (données erronées ou manquantes)", English: "the sales assistant (wrong or missing data)"}},
-	{StatusDeliveryBlock, "Blocage de livraison", "Delivery block", true, false, map[Language]string{
-		French: "la logistique ou l'assistante ADV", English: "logistics or the sales assistant"}},
-	{StatusOutOfStock, "En rupture", "Out of stock", true, false, map[Language]string{
-		French: "la supply chain (date de réappro)", English: "supply chain (restock date)"}},
-	{StatusPicking, "En préparation", "Picking", false, false, map[Language]string{
-		French: "l'entrepôt", English: "the warehouse"}},
-	{StatusOpen, "En cours", "Open", false, false, map[Language]string{
-		French: "personne : en cours de traitement", English: "nobody: being processed"}},
-	{StatusInvoiced, "Facturée", "Invoiced", false, true, map[Language]string{
-		French: "personne : sortie du portefeuille", English: "nobody: left the portfolio"}},
-	{StatusCancelled, "Annulée", "Cancelled", false, true, map[Language]string{
-		French: "personne : sortie du portefeuille", English: "nobody: left the portfolio"}},
+	{StatusFinancialBlock, "Blocage financier", "Financial block", true, false},
+	{StatusCreditLimit, "Limite de crédit", "Credit limit", true, false},
+	{StatusAnomaly, "Anomalie", "Anomaly", true, false},
+	{StatusDeliveryBlock, "Blocage de livraison", "Delivery block", true, false},
+	{StatusOutOfStock, "En rupture", "Out of stock", true, false},
+	{StatusPicking, "En préparation", "Picking", false, false},
+	{StatusOpen, "En cours", "Open", false, false},
+	{StatusInvoiced, "Facturée", "Invoiced", false, true},
+	{StatusCancelled, "Annulée", "Cancelled", false, true},
 }
 
 func (s Status) info() (statusInfo, bool) {
@@ -121,18 +111,6 @@ func (s Status) Label(lang Language) string {
 		return i.en
 	}
 	return i.fr
-}
-
-// Unblocker says who usually moves an order out of this status, in lang.
-func (s Status) Unblocker(lang Language) string {
-	i, ok := s.info()
-	if !ok {
-		return ""
-	}
-	if t, ok := i.unblocks[lang]; ok {
-		return t
-	}
-	return i.unblocks[French]
 }
 
 // String returns the status code.

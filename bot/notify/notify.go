@@ -61,7 +61,6 @@ type Store interface {
 	ChannelID(ctx context.Context, channel string) (string, error)
 	HistoryWatermark(ctx context.Context) (int64, error)
 	HistoryBefore(ctx context.Context, t time.Time) (int64, error)
-	SentFigures(ctx context.Context, channel string, from time.Time) ([]postgres.Delivery, error)
 	DigestReps(ctx context.Context) ([]orders.Person, error)
 	NewlyBlocked(ctx context.Context, repID, fromID, toID int64) ([]postgres.Transition, error)
 	BlockChanged(ctx context.Context, repID, fromID, toID int64) ([]postgres.Transition, error)

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -81,15 +80,4 @@ func Age(d time.Duration, lang orders.Language) string {
 		return tr.N("age.hours", int(d.Hours()), nil)
 	}
 	return tr.N("age.days", int(d.Hours()/24), nil)
-}
-
-// Count says n things in lang, with the plural where it belongs: French
-// puts the singular on 0 and 1. It is for callers whose nouns are not in a
-// catalog yet: a wording of orderbot's is a plural message of a catalog
-// ({one: ..., other: ...}), never nouns passed in.
-func Count(n int, one, many string, lang orders.Language) string {
-	if n == 1 || (n == 0 && lang != orders.English) {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

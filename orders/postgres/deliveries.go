@@ -240,17 +240,6 @@ func (s *Store) HistoryWatermark(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
-// SentFigures returns the figures of the summaries sent to channel since
-// from, oldest first: the blocked value over time, for the chart.
-func (s *Store) SentFigures(ctx context.Context, channel string, from time.Time) ([]Delivery, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
-		WHERE kind = 'summary' AND channel = $1 AND state = 'sent' AND period_to >= $2 ORDER BY period_to`, channel, from)
-	if err != nil {
-		return nil, fmt.Errorf("summaries since %s: %w", from, err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Delivery, error) { return scanDelivery(r) })
-}
-
 // HistoryBefore returns the last status change dated at or before t: where
 // a first digest starts.
 func (s *Store) HistoryBefore(ctx context.Context, t time.Time) (int64, error) {
