@@ -49,6 +49,9 @@ type Customer struct {
 	ID   int64
 	Code string // the ERP's customer code, unique
 	Name string
+	// Credit is the customer's credit position, nil when no credit export
+	// gave it (or when the query did not ask for it).
+	Credit *Credit
 }
 
 // CustomerMatch is a customer found by name, with how well it matched.
@@ -74,14 +77,52 @@ type Block struct {
 	ExpectedRelease *time.Time
 }
 
-// Line is one product line of an order.
+// Line is one product line of an order, as the ERP's line export gives it.
+// Quantities are in the item's unit; Available is what can be shipped now
+// of what is not shipped yet.
 type Line struct {
-	Number       int
-	Product      string
-	QtyOrdered   float64
-	QtyAvailable float64
-	RestockOn    *time.Time
+	Number      int
+	Item        string // the item's code: "1234", "CHAI-24"
+	Description string // "Chai 24 × 500 g"
+	Quantity    float64
+	Available   float64
+	// RestockOn is when the missing quantity is expected, when known.
+	RestockOn *time.Time
+	Shipped   float64
+	Carrier   string // "DHL", as the ERP names it
+	Tracking  string // the carrier's tracking number
 }
+
+// Missing is the quantity of the line that can be neither shipped nor has
+// been: what the order is short of.
+func (l Line) Missing() float64 { return max(0, l.Quantity-l.Shipped-l.Available) }
+
+// Short reports whether the line is short of stock.
+func (l Line) Short() bool { return l.Missing() > 0 }
+
+// Credit is a customer's credit position, as the ERP last exported it.
+// Amounts are in hundredths of Currency.
+type Credit struct {
+	LimitCents    int64
+	ExposureCents int64 // open orders plus open receivables
+	OverdueCents  int64 // receivables past due
+	// OverdueSince is the due date of the oldest overdue invoice.
+	OverdueSince *time.Time
+	Currency     string
+	// AccountHold says the whole account is on hold, whatever the figures.
+	AccountHold bool
+	// AsOf is when the ERP's export was taken.
+	AsOf time.Time
+}
+
+// ExcessCents is how far the exposure is over the limit, 0 when under.
+func (c Credit) ExcessCents() int64 { return max(0, c.ExposureCents-c.LimitCents) }
+
+// ReleasePaymentCents is the payment that would bring the account back
+// within its terms: the exposure under the limit and nothing overdue. A
+// payment lowers the exposure and, applied to the oldest invoices, the
+// overdue amount, so the larger of the two is enough for both.
+func (c Credit) ReleasePaymentCents() int64 { return max(c.ExcessCents(), c.OverdueCents) }
 
 // Order is one customer order, open or closed.
 type Order struct {

@@ -94,7 +94,8 @@ func (s *Store) CopyOrders(ctx context.Context, batch []orders.TrackedOrder) err
 			blockRows = append(blockRows, []any{id, string(b.Kind), b.Reason, b.Since, b.ExpectedRelease})
 		}
 		for _, l := range o.Lines {
-			lineRows = append(lineRows, []any{id, l.Number, l.Product, l.QtyOrdered, l.QtyAvailable, l.RestockOn})
+			lineRows = append(lineRows, []any{id, l.Number, l.Item, l.Description, l.Quantity, l.Available, l.RestockOn,
+				l.Shipped, l.Carrier, l.Tracking})
 		}
 		for _, h := range oh.History {
 			historyRows = append(historyRows, []any{id, nullIfEmpty(string(h.From)), string(h.To), h.Reason, h.At,
@@ -110,7 +111,8 @@ func (s *Store) CopyOrders(ctx context.Context, batch []orders.TrackedOrder) err
 			"rep_id", "assistant_id", "status", "block_reason", "status_since", "expected_release", "amount",
 			"currency", "ordered_on", "requested_on", "promised_on", "closed_at", "block_kinds", "blocks_key"}, orderRows},
 		{"order_blocks", []string{"order_id", "kind", "reason", "since", "expected_release"}, blockRows},
-		{"order_lines", []string{"order_id", "line_no", "product", "qty_ordered", "qty_available", "restock_on"}, lineRows},
+		{"order_lines", []string{"order_id", "line_no", "item", "description", "quantity", "available", "restock_on",
+			"shipped", "carrier", "tracking"}, lineRows},
 		{"status_history", []string{"order_id", "from_status", "to_status", "reason", "at", "source", "import_id"}, historyRows},
 	}
 	for _, c := range copies {

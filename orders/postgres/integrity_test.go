@@ -72,7 +72,7 @@ func TestSaveOrderFailingInTheDatabaseChangesNothing(t *testing.T) {
 	// The order row is updated, then a line overflows numeric(15,3).
 	o := orders.Order{Number: "T-1", Customer: f.muller, Status: orders.StatusCreditLimit, Currency: "EUR", AmountCents: 999,
 		Blocks: []orders.Block{{Kind: orders.StatusCreditLimit, Reason: "encours"}},
-		Lines:  []orders.Line{{Number: 1, Product: "x", QtyOrdered: 1e20}}}
+		Lines:  []orders.Line{{Number: 1, Description: "x", Quantity: 1e20}}}
 	if _, err := f.st.SaveOrder(f.ctx, o, postgres.Change{At: f.now, Source: "test"}); err == nil {
 		t.Fatal("an overflowing line was accepted")
 	}

@@ -83,8 +83,8 @@ func TestOrderLinesAndDatesRoundTrip(t *testing.T) {
 		AmountCents: -1234, CustomerRef: "PO-7781", RequestedOn: &requested, ExpectedRelease: &restock,
 		BlockReason: "SKU 4711 manquant", Rep: &f.rep,
 		Blocks: []orders.Block{{Kind: orders.StatusOutOfStock, Reason: "SKU 4711 manquant", ExpectedRelease: &restock}},
-		Lines: []orders.Line{{Number: 1, Product: "SKU 4711 farine T65", QtyOrdered: 40, QtyAvailable: 12.5, RestockOn: &restock},
-			{Number: 2, Product: "SKU 0815 levure", QtyOrdered: 3, QtyAvailable: 3}}}
+		Lines: []orders.Line{{Number: 1, Item: "4711", Description: "Farine T65", Quantity: 40, Available: 12.5, RestockOn: &restock},
+			{Number: 2, Item: "0815", Description: "Levure", Quantity: 3, Shipped: 3, Carrier: "DHL", Tracking: "JD0146"}}}
 	if _, err := f.st.SaveOrder(f.ctx, o, postgres.Change{At: f.now, Source: "test"}); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestOrderLinesAndDatesRoundTrip(t *testing.T) {
 	if got.RequestedOn == nil || !got.RequestedOn.Equal(requested) || got.ExpectedRelease == nil || !got.ExpectedRelease.Equal(restock) {
 		t.Errorf("dates = %v %v", got.RequestedOn, got.ExpectedRelease)
 	}
-	if len(got.Lines) != 2 || got.Lines[0].QtyAvailable != 12.5 || got.Lines[0].RestockOn == nil || got.Lines[1].RestockOn != nil {
+	if len(got.Lines) != 2 || got.Lines[0].Available != 12.5 || got.Lines[1].Tracking != "JD0146" || got.Lines[0].RestockOn == nil || got.Lines[1].RestockOn != nil {
 		t.Errorf("lines = %+v", got.Lines)
 	}
 	if len(got.Blocks) != 1 || got.Blocks[0].ExpectedRelease == nil || !got.Blocks[0].Since.Equal(f.now) {

@@ -24,8 +24,9 @@ func personJSON(alias string) string {
 func orderSelect(withLines bool) string {
 	lines := "NULL::jsonb"
 	if withLines {
-		lines = `(SELECT jsonb_agg(jsonb_build_object('line_no', l.line_no, 'product', l.product,
-			'qty_ordered', l.qty_ordered, 'qty_available', l.qty_available, 'restock_on', l.restock_on)
+		lines = `(SELECT jsonb_agg(jsonb_build_object('line_no', l.line_no, 'item', l.item,
+			'description', l.description, 'quantity', l.quantity, 'available', l.available,
+			'restock_on', l.restock_on, 'shipped', l.shipped, 'carrier', l.carrier, 'tracking', l.tracking)
 			ORDER BY l.line_no) FROM order_lines l WHERE l.order_id = o.id)`
 	}
 	return `SELECT o.id, o.number, c.id, c.code, c.name, o.customer_ref,
@@ -70,11 +71,15 @@ type blockRow struct {
 }
 
 type lineRow struct {
-	LineNo       int     `json:"line_no"`
-	Product      string  `json:"product"`
-	QtyOrdered   float64 `json:"qty_ordered"`
-	QtyAvailable float64 `json:"qty_available"`
-	RestockOn    *string `json:"restock_on"`
+	LineNo      int     `json:"line_no"`
+	Item        string  `json:"item"`
+	Description string  `json:"description"`
+	Quantity    float64 `json:"quantity"`
+	Available   float64 `json:"available"`
+	RestockOn   *string `json:"restock_on"`
+	Shipped     float64 `json:"shipped"`
+	Carrier     string  `json:"carrier"`
+	Tracking    string  `json:"tracking"`
 }
 
 // scanOrder reads one row of orderSelect.
@@ -115,8 +120,9 @@ func scanOrder(row pgx.Row) (orders.Order, error) {
 		if err != nil {
 			return o, err
 		}
-		o.Lines = append(o.Lines, orders.Line{Number: l.LineNo, Product: l.Product,
-			QtyOrdered: l.QtyOrdered, QtyAvailable: l.QtyAvailable, RestockOn: restock})
+		o.Lines = append(o.Lines, orders.Line{Number: l.LineNo, Item: l.Item, Description: l.Description,
+			Quantity: l.Quantity, Available: l.Available, RestockOn: restock, Shipped: l.Shipped,
+			Carrier: l.Carrier, Tracking: l.Tracking})
 	}
 	return o, nil
 }

@@ -275,8 +275,10 @@ func (s *Store) writeBlocksAndLines(ctx context.Context, o orders.Order, blocks 
 	}
 	batch.Queue(`DELETE FROM order_lines WHERE order_id = $1`, orderID)
 	for _, l := range o.Lines {
-		batch.Queue(`INSERT INTO order_lines (order_id, line_no, product, qty_ordered, qty_available, restock_on)
-			VALUES ($1, $2, $3, $4, $5, $6)`, orderID, l.Number, l.Product, l.QtyOrdered, l.QtyAvailable, l.RestockOn)
+		batch.Queue(`INSERT INTO order_lines (order_id, line_no, item, description, quantity, available, restock_on,
+				shipped, carrier, tracking)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, orderID, l.Number, l.Item, l.Description, l.Quantity,
+			l.Available, l.RestockOn, l.Shipped, l.Carrier, l.Tracking)
 	}
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return translate(err, "save the blocks and lines of order %s", o.Number)

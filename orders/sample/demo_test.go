@@ -24,7 +24,7 @@ func texts(o orders.Order) []string {
 		out = append(out, b.Reason)
 	}
 	for _, l := range o.Lines {
-		out = append(out, l.Product)
+		out = append(out, l.Description)
 	}
 	return out
 }

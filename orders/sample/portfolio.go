@@ -62,7 +62,7 @@ type sampleBlock struct {
 
 // sampleLine is an order line, relative to now.
 type sampleLine struct {
-	product            string
+	item, description  string
 	ordered, available float64
 	restock            int // days from now; 0 when unknown
 }
@@ -212,9 +212,9 @@ func ordersC1234To1240(y func(string) string) []sampleOrder {
 		{number: "4500012346", customer: "C001234", ref: y("CMD %d/118"), cents: 386000, ordered: 9, requested: -1, promised: 4,
 			blocks: []sampleBlock{{oos, "SKU 4711 manquant", 3 * d, 5}},
 			lines: []sampleLine{
-				{"SKU 4711 – Farine de blé T65, sac 25 kg", 40, 12, 5},
-				{"SKU 2093 – Levure fraîche 500 g", 24, 24, 0},
-				{"SKU 3310 – Moule à cake inox 30 cm", 12, 12, 0},
+				{"4711", "Farine de blé T65, sac 25 kg", 40, 12, 5},
+				{"2093", "Levure fraîche 500 g", 24, 24, 0},
+				{"3310", "Moule à cake inox 30 cm", 12, 12, 0},
 			}},
 		{number: "4500012388", customer: "C001234", ref: "PO-7790", cents: 98000, ordered: 3, requested: 4, promised: 4, status: picking, ago: 5 * h},
 		{number: "0004500099", customer: "C001234", cents: 1542000, ordered: 14, requested: -3, promised: 2,
@@ -252,8 +252,8 @@ func ordersC1234To1240(y func(string) string) []sampleOrder {
 		{number: "4500012600", customer: "C001238", ref: "CMD-LY3-4471", cents: 1286000, ordered: 7, requested: 1, promised: 12,
 			blocks: []sampleBlock{{oos, "rupture fournisseur sur les vitrines réfrigérées", 6 * d, 12}},
 			lines: []sampleLine{
-				{"SKU 88012 – Vitrine réfrigérée 1,5 m", 2, 0, 12},
-				{"SKU 88040 – Étiquettes prix électroniques (lot de 50)", 4, 4, 0},
+				{"88012", "Vitrine réfrigérée 1,5 m", 2, 0, 12},
+				{"88040", "Étiquettes prix électroniques (lot de 50)", 4, 4, 0},
 			}},
 		{number: "4500012601", customer: "C001238", ref: "CMD-LY3-4480", cents: 198000, ordered: 1, requested: 5, status: open},
 		{number: "4500012602", customer: "C001238", ref: "CMD-LY3-4483", cents: 76000, ordered: 2, requested: 1, promised: 1, status: picking, ago: 3 * h},
@@ -296,9 +296,9 @@ func ordersC1241To1249(y func(string) string) []sampleOrder {
 		{number: "4500012900", customer: "C001243", ref: y("HVP-%d-031"), cents: 1840000, ordered: 15, requested: -5, promised: 20,
 			blocks: []sampleBlock{{oos, "SKU 30021 manquant (four mixte 10 niveaux)", 12 * d, 20}},
 			lines: []sampleLine{
-				{"SKU 30021 – Four mixte 10 niveaux GN 1/1", 1, 0, 20},
-				{"SKU 30140 – Bacs gastronormes GN 1/1 inox", 20, 20, 0},
-				{"SKU 30155 – Échelle de four mobile", 1, 1, 0},
+				{"30021", "Four mixte 10 niveaux GN 1/1", 1, 0, 20},
+				{"30140", "Bacs gastronormes GN 1/1 inox", 20, 20, 0},
+				{"30155", "Échelle de four mobile", 1, 1, 0},
 			}},
 		{number: "4500012901", customer: "C001243", ref: y("HVP-%d-034"), cents: 265000, ordered: 3, requested: 1, promised: 2, status: picking, ago: 30 * h},
 		{number: "4500011400", customer: "C001243", ref: y("HVP-%d-012"), cents: 743000, ordered: 70, requested: -60, promised: -58, status: invoiced, ago: 55 * d},
@@ -316,8 +316,8 @@ func ordersC1241To1249(y func(string) string) []sampleOrder {
 		{number: "4500013001", customer: "C001245", ref: "PO-121", cents: 132000, ordered: 8, requested: -1, promised: 6,
 			blocks: []sampleBlock{{oos, "reliquat : 6 colis de chocolat de couverture en attente fournisseur", 4 * d, 6}},
 			lines: []sampleLine{
-				{"SKU 51207 – Chocolat de couverture 70 %, 5 kg", 10, 4, 6},
-				{"SKU 51090 – Poudre d'amande blanche 1 kg", 15, 15, 0},
+				{"51207", "Chocolat de couverture 70 %, 5 kg", 10, 4, 6},
+				{"51090", "Poudre d'amande blanche 1 kg", 15, 15, 0},
 			}},
 
 		// Fromagerie Lambert SAS.
@@ -344,7 +344,7 @@ func ordersC1241To1249(y func(string) string) []sampleOrder {
 		// Restaurant Le Relais d'Alsace: the same missing SKU as Dupré.
 		{number: "4500013200", customer: "C001249", ref: "RA-0456", cents: 47000, ordered: 7, requested: 0, promised: 5,
 			blocks: []sampleBlock{{oos, "SKU 4711 manquant", 3 * d, 5}},
-			lines:  []sampleLine{{"SKU 4711 – Farine de blé T65, sac 25 kg", 10, 0, 5}}},
+			lines:  []sampleLine{{"4711", "Farine de blé T65, sac 25 kg", 10, 0, 5}}},
 		{number: "4500011870", customer: "C001249", ref: "RA-0431", cents: 356000, ordered: 30, requested: -24, promised: -24, status: invoiced, ago: 22 * d},
 	}
 }
@@ -382,7 +382,7 @@ func ordersC1250To1259(y func(string) string) []sampleOrder {
 				{oos, "SKU 60110 manquant", 5 * d, 9},
 				{credit, "encours dépassé de 4 750 €", 26 * h, 0},
 			},
-			lines: []sampleLine{{"SKU 60110 – Trancheuse à jambon 300 mm", 1, 0, 9}}},
+			lines: []sampleLine{{"60110", "Trancheuse à jambon 300 mm", 1, 0, 9}}},
 
 		// Cuisine Centrale de Besançon: a public contract.
 		{number: "4500013400", customer: "C001253", ref: y("Marché public %d-14 / BC 311"), cents: 7840000, ordered: 5, requested: 20, promised: 25, status: open},
@@ -400,7 +400,7 @@ func ordersC1250To1259(y func(string) string) []sampleOrder {
 		// L'Atelier Gourmand.
 		{number: "4500013500", customer: "C001256", ref: "AG-2231", cents: 389000, ordered: 13, requested: -3,
 			blocks: []sampleBlock{{oos, "rupture batteur-mélangeur 20 L, date de réappro inconnue", 10 * d, 0}},
-			lines:  []sampleLine{{"SKU 71020 – Batteur-mélangeur 20 L", 1, 0, 0}}},
+			lines:  []sampleLine{{"71020", "Batteur-mélangeur 20 L", 1, 0, 0}}},
 		{number: "4500013501", customer: "C001256", ref: "AG-2031", cents: 5000, ordered: 12, requested: -5, status: cancelled, ago: 11 * d},
 
 		// Auberge du Lac d'Annecy.
@@ -449,8 +449,8 @@ func (s sampleOrder) build(now time.Time, i int, c sampleCustomer, people []orde
 		o.Assistant = &adv
 	}
 	for n, l := range s.lines {
-		o.Lines = append(o.Lines, orders.Line{Number: 10 * (n + 1), Product: l.product,
-			QtyOrdered: l.ordered, QtyAvailable: l.available, RestockOn: day(l.restock)})
+		o.Lines = append(o.Lines, orders.Line{Number: 10 * (n + 1), Item: l.item, Description: l.description,
+			Quantity: l.ordered, Available: l.available, RestockOn: day(l.restock)})
 	}
 
 	history := []orders.StatusChange{{To: orders.StatusOpen, Reason: "commande saisie", At: orderedAt, Source: portfolioSource}}
