@@ -43,6 +43,11 @@ type ImportRequest struct {
 	NumberColumn string
 	// MaxProblems bounds the problems reported.
 	MaxProblems int
+	// Then, when set, runs in the import's transaction once the orders are
+	// written, before the run is recorded as finished: an export whose rows
+	// are order lines writes the lines there, so that orders and lines land
+	// together or not at all. Its error aborts the import.
+	Then func(ctx context.Context, tx *Store, rep *ImportReport) error
 }
 
 // ImportReport tells what an import did (or, dry, would do).
@@ -178,6 +183,11 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	phase("apply")
 	if err := s.importCounts(ctx, &rep, absentN, closing); err != nil {
 		return rep, err
+	}
+	if req.Then != nil {
+		if err := req.Then(ctx, s, &rep); err != nil {
+			return rep, err
+		}
 	}
 	if err := s.finishRun(ctx, rep); err != nil {
 		return rep, err
