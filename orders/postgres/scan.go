@@ -20,10 +20,15 @@ func personJSON(alias string) string {
 }
 
 // orderSelect returns the SELECT that reads orders with their customer, rep,
-// assistant and active blocks (and lines when withLines), from "orders o".
+// assistant and active blocks (and lines and the customer's credit position
+// when withLines), from "orders o".
 func orderSelect(withLines bool) string {
-	lines := "NULL::jsonb"
+	lines, credit := "NULL::jsonb", "NULL::jsonb"
 	if withLines {
+		credit = `(SELECT jsonb_build_object('limit', (cr.credit_limit * 100)::bigint,
+			'exposure', (cr.exposure * 100)::bigint, 'overdue', (cr.overdue * 100)::bigint,
+			'overdue_since', cr.overdue_since, 'currency', cr.currency, 'account_hold', cr.account_hold,
+			'as_of', cr.as_of) FROM customer_credit cr WHERE cr.customer_id = c.id)`
 		lines = `(SELECT jsonb_agg(jsonb_build_object('line_no', l.line_no, 'item', l.item,
 			'description', l.description, 'quantity', l.quantity, 'available', l.available,
 			'restock_on', l.restock_on, 'shipped', l.shipped, 'carrier', l.carrier, 'tracking', l.tracking)
@@ -36,7 +41,7 @@ func orderSelect(withLines bool) string {
 		(SELECT jsonb_agg(jsonb_build_object('kind', b.kind, 'reason', b.reason, 'since', b.since,
 			'expected_release', b.expected_release) ORDER BY b.since, b.kind)
 			FROM order_blocks b WHERE b.order_id = o.id),
-		` + lines + `
+		` + lines + `, ` + credit + `
 	FROM orders o
 	JOIN customers c ON c.id = o.customer_id
 	LEFT JOIN people r ON r.id = o.rep_id
@@ -70,6 +75,25 @@ type blockRow struct {
 	ExpectedRelease *string   `json:"expected_release"`
 }
 
+type creditRow struct {
+	Limit        int64     `json:"limit"`
+	Exposure     int64     `json:"exposure"`
+	Overdue      int64     `json:"overdue"`
+	OverdueSince *string   `json:"overdue_since"`
+	Currency     string    `json:"currency"`
+	AccountHold  bool      `json:"account_hold"`
+	AsOf         time.Time `json:"as_of"`
+}
+
+func (r creditRow) credit() (*orders.Credit, error) {
+	since, err := parseDate(r.OverdueSince)
+	if err != nil {
+		return nil, err
+	}
+	return &orders.Credit{LimitCents: r.Limit, ExposureCents: r.Exposure, OverdueCents: r.Overdue,
+		OverdueSince: since, Currency: r.Currency, AccountHold: r.AccountHold, AsOf: r.AsOf}, nil
+}
+
 type lineRow struct {
 	LineNo      int     `json:"line_no"`
 	Item        string  `json:"item"`
@@ -90,14 +114,20 @@ func scanOrder(row pgx.Row) (orders.Order, error) {
 		status    string
 		blocks    []blockRow
 		lines     []lineRow
+		credit    *creditRow
 	)
 	err := row.Scan(&o.ID, &o.Number, &o.Customer.ID, &o.Customer.Code, &o.Customer.Name, &o.CustomerRef,
 		&rep, &asst,
 		&status, &o.BlockReason, &o.StatusSince, &o.ExpectedRelease, &o.AmountCents, &o.Currency,
 		&o.OrderedOn, &o.RequestedOn, &o.PromisedOn, &o.ClosedAt, &o.UpdatedAt,
-		&blocks, &lines)
+		&blocks, &lines, &credit)
 	if err != nil {
 		return o, err
+	}
+	if credit != nil {
+		if o.Customer.Credit, err = credit.credit(); err != nil {
+			return o, err
+		}
 	}
 	o.Status = orders.Status(status)
 	if rep != nil {
