@@ -83,6 +83,10 @@ type SlackConfig struct {
 	// SlashEphemeral (slack.slash_ephemeral) makes answers to slash commands
 	// visible only to the person who asked.
 	SlashEphemeral bool `mapstructure:"slash_ephemeral" yaml:"slash_ephemeral"`
+	// QuestionLease (slack.question_lease) is how long a replica holds an
+	// acknowledged question without renewing its claim: a replica that dies
+	// leaves its questions to the others once it runs out.
+	QuestionLease time.Duration `mapstructure:"question_lease" yaml:"question_lease"`
 }
 
 // LLMConfig is the llm section: an OpenAI-compatible chat completions API.
@@ -217,6 +221,7 @@ func Defaults() Config {
 			APIURL:         "https://slack.com/api/",
 			HTTPAddr:       ":8080",
 			SlashEphemeral: true,
+			QuestionLease:  15 * time.Second,
 		},
 		LLM: LLMConfig{
 			Timeout:   5 * time.Second,

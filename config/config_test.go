@@ -517,6 +517,7 @@ func TestKeys(t *testing.T) {
 	want := []string{
 		"database.url", "database.max_conns", "database.migrate_on_start",
 		"slack.mode", "slack.bot_token", "slack.app_token", "slack.signing_secret", "slack.api_url", "slack.http_addr", "slack.slash_ephemeral",
+		"slack.question_lease",
 		"llm.base_url", "llm.api_key", "llm.model", "llm.timeout", "llm.max_tokens",
 		"bot.language", "bot.access", "bot.timezone", "bot.stale_after", "bot.order_number_pattern", "bot.list_limit",
 		"import.max_close_share", "import.max_errors", "import.max_file_bytes", "import.max_rows", "import.max_field_bytes",

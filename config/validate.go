@@ -140,6 +140,10 @@ func (c Config) connectionProblems(ps *problemList) {
 		ps.add("slack.http_addr", "%q is not a listen address (want host:port or :port)", c.Slack.HTTPAddr)
 	}
 
+	if c.Slack.QuestionLease < time.Second {
+		ps.add("slack.question_lease", "%s is too short a lease (want 1s or more)", c.Slack.QuestionLease)
+	}
+
 	if c.LLM.BaseURL != "" {
 		if msg := checkHTTPURL(c.LLM.BaseURL); msg != "" {
 			ps.add("llm.base_url", "%s", msg)
