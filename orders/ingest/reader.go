@@ -45,6 +45,9 @@ type Reader struct {
 	width  int
 	col    [numFields]int // the column feeding each field, or -1
 	blocks []blockIndex
+	// extra is the column of each of the profile's further columns
+	// (compiled.extra), or -1 for one it leaves out.
+	extra []int
 	// Lookups of the ERP's words, by the raw cell: exports repeat a handful
 	// of values a million times.
 	statusCache map[string]statusHit
@@ -307,6 +310,14 @@ func (r *Reader) readHeader() error {
 		}
 		r.blocks = append(r.blocks, bi)
 	}
+	r.extra = make([]int, len(r.c.extra))
+	for i, h := range r.c.extra {
+		r.extra[i] = -1
+		if h != "" {
+			r.extra[i] = find(h)
+			check(h)
+		}
+	}
 	if len(missing) > 0 {
 		what := "no column " + missing[0]
 		if len(missing) > 1 {
@@ -343,11 +354,22 @@ func (r *Reader) columnList() string {
 // that a caller can collect every bad row; any other error (the file cannot
 // be read any further) is final and returned again by later calls.
 func (r *Reader) Next() (orders.Entry, error) {
+	cells, line, err := r.nextRow()
+	if err != nil {
+		return orders.Entry{}, err
+	}
+	return r.entry(cells, line)
+}
+
+// nextRow returns the next non-blank row's cells and line, checked against
+// the limits and the header's width: Next's reading, for every kind of
+// profile. Its errors are Next's.
+func (r *Reader) nextRow() ([]string, int, error) {
 	if r.closed {
-		return orders.Entry{}, fileError(r.name, "the reader is closed")
+		return nil, 0, fileError(r.name, "the reader is closed")
 	}
 	if r.err != nil {
-		return orders.Entry{}, r.err
+		return nil, 0, r.err
 	}
 	for {
 		cells, line, err := r.src.next()
@@ -356,29 +378,29 @@ func (r *Reader) Next() (orders.Entry, error) {
 			var le *limitError
 			switch {
 			case errors.As(err, &bad):
-				return orders.Entry{}, err
+				return nil, 0, err
 			case errors.As(err, &le):
 				r.err = le.message(r.name, r.header)
 			default:
 				r.err = err
 			}
-			return orders.Entry{}, r.err
+			return nil, 0, r.err
 		}
 		if blank(cells) {
 			continue
 		}
 		if r.rows++; r.rows > r.lim.MaxRows {
 			r.err = lineError(r.name, line, "more than %s after the header", limitText(keyMaxRows, r.lim.MaxRows, "rows"))
-			return orders.Entry{}, r.err
+			return nil, 0, r.err
 		}
 		if !r.xlsx && (len(cells) < r.width || (len(cells) > len(r.header) && !blank(cells[len(r.header):]))) {
 			problem := fmt.Sprintf("the row has %s, but the header has %d", plural(len(cells), "field"), len(r.header))
 			if len(cells) < r.width && slices.ContainsFunc(cells, func(v string) bool { return strings.Contains(v, "\n") }) {
 				problem += ` (a quote (") opened on this line may not be closed)`
 			}
-			return orders.Entry{}, &RowError{File: r.name, Line: line, Problem: problem}
+			return nil, 0, &RowError{File: r.name, Line: line, Problem: problem}
 		}
-		return r.entry(cells, line)
+		return cells, line, nil
 	}
 }
 

@@ -157,6 +157,10 @@ type compiled struct {
 	defaultStatus orders.Status
 	blocks        []compiledBlock
 	priority      orders.Priority
+	// extra are the header texts of the columns beyond the order fields
+	// (a line's or a credit position's), "" for one the profile leaves
+	// out; the Reader finds each in the header.
+	extra []string
 }
 
 // compiledBlock is a validated BlockColumn.
