@@ -212,7 +212,7 @@ func (s *Store) startImport(ctx context.Context, req *ImportRequest, rep *Import
 		SET LOCAL work_mem = '256MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1`); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	if err := s.checkAsOf(ctx, req, rep); err != nil {
+	if err := s.checkAsOf(ctx, "orders", req, rep); err != nil {
 		return err
 	}
 	if err := s.db.QueryRow(ctx, `INSERT INTO import_runs (kind, source, sha256, profile, mode, as_of)
@@ -376,8 +376,9 @@ func (s *Store) finishRun(ctx context.Context, rep ImportReport) error {
 // later export look older), and, when the request asks, one before the
 // last applied import of the same profile: that older export would roll
 // the portfolio back (reopen the orders invoiced since, queue their alerts
-// again), unless forced.
-func (s *Store) checkAsOf(ctx context.Context, req *ImportRequest, rep *ImportReport) error {
+// again), unless forced. kind is the import_runs kind whose runs it is
+// checked against.
+func (s *Store) checkAsOf(ctx context.Context, kind string, req *ImportRequest, rep *ImportReport) error {
 	// clock_timestamp, not now(): now() is when the transaction began,
 	// before it waited for the lock.
 	var now time.Time
@@ -394,7 +395,7 @@ func (s *Store) checkAsOf(ctx context.Context, req *ImportRequest, rep *ImportRe
 	}
 	prev := &rep.Previous
 	err := s.db.QueryRow(ctx, `SELECT id, source, profile, mode, as_of, finished_at FROM import_runs
-		WHERE kind = 'orders' AND profile = $1 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`, req.Profile).
+		WHERE kind = $2 AND profile = $1 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`, req.Profile, kind).
 		Scan(&prev.ID, &prev.Source, &prev.Profile, &prev.Mode, &prev.AsOf, &prev.FinishedAt)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
