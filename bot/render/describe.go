@@ -220,7 +220,12 @@ func (x *describer) order() {
 		if o.ExpectedRelease != nil && len(o.Blocks) > 0 {
 			lines = append(lines, x.label(x.t("order.expected_release", nil), x.day(*o.ExpectedRelease)))
 		}
+		if est := estimatedRelease(o); est != nil {
+			lines = append(lines, x.label(x.t("order.estimated_release", nil), x.day(*est)))
+		}
+		lines = append(lines, x.credit(o)...)
 	}
+	lines = append(lines, x.orderLines(o)...)
 	lines = append(lines, x.label(x.t("order.amount", nil), x.money(o.AmountCents, o.Currency)))
 	var dates []string
 	if o.OrderedOn != nil {
@@ -293,6 +298,8 @@ func (x *describer) listTitle(s style) string {
 	switch {
 	case sub.What == "ref" && !sub.Blocked:
 		what = x.t("list.orders", nil) // closed ones too
+	case sub.What == "item":
+		what = x.t("list.short_of", catalog.Args{"Item": x.quote(s, sub.Query)})
 	case sub.Status != "" && sub.Reason != "":
 		what = x.t("list.blocked_for_reason", catalog.Args{"Status": sub.Status.Label(x.lang()), "Reason": x.quote(s, sub.Reason)})
 	case sub.Status != "":
@@ -360,6 +367,8 @@ func (x *describer) list() {
 			none = x.t("list.none.customer_mine", catalog.Args{"Customer": x.field(s, sub.Customer.Name)})
 		case sub.What == "customer":
 			none = x.t("list.none.customer", catalog.Args{"Customer": x.field(s, sub.Customer.Name)})
+		case sub.What == "item":
+			none = x.t("list.none.item", catalog.Args{"Item": x.quote(s, sub.Query)})
 		case sub.Blocked:
 			none = x.t("list.none.blocked", nil)
 			if !s.console() && !sub.OwnOnly {
@@ -453,7 +462,11 @@ func (x *describer) listLine(mark string, o orders.Order) string {
 	if o.RequestedOn != nil && !o.Closed() {
 		parts = append(parts, x.t("list.requested", catalog.Args{"Date": x.day(*o.RequestedOn)}))
 	}
-	if kind, reason := x.reasonOf(o); strings.TrimSpace(reason) != "" {
+	if x.a.Subject.What == "item" {
+		if short := x.itemShort(o); short != "" {
+			parts = append(parts, short)
+		}
+	} else if kind, reason := x.reasonOf(o); strings.TrimSpace(reason) != "" {
 		r := s.italic(x.field(s, clip(reason, maxListField)))
 		if kind != o.Status {
 			r = x.label(kind.Label(x.lang()), r)

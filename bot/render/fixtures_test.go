@@ -209,6 +209,7 @@ func answers(lang orders.Language) map[string]bot.Answer {
 	add("not_found_code", bot.Answer{Kind: bot.NotFound, Subject: bot.Subject{What: "code", Query: "C009999"}}, fresh)
 	add("not_found_customer_id", bot.Answer{Kind: bot.NotFound, Subject: bot.Subject{What: "customer_id"}}, fresh)
 	newAnswers(lang, add, orderOf)
+	linesAnswers(add, orderOf)
 	add("refused", bot.Answer{Kind: bot.Refused}, bot.Freshness{})
 	add("help", bot.Answer{Kind: bot.Help}, bot.Freshness{})
 	add("thanks", bot.Answer{Kind: bot.Thanks}, bot.Freshness{})
@@ -233,6 +234,9 @@ func dataOf(a bot.Answer) []string {
 		person(o.Assistant)
 		for _, b := range o.Blocks {
 			raw = append(raw, b.Reason)
+		}
+		for _, l := range o.Lines {
+			raw = append(raw, l.Item, l.Description, l.Carrier, l.Tracking)
 		}
 	}
 	ord(a.Order)

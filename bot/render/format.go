@@ -45,6 +45,12 @@ func currencySymbol(code string) (sym string, isCode bool) {
 	return strings.ToUpper(code), true
 }
 
+// Quantity formats a quantity of an item the way lang writes it, with up
+// to three decimals: "1 250", "2,5" in French; "1,250", "2.5" in English.
+func Quantity(q float64, lang orders.Language) string {
+	return message.NewPrinter(tag(lang)).Sprint(number.Decimal(q, number.MaxFractionDigits(3)))
+}
+
 func tag(lang orders.Language) language.Tag {
 	if lang == orders.English {
 		return language.English

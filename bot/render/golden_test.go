@@ -35,10 +35,14 @@ var goldenNames = []string{
 	"list_person_own_only_empty", "list_customer_mine", "list_customer_team", "list_reason_phrase", "list_reason_missed",
 	"choose_person", "choose_person_my_rep", "not_found_person", "not_found_my_assistant", "next_in_list", "no_next_order",
 	"no_next_list",
+	"order_short_lines", "order_lines_all", "order_short_undated", "order_lines_none", "order_many_lines",
+	"order_many_lines_all", "order_lines_escaped", "order_credit_excess", "order_credit_overdue",
+	"order_credit_overdue_only", "order_credit_hold_only", "order_credit_and_short", "list_item", "list_item_code",
+	"list_item_empty",
 }
 
 func TestGolden(t *testing.T) {
-	r := render.New(render.Options{Location: paris})
+	r := render.New(render.Options{Location: paris, TrackingURLs: trackingURLs})
 	for _, lang := range languages {
 		all := answers(lang)
 		for _, base := range goldenNames {

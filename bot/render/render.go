@@ -71,6 +71,11 @@ type Options struct {
 	// NextSteps overrides, per language and status, the wording of the next
 	// step; missing ones are orderbot's defaults.
 	NextSteps map[orders.Language]map[orders.Status]string
+	// TrackingURLs are the pages that follow a shipment, by carrier (as
+	// the ERP names it, whatever its case): a URL with TrackingPlaceholder
+	// where the tracking number goes. A carrier without one shows its
+	// tracking number as text.
+	TrackingURLs map[string]string
 }
 
 // Renderer renders answers.
@@ -230,6 +235,9 @@ type style interface {
 	bold(s string) string
 	italic(s string) string
 	icon(name string) string
+	// link shows label (already in the style) linked to url, which
+	// orderbot made (TrackingURL): no user text in it.
+	link(url, label string) string
 	console() bool
 }
 
@@ -240,6 +248,12 @@ func (slackStyle) bold(s string) string   { return "*" + s + "*" }
 func (slackStyle) italic(s string) string { return "_" + s + "_" }
 func (slackStyle) icon(n string) string   { return ":" + n + ": " }
 func (slackStyle) console() bool          { return false }
+func (slackStyle) link(u, label string) string {
+	if strings.ContainsAny(u, "<>| \t\n") || strings.ContainsAny(label, "|<>") {
+		return label // Slack could not tell the link from its label
+	}
+	return "<" + u + "|" + label + ">"
+}
 
 // plainStyle is Slack's fallback text: escaped, without marks.
 type plainStyle struct{}
@@ -249,6 +263,9 @@ func (plainStyle) bold(s string) string   { return s }
 func (plainStyle) italic(s string) string { return s }
 func (plainStyle) icon(string) string     { return "" }
 func (plainStyle) console() bool          { return false }
+func (plainStyle) link(_, label string) string {
+	return label
+}
 
 type consoleStyle struct{}
 
@@ -259,6 +276,9 @@ func (consoleStyle) bold(s string) string   { return s }
 func (consoleStyle) italic(s string) string { return s }
 func (consoleStyle) icon(string) string     { return "" }
 func (consoleStyle) console() bool          { return true }
+func (consoleStyle) link(u, label string) string {
+	return label + " " + u
+}
 
 // Escape makes text safe in a Slack message: &, < and > become entities,
 // so nothing typed or imported can mention, link or ping, and formatting

@@ -43,11 +43,15 @@ const (
 	Help Intent = "help"
 	// Thanks closes a conversation.
 	Thanks Intent = "thanks"
+	// Item asks for the open orders short of one item, by its code or
+	// its description ("qui attend du Chai ?", "orders waiting for item
+	// 1234"), in the asker's scope.
+	Item Intent = "item"
 )
 
 // Intents returns every intent, in the order reports list them.
 func Intents() []Intent {
-	return []Intent{Order, Customer, CustomerRef, Mine, Reason, Help, Thanks, Unknown}
+	return []Intent{Order, Customer, CustomerRef, Mine, Reason, Item, Help, Thanks, Unknown}
 }
 
 // Question is what a message asks, with its arguments.
@@ -69,6 +73,12 @@ type Question struct {
 	Blocked bool `json:"blocked,omitempty"`
 	// Status narrows Reason and Customer to one kind of block.
 	Status orders.Status `json:"status,omitempty"`
+	// Lines asks for every line of the order (Order): "détail de 11077",
+	// "lines of 11077". Without it, an answer lists the short lines only.
+	Lines bool `json:"lines,omitempty"`
+	// Item is the item asked about as written, a code or words of its
+	// description (Item).
+	Item string `json:"item,omitempty"`
 	// Weak says the reading is a guess: no word of the message confirms
 	// it. A model, when configured, may read such a message better.
 	Weak bool `json:"weak,omitempty"`
@@ -157,6 +167,10 @@ func (q Question) String() string {
 	list("names", q.CustomerNames)
 	add("code", q.CustomerCode)
 	add("ref", q.Ref)
+	add("item", q.Item)
+	if q.Lines {
+		b.WriteString(" lines")
+	}
 	list("refs", q.Refs)
 	if q.CustomerID != 0 {
 		fmt.Fprintf(&b, " customer_id=%d", q.CustomerID)
