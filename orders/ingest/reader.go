@@ -97,6 +97,12 @@ func Open(path string, p Profile) (*Reader, error) {
 // is read.
 func OpenContext(ctx context.Context, path string, p Profile, lim Limits) (*Reader, error) {
 	c, ps := p.compile()
+	return openCompiled(ctx, path, c, ps, lim)
+}
+
+// openCompiled opens the export at path through c, a profile compiled
+// with the problems ps, as OpenContext does.
+func openCompiled(ctx context.Context, path string, c *compiled, ps []Problem, lim Limits) (*Reader, error) {
 	if len(ps) > 0 {
 		return nil, fileError(path, "the profile is not valid: %v", &ProfileError{Problems: ps})
 	}
