@@ -17,6 +17,11 @@ import "github.com/orderbot/orderbot/orders"
 // Profile describes one ERP export. It is read from the configuration
 // (import.profiles.<name>); see the README for a full example.
 type Profile struct {
+	// Kind is what the export holds: "orders" (the default: one row per
+	// order, or per order line when line columns are mapped too), "lines"
+	// (order lines, read by ReadLines: see LineFields) or "credit"
+	// (customers' credit positions, read by ReadCredit: see CreditFields).
+	Kind string `mapstructure:"kind" yaml:"kind"`
 	// Format is "csv", "xlsx", or "" to go by the file's content (a ZIP
 	// archive is read as XLSX, text as CSV); when set, the content must
 	// agree.
@@ -53,8 +58,11 @@ type Profile struct {
 	// them. Fields: number, customer_code, customer_name, customer_ref, rep,
 	// assistant, status, block_reason, amount, currency, ordered_on,
 	// requested_on, promised_on, expected_release. number and customer_code
-	// are required, and status unless default_status is set. Headers match
-	// whatever their case, accents and surrounding spaces.
+	// are required, and status unless default_status is set. An orders
+	// profile whose rows are order lines maps the line fields too (line and
+	// quantity at least; see LineFields, number aside). A lines or a credit
+	// profile maps the fields of its kind (LineFields, CreditFields).
+	// Headers match whatever their case, accents and surrounding spaces.
 	Columns map[string]string `mapstructure:"columns" yaml:"columns"`
 	// Statuses maps the ERP's words or codes in the status column to
 	// orderbot statuses, e.g. "Bloquée crédit": credit_limit. Matching
@@ -76,6 +84,12 @@ type Profile struct {
 	// column's cell is blank, e.g. currency: EUR (the default currency
 	// anyway). Any field but number.
 	Constants map[string]string `mapstructure:"constants" yaml:"constants"`
+	// HoldValues, in a credit profile, maps the words of the account_hold
+	// column to "hold" (the whole account is on hold) or "none", e.g.
+	// "Bloqué": hold. Matching ignores case, accents and surrounding
+	// spaces; yes, oui, true, 1, hold and no, non, false, 0, none need no
+	// entry, and a blank cell is no hold. Another word is a bad row.
+	HoldValues map[string]string `mapstructure:"hold_values" yaml:"hold_values"`
 }
 
 // BlockColumn is a column whose values say whether, and why, an order is

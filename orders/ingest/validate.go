@@ -129,11 +129,42 @@ func (e *ProfileError) Unwrap() []error {
 	return errs
 }
 
+// The kinds of export a profile reads (Profile.Kind).
+const (
+	KindOrders = "orders"
+	KindLines  = "lines"
+	KindCredit = "credit"
+)
+
+// KindOf returns the kind of export p reads, as its Kind names it: orders
+// when it names none.
+func (p Profile) KindOf() string {
+	if k := strings.ToLower(strings.TrimSpace(p.Kind)); k != "" {
+		return k
+	}
+	return KindOrders
+}
+
+// LineLevel reports whether p, an orders profile, reads one row per order
+// line: it maps line columns besides the order's.
+func (p Profile) LineLevel() bool {
+	if p.KindOf() != KindOrders {
+		return false
+	}
+	for k := range p.Columns {
+		if _, ok := fieldByName(k); !ok && kindFieldIndex(lineFields, k) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Validate checks everything a configuration author can get wrong in a
-// profile and returns a *ProfileError naming each problem by its key, or nil.
-// Open and NewReader validate their profile too.
+// profile, whatever its kind, and returns a *ProfileError naming each
+// problem by its key, or nil. Open, NewReader, OpenLines and OpenCredit
+// validate their profile too.
 func (p Profile) Validate() error {
-	if _, ps := p.compile(); len(ps) > 0 {
+	if _, ps := p.compileAs(p.KindOf()); len(ps) > 0 {
 		return &ProfileError{Problems: ps}
 	}
 	return nil
@@ -157,6 +188,12 @@ type compiled struct {
 	defaultStatus orders.Status
 	blocks        []compiledBlock
 	priority      orders.Priority
+	kind          string
+	// extraConst are the constants of the extra fields, as extra.
+	extraConst []string
+	// holds maps the folded words of the account_hold column to whether
+	// they mean the account is on hold.
+	holds map[string]bool
 	// extra are the header texts of the columns beyond the order fields
 	// (a line's or a credit position's), "" for one the profile leaves
 	// out; the Reader finds each in the header.
@@ -217,20 +254,45 @@ func builtinStatuses(blockedOnly bool) map[string]orders.Status {
 	return m
 }
 
-// compile validates p and, when it is valid, returns it ready for reading.
+// compile validates p, an orders profile, and, when it is valid, returns
+// it ready for reading orders. A profile of another kind is refused, naming
+// the command that reads it.
 func (p Profile) compile() (*compiled, []Problem) {
+	if k := p.KindOf(); k == KindLines || k == KindCredit {
+		return nil, []Problem{{Key: "kind", Message: fmt.Sprintf("a %s profile reads no orders: import its file with orderbot import %s", k, k)}}
+	}
+	return p.compileAs(KindOrders)
+}
+
+// compileAs validates p as a profile of kind and, when it is valid,
+// returns it ready for reading.
+func (p Profile) compileAs(kind string) (*compiled, []Problem) {
 	var ps []Problem
 	add := func(key, format string, args ...any) {
 		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
-	c := &compiled{sheet: strings.TrimSpace(p.Sheet)}
+	c := &compiled{sheet: strings.TrimSpace(p.Sheet), kind: kind}
 	p.compileFile(c, add)
-	p.compileFields(c, add)
-	p.compilePeopleBy(c, add)
-	p.compileStatuses(c, add)
-	p.compileBlocks(c, add)
-	p.compilePriority(c, add)
-	c.checkConstants(add)
+	switch kind {
+	case KindOrders:
+		p.compileFields(c, add)
+		p.compilePeopleBy(c, add)
+		p.compileStatuses(c, add)
+		p.compileBlocks(c, add)
+		p.compilePriority(c, add)
+		c.checkConstants(add)
+		if len(p.HoldValues) > 0 {
+			add("hold_values", "only a credit profile has an account_hold column")
+		}
+	case KindLines:
+		p.compileKind(c, lineFields, add)
+		c.checkKindConstants(lineFields, add)
+	case KindCredit:
+		p.compileKind(c, creditFields, add)
+		p.compileHolds(c, add)
+	default:
+		add("kind", "%q is not a kind of export (orders, lines or credit)", p.Kind)
+	}
 	if len(ps) > 0 {
 		return nil, ps
 	}
@@ -288,9 +350,13 @@ func (p Profile) compileFields(c *compiled, add addProblem) {
 	for _, k := range sortedKeys(p.Columns) {
 		key := subKey("columns", k)
 		f, ok := fieldByName(k)
+		if i := kindFieldIndex(lineFields, k); !ok && i > 0 {
+			c.mapLineColumn(i, key, p.Columns[k], add)
+			continue
+		}
 		switch {
 		case !ok:
-			add(key, "not an order field (%s)", strings.Join(Fields(), ", "))
+			add(key, "not an order field (%s), nor a line's (%s)", strings.Join(Fields(), ", "), strings.Join(kindFieldNames(lineFields[1:]), ", "))
 		case c.columns[f] != "":
 			add(key, "the field is mapped twice")
 		case strings.TrimSpace(p.Columns[k]) == "":
@@ -318,6 +384,7 @@ func (p Profile) compileFields(c *compiled, add addProblem) {
 	if c.columns[fNumber] == "" {
 		add("columns.number", "required: the header of the column holding the order number")
 	}
+	c.checkLineColumns(add)
 	if c.columns[fCustomerCode] == "" && c.constants[fCustomerCode] == "" {
 		add("columns.customer_code", "required: the header of the column holding the customer code")
 	}

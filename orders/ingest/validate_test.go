@@ -80,9 +80,9 @@ func TestValidate(t *testing.T) {
 			p.Columns["Date Cde"] = "Date"
 			p.Columns["amount"] = " "
 		}, []string{
-			`columns["Date Cde"]: not an order field (number, customer_code, customer_name, customer_ref, rep, assistant, status, block_reason, amount, currency, ordered_on, requested_on, promised_on, expected_release)`,
+			`columns["Date Cde"]: not an order field (number, customer_code, customer_name, customer_ref, rep, assistant, status, block_reason, amount, currency, ordered_on, requested_on, promised_on, expected_release), nor a line's (line, item, description, quantity, available, restock_on, shipped, carrier, tracking)`,
 			`columns.amount: the header text is empty`,
-			`columns.montant: not an order field (number, customer_code, customer_name, customer_ref, rep, assistant, status, block_reason, amount, currency, ordered_on, requested_on, promised_on, expected_release)`,
+			`columns.montant: not an order field (number, customer_code, customer_name, customer_ref, rep, assistant, status, block_reason, amount, currency, ordered_on, requested_on, promised_on, expected_release), nor a line's (line, item, description, quantity, available, restock_on, shipped, carrier, tracking)`,
 		}},
 		{"statuses", func(p *ingest.Profile) {
 			p.Statuses["Bloquée crédit"] = "credit"
