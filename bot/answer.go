@@ -21,7 +21,8 @@ const (
 	// OrderFound shows one order, open or closed.
 	OrderFound Kind = "order"
 	// OrderList lists open orders: a customer's, the asker's, those held
-	// for one reason, those of a customer reference.
+	// for one reason, those of a customer reference, those short of an
+	// item.
 	OrderList Kind = "list"
 	// ChooseCustomer asks which of several customers was meant.
 	ChooseCustomer Kind = "choose"
@@ -101,7 +102,8 @@ type Item struct {
 
 // Subject is what a list or a not-found answer is about.
 type Subject struct {
-	// What was looked for: "order", "customer", "ref", "code".
+	// What was looked for: "order", "customer", "ref", "code", "item"
+	// (the orders short of the item Query names).
 	What string
 	// Query is what was typed: a number, a name, a reference.
 	Query string
@@ -288,7 +290,7 @@ func ParseAction(value string) (Action, error) {
 		return a, orders.Errorf(orders.EInvalid, "the button value is not an orderbot action")
 	}
 	switch a.Question.Intent {
-	case understand.Order, understand.Customer, understand.CustomerRef, understand.Mine, understand.Reason:
+	case understand.Order, understand.Customer, understand.CustomerRef, understand.Mine, understand.Reason, understand.Item:
 	default:
 		return a, orders.Errorf(orders.EInvalid, "the button asks for %q, which is not a question orderbot answers", a.Question.Intent)
 	}

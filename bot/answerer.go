@@ -399,6 +399,8 @@ func (t *turn) run() error {
 		return t.portfolio(q.Blocked, "")
 	case understand.Reason:
 		return t.portfolio(true, q.Status)
+	case understand.Item:
+		return t.shortOf()
 	case understand.Help:
 		t.ans.Kind = Help
 	case understand.Thanks:

@@ -93,9 +93,13 @@ func (t *turn) whose() (w whose, answered bool, err error) {
 		}
 	default:
 		w = mine
-		if q.Intent == understand.Customer {
+		switch q.Intent {
+		case understand.Customer:
 			// A customer's orders: all the asker may see.
 			w = whose{filter: t.scope(), mine: restricted}
+		case understand.Item:
+			// Who waits for an item: all the asker may see.
+			w = whose{filter: t.scope(), mine: restricted, everyone: !restricted}
 		}
 	}
 	t.resolved = &w
@@ -268,6 +272,16 @@ func (t *turn) portfolio(blocked bool, held orders.Status) error {
 	return t.list(w, nil, blocked, held)
 }
 
+// shortOf lists the open orders short of the question's item, of the question's
+// portfolio (all the asker may see unless it names one).
+func (t *turn) shortOf() error {
+	w, answered, err := t.whose()
+	if answered || err != nil {
+		return err
+	}
+	return t.list(w, nil, false, "")
+}
+
 // asCustomer answers q's person as a customer's name, when customers the
 // asker may see have it; done is false when none has.
 func (t *turn) asCustomer(q understand.Question) (done bool, err error) {
@@ -339,6 +353,9 @@ func (t *turn) list(w whose, c *orders.Customer, blocked bool, held orders.Statu
 		sub.What, sub.Customer, f.CustomerID = "customer", *c, c.ID
 	}
 	f.BlockedOnly, f.HeldFor, f.Limit = blocked, held, t.ans.Limit
+	if q := t.ans.Question; q.Intent == understand.Item {
+		sub.What, sub.Query, f.ShortOf = "item", q.Item, q.Item
+	}
 	l := orders.OrderList{TotalCents: map[string]int64{}, BlockedCents: map[string]int64{}}
 	if !w.none {
 		reason := t.ans.Question.Reason

@@ -188,6 +188,10 @@ type OrderFilter struct {
 	// (saved by hand with a status and a reason only; imports and the push
 	// API always write the status's block) is not selected by it.
 	Reason string
+	// ShortOf selects the orders with a line short of this item: its code
+	// (whatever its case), or every word of its description (whatever
+	// their case, accents and punctuation). Their lines come with them.
+	ShortOf string
 	// Limit caps how many orders come back (the totals still count them all);
 	// zero means the store's default.
 	Limit int

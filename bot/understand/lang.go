@@ -69,8 +69,8 @@ func (r *reading) language(q *Question) orders.Language {
 			}
 		}
 	}
-	if r.personSpan.first >= 0 {
-		for i := r.personSpan.first; i <= r.personSpan.last; i++ {
+	for _, sp := range []span{r.personSpan, r.itemSpan} {
+		for i := max(sp.first, 0); sp.first >= 0 && i <= sp.last; i++ {
 			skip[i] = true
 		}
 	}

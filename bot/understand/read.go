@@ -85,6 +85,7 @@ type reading struct {
 	nameCued   bool   // a word introduced them, or their place did
 	nameIntro  bool   // a word introduced them, or the vocabulary knows them
 	personSpan span   // the person's name, when written
+	itemSpan   span   // the item's name, when asked who waits for it
 }
 
 func newReading(p *Parser, text string) *reading {
@@ -96,7 +97,7 @@ func newReading(p *Parser, text string) *reading {
 	}
 	r.inKnown, r.taken, r.numeric, r.opening = make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
 	r.roleAt = map[int]orders.Role{}
-	r.personSpan = span{-1, -1}
+	r.personSpan, r.itemSpan = span{-1, -1}, span{-1, -1}
 	r.known = r.v.knownCustomers(r.toks, r.taken)
 	for _, s := range r.known {
 		for i := s.first; i <= s.last; i++ {
@@ -120,7 +121,14 @@ func (r *reading) read(q *Question, emojis bool) {
 	r.followUp()
 	r.scopes()
 	r.sig = r.signals()
+	if r.item(q) {
+		r.setScope(q)
+		return
+	}
 	found := r.numbers(q)
+	if q.Intent == Order {
+		q.Lines = r.asksLines()
+	}
 	r.readNames()
 	if r.follow != "" {
 		q.FollowUp = r.follow
@@ -137,7 +145,7 @@ func (r *reading) read(q *Question, emojis bool) {
 // number or a reference is its own subject.
 func (r *reading) setScope(q *Question) {
 	switch q.Intent {
-	case Customer, Mine, Reason:
+	case Customer, Mine, Reason, Item:
 		q.Scope, q.Person, q.PersonRole = r.scope, r.person, r.role
 	}
 }

@@ -77,7 +77,7 @@ func (s *Store) OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.Or
 	urgency.WriteString(" END")
 
 	batch := &pgx.Batch{}
-	batch.Queue(orderSelect(false)+" WHERE "+where+
+	batch.Queue(orderSelect(strings.TrimSpace(f.ShortOf) != "")+" WHERE "+where+
 		" ORDER BY "+urgency.String()+", o.status_since, o.id LIMIT "+fmt.Sprint(listLimit(f.Limit)), args...).
 		Query(func(rows pgx.Rows) error {
 			var err error
@@ -145,6 +145,9 @@ func openFilter(f orders.OrderFilter) (string, []any) {
 	}
 	if strings.TrimSpace(f.Reason) != "" {
 		conds = append(conds, reasonCond(f, &args))
+	}
+	if strings.TrimSpace(f.ShortOf) != "" {
+		conds = append(conds, shortOfCond(f.ShortOf, &args))
 	}
 	return strings.Join(conds, " AND "), args
 }

@@ -1,0 +1,95 @@
+package bot_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/orderbot/orderbot/bot"
+	"github.com/orderbot/orderbot/bot/understand"
+	"github.com/orderbot/orderbot/orders"
+)
+
+func numbersOf(l orders.OrderList) []string {
+	var out []string
+	for _, o := range l.Orders {
+		out = append(out, o.Number)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestWhoWaitsForAnItem: the open orders short of an item, by its code or
+// the words of its description, in French and English, within what the
+// asker may see.
+func TestWhoWaitsForAnItem(t *testing.T) {
+	b := setup(t)
+	all := b.answerer(t, bot.AccessAll)
+	own := b.answerer(t, bot.AccessOwn)
+	both := []string{"4500012346", "4500013200"} // Dupré's and Le Relais d'Alsace's, short of flour 4711
+	cases := []struct {
+		a        *bot.Answerer
+		who      string
+		text     string
+		want     []string
+		wantText string
+	}{
+		{all, manager, "qui attend l'article 4711 ?", both, "28 × 4711 – Farine de blé T65, sac 25 kg (disponible\u00a0: 12)"},
+		{all, repSud, "quelles commandes attendent de la farine T65", both, "Commandes en attente de"},
+		{all, repExport, "orders waiting for item 4711", both, "Orders waiting for “4711” — whole portfolio"},
+		{own, repSud, "who is waiting for farine de ble", []string{"4500012346"}, "your portfolio"},
+		{own, repNord, "qui attend la farine T65 ?", []string{"4500013200"}, "votre portefeuille"},
+		{all, manager, "qui attend du Chai ?", nil, "Aucune commande ouverte n'attend Chai."},
+		// 2093, the yeast, is on an order but not short.
+		{all, manager, "who is waiting for item 2093", nil, "No open order is waiting for 2093."},
+	}
+	for _, c := range cases {
+		ans := ask(t, c.a, c.who, c.text)
+		if ans.Kind != bot.OrderList || ans.Subject.What != "item" {
+			t.Errorf("%s asks %q: %s %+v, want a list of orders short of an item", c.who, c.text, ans.Kind, ans.Subject)
+			continue
+		}
+		if got := numbersOf(ans.List); !slices.Equal(got, c.want) || ans.List.Total != len(c.want) {
+			t.Errorf("%s asks %q: orders %v (total %d), want %v", c.who, c.text, got, ans.List.Total, c.want)
+		}
+		if got := console.Console(ans); !strings.Contains(got, c.wantText) {
+			t.Errorf("%s asks %q: want %q in\n%s", c.who, c.text, c.wantText, got)
+		}
+	}
+}
+
+// TestOrderLinesInAnswers: an order short of stock says which item is
+// short, how many and when it comes back, not the lines fully available;
+// its detail lists every line.
+func TestOrderLinesInAnswers(t *testing.T) {
+	b := setup(t)
+	a := b.answerer(t, bot.AccessAll)
+	where := console.Console(ask(t, a, repSud, "où en est la 4500012346 ?"))
+	if !strings.Contains(where, "28 × 4711 – Farine de blé T65, sac 25 kg (disponible\u00a0: 12), retour le ") ||
+		strings.Contains(where, "Levure") {
+		t.Errorf("the answer does not list the short line alone:\n%s", where)
+	}
+	for _, text := range []string{"détail de 4500012346", "lines of 4500012346", "what's on order 4500012346?"} {
+		ans := ask(t, a, repSud, text)
+		if ans.Kind != bot.OrderFound || !ans.Question.Lines {
+			t.Errorf("%q: %s (%s), want the order's lines", text, ans.Kind, ans.Question)
+			continue
+		}
+		got := console.Console(ans)
+		for _, want := range []string{"4711", "2093 – Levure fraîche 500 g", "3310 – Moule à cake inox 30 cm"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%q: want %q in\n%s", text, want, got)
+			}
+		}
+	}
+}
+
+// TestItemListButton: the button of a long list of orders waiting for an
+// item asks the same question again, and is accepted back.
+func TestItemListButton(t *testing.T) {
+	act := bot.Action{Question: understand.Question{Intent: understand.Item, Item: "farine T65"}, Limit: bot.MaxListLimit}
+	got, err := bot.ParseAction(act.Value())
+	if err != nil || got.Question.Item != "farine T65" {
+		t.Errorf("the button of an item list comes back as %+v, %v", got, err)
+	}
+}

@@ -1,0 +1,81 @@
+package understand_test
+
+import (
+	"testing"
+
+	"github.com/orderbot/orderbot/bot/understand"
+	"github.com/orderbot/orderbot/orders"
+)
+
+// TestItemQuestions: who waits for an item, by its code or its
+// description, in French and English; and the messages about waiting that
+// ask something else.
+func TestItemQuestions(t *testing.T) {
+	v, err := understand.EvalVocabulary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vocab := range []*understand.Vocabulary{nil, v} {
+		p, err := understand.NewWith(understand.Options{Vocabulary: vocab})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			text, item string
+			lang       orders.Language
+			scope      understand.Scope
+		}{
+			{"qui attend du Chai ?", "Chai", orders.French, ""},
+			{"quelles commandes attendent l'article 1234", "1234", orders.French, ""},
+			{"quelles cdes attendent encore de la farine T65 ?", "farine T65", orders.French, ""},
+			{"qui attend des bacs gastronormes chez moi ?", "bacs gastronormes", orders.French, understand.ScopeMine},
+			{"orders waiting for item 1234", "1234", orders.English, ""},
+			{"who is waiting for Chai", "Chai", orders.English, ""},
+			{"who's waiting on CHAI-24?", "CHAI-24", orders.English, ""},
+			{"which of my orders are waiting for the sku 4711", "4711", orders.English, understand.ScopeMine},
+		}
+		for _, c := range cases {
+			q := p.Parse(c.text)
+			if q.Intent != understand.Item || q.Item != c.item || q.Lang != c.lang || q.Scope != c.scope {
+				t.Errorf("vocabulary %v: %q read as %s, want item %q in %s, scope %q", vocab != nil, c.text, q, c.item, c.lang, c.scope)
+			}
+		}
+		for text, want := range map[string]understand.Intent{
+			"le client attend la 10258":                   understand.Order,
+			"il attend sa cde 4500019876 depuis lundi":    understand.Order,
+			"which orders are waiting on customs docs?":   understand.Reason,
+			"is Ernst Handel waiting on stock?":           understand.Customer,
+			"what's awaiting stock?":                      understand.Reason,
+			"order 4500012427 of 24 cases, still waiting": understand.Order,
+			"les commandes en attente de paiement":        understand.Reason,
+		} {
+			if q := p.Parse(text); q.Intent != want {
+				t.Errorf("vocabulary %v: %q read as %s, want %s", vocab != nil, text, q, want)
+			}
+		}
+	}
+}
+
+// TestLinesAsked: asking for an order's detail asks for all its lines;
+// asking where it stands does not.
+func TestLinesAsked(t *testing.T) {
+	p, err := understand.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"détail de 11077":             true,
+		"lignes de la commande 11077": true,
+		"lines of 11077":              true,
+		"what's on order 11077":       true,
+		"what's on order 11077?":      true,
+		"contenu de la cde 11077":     true,
+		"où en est la 11077 ?":        false,
+		"status of 11077":             false,
+	} {
+		q := p.Parse(text)
+		if q.Intent != understand.Order || q.Number != "11077" || q.Lines != want {
+			t.Errorf("%q read as %s, want order 11077 with lines %v", text, q, want)
+		}
+	}
+}
