@@ -130,6 +130,13 @@ type BotConfig struct {
 	// and language (next_steps.credit_limit.fr), replacing orderbot's
 	// defaults; read from the file only.
 	NextSteps map[string]map[string]string `mapstructure:"next_steps" yaml:"next_steps,omitempty"`
+	// TrackingURLs (bot.tracking_urls) are the carriers' tracking pages, by
+	// carrier as the ERP names it (matched whatever its case): an http or
+	// https URL with {tracking} where the tracking number goes. Answers
+	// link a shipped line's tracking number to its carrier's page; a
+	// carrier without one shows the number as text. Read from the file
+	// only.
+	TrackingURLs map[string]string `mapstructure:"tracking_urls" yaml:"tracking_urls,omitempty"`
 }
 
 // ImportConfig is the import section: the guards of `orderbot import
@@ -345,11 +352,16 @@ func fields(c *Config) []field {
 	return out
 }
 
-// profilesKey and nextStepsKey are the settings that fields leaves out.
+// profilesKey, nextStepsKey and trackingURLsKey are the settings that
+// fields leaves out: read from the file only.
 const (
-	profilesKey  = "import.profiles"
-	nextStepsKey = "bot.next_steps"
+	profilesKey     = "import.profiles"
+	nextStepsKey    = "bot.next_steps"
+	trackingURLsKey = "bot.tracking_urls"
 )
+
+// fileOnlyKeys lists the settings read from the file only.
+func fileOnlyKeys() []string { return []string{profilesKey, nextStepsKey, trackingURLsKey} }
 
 // keys lists every single-valued key in declaration order.
 func keys() []string {

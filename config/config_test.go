@@ -284,6 +284,10 @@ func TestLoadErrors(t *testing.T) {
 		{name: "next step of an unknown status", file: "bot:\n  next_steps:\n    blocked:\n      fr: Appeler\n", want: []string{"bot.next_steps.blocked", "not an order status"}},
 		{name: "next step in an unknown language", file: "bot:\n  next_steps:\n    credit_limit:\n      de: Anrufen\n", want: []string{"bot.next_steps.credit_limit.de", "not a supported language"}},
 		{name: "next step empty", file: "bot:\n  next_steps:\n    credit_limit:\n      fr: ' '\n", want: []string{"bot.next_steps.credit_limit.fr", "empty"}},
+		{name: "tracking URL without the number", file: "bot:\n  tracking_urls:\n    DHL: https://www.dhl.com/suivi\n", want: []string{"bot.tracking_urls.DHL", "{tracking}"}},
+		{name: "tracking URL not a URL", file: "bot:\n  tracking_urls:\n    DHL: 'dhl.com/{tracking}'\n", want: []string{"bot.tracking_urls.DHL", "not an http or https URL"}},
+		{name: "tracking URL Slack cannot link", file: "bot:\n  tracking_urls:\n    UPS: 'https://ups.example/t?n={tracking}|x'\n", want: []string{"bot.tracking_urls.UPS", "a link in Slack cannot"}},
+		{name: "tracking URLs not a mapping", file: "bot:\n  tracking_urls: https://www.dhl.com/{tracking}\n", want: []string{"bot.tracking_urls", "line 2", "want a carrier"}},
 		{name: "next steps not a mapping", file: "bot:\n  next_steps: call finance\n", want: []string{"bot.next_steps", "line 2", "want a status"}},
 		{name: "digest days", file: "digest:\n  days: lundi-vendredi\n", want: []string{"digest.days", "not a list of days"}},
 		{name: "digest time", env: map[string]string{"ORDERBOT_DIGEST_TIME": "8h30"}, want: []string{"digest.time", "HH:MM", "ORDERBOT_DIGEST_TIME"}},
@@ -531,6 +535,9 @@ func TestKeys(t *testing.T) {
 	if got := keys(); !slices.Equal(got, want) {
 		t.Errorf("keys() =\n%q\nwant\n%q", got, want)
 	}
+	if got, want := fileOnlyKeys(), []string{"import.profiles", "bot.next_steps", "bot.tracking_urls"}; !slices.Equal(got, want) {
+		t.Errorf("fileOnlyKeys() = %q, want %q", got, want)
+	}
 	// The YAML output must use the same names as the file.
 	var c Config
 	for _, f := range fields(&c) {
@@ -751,6 +758,23 @@ func TestParseDays(t *testing.T) {
 				t.Errorf("ParseDays(%q) lacks %s", in, d)
 			}
 		}
+	}
+}
+
+func TestTrackingURLs(t *testing.T) {
+	path := writeFile(t, "orderbot.yaml", "bot:\n  tracking_urls:\n    DHL: 'https://www.dhl.com/fr-fr/home/suivi.html?tracking-id={tracking}'\n"+
+		"    Geodis Calberson: https://espace-client.geodis.com/services/tracking/{tracking}\n")
+	c, err := Load(path, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"DHL": "https://www.dhl.com/fr-fr/home/suivi.html?tracking-id={tracking}",
+		"Geodis Calberson": "https://espace-client.geodis.com/services/tracking/{tracking}"}
+	if !maps.Equal(c.Bot.TrackingURLs, want) {
+		t.Errorf("bot.tracking_urls = %q, want %q", c.Bot.TrackingURLs, want)
+	}
+	if w := EnvWarnings([]string{"ORDERBOT_BOT_TRACKING_URLS=https://x.example/{tracking}"}); len(w) != 1 || !strings.Contains(w[0], "file only") {
+		t.Errorf("a variable for bot.tracking_urls warns %q, want that it is read from the file only", w)
 	}
 }
 

@@ -59,12 +59,13 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	var profiles map[string]ingest.Profile
 	var steps map[string]map[string]string
+	var tracking map[string]string
 	if path != "" {
 		settings, lines, fr, err := readFile(path)
 		if err != nil {
 			return Config{}, err
 		}
-		profiles, steps = fr.profiles, fr.steps
+		profiles, steps, tracking = fr.profiles, fr.steps, fr.tracking
 		if err := v.MergeConfigMap(settings); err != nil {
 			return Config{}, fmt.Errorf("config: %s: %s", path, oneLine(err.Error()))
 		}
@@ -93,6 +94,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	c.Import.Profiles = profiles
 	c.Bot.NextSteps = steps
+	c.Bot.TrackingURLs = tracking
 	if ps := c.problems(); len(ps) > 0 {
 		return Config{}, joinProblems(ps, origin)
 	}
@@ -119,7 +121,7 @@ func EnvWarnings(environ []string) []string {
 		if !strings.HasPrefix(upper, "ORDERBOT_") || known[name] != "" || toolVariable(name) {
 			continue
 		}
-		if key, fileOnly := map[string]string{envName(profilesKey): profilesKey, envName(nextStepsKey): nextStepsKey}[upper]; fileOnly {
+		if key, fileOnly := fileOnlyVariables()[upper]; fileOnly {
 			out = append(out, fmt.Sprintf("%s is ignored: %s is read from the configuration file only", name, key))
 			continue
 		}
@@ -178,6 +180,30 @@ func readFile(path string) (map[string]any, map[string]int, *fileReader, error) 
 	return r.settings, r.lines, &r, nil
 }
 
+// fileOnlyVariables maps the variables that the file-only settings would
+// have to those settings.
+func fileOnlyVariables() map[string]string {
+	out := map[string]string{}
+	for _, k := range fileOnlyKeys() {
+		out[envName(k)] = k
+	}
+	return out
+}
+
+// readTrackingURLs decodes bot.tracking_urls: carrier → URL template.
+func (r *fileReader) readTrackingURLs(n *yaml.Node) {
+	if isNull(n) {
+		return
+	}
+	var m map[string]string
+	if err := n.Decode(&m); err != nil {
+		r.errs = append(r.errs, fmt.Sprintf("%s in %s line %d: want a carrier, then its tracking URL with {tracking} (%s)",
+			trackingURLsKey, r.path, n.Line, oneLine(err.Error())))
+		return
+	}
+	r.tracking = m
+}
+
 // readNextSteps decodes bot.next_steps: status → language → wording.
 func (r *fileReader) readNextSteps(n *yaml.Node) {
 	if isNull(n) {
@@ -199,6 +225,7 @@ type fileReader struct {
 	lines    map[string]int // dotted key → line
 	profiles map[string]ingest.Profile
 	steps    map[string]map[string]string
+	tracking map[string]string
 	errs     []string
 }
 
@@ -234,6 +261,9 @@ func (r *fileReader) walk(n *yaml.Node, section string) {
 		case section != "" && key == nextStepsKey:
 			r.lines[key] = k.Line
 			r.readNextSteps(val)
+		case section != "" && key == trackingURLsKey:
+			r.lines[key] = k.Line
+			r.readTrackingURLs(val)
 		case section != "" && slices.Contains(keys(), key):
 			if isNull(val) {
 				continue
@@ -307,7 +337,7 @@ func suggest(unknown string) string {
 	if leaf == "" {
 		leaf = unknown
 	}
-	known := append(keys(), profilesKey, nextStepsKey)
+	known := append(keys(), fileOnlyKeys()...)
 	// The right key in the wrong section, or at the top level.
 	for _, k := range known {
 		if _, l, _ := strings.Cut(k, "."); l == leaf {

@@ -29,6 +29,7 @@ func publicSettings() map[string]string {
 		"bot.timezone":             "a time zone",
 		"bot.order_number_pattern": "a regular expression of order numbers",
 		"bot.next_steps.*":         "wordings shown to every user",
+		"bot.tracking_urls.*":      "carriers' public tracking pages",
 		"import.profiles.*":        "column names and the ERP's words for statuses",
 		"digest.days":              "working days",
 		"digest.time":              "a time of day",

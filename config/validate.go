@@ -97,6 +97,7 @@ func (c Config) problems() []problem {
 	var ps problemList
 	c.connectionProblems(&ps)
 	c.botProblems(&ps)
+	c.trackingProblems(&ps)
 	c.importProblems(&ps)
 	c.notifyProblems(&ps)
 	c.serviceProblems(&ps)
@@ -195,6 +196,26 @@ func (c Config) botProblems(ps *problemList) {
 			case strings.TrimSpace(c.Bot.NextSteps[st][lang]) == "":
 				ps.add(key+"."+lang, "empty (want the wording of the next step)")
 			}
+		}
+	}
+}
+
+// trackingProblems checks bot.tracking_urls: each carrier named, each
+// template an http or https URL with {tracking} where the number goes,
+// and nothing Slack would read as the end of a link.
+func (c Config) trackingProblems(ps *problemList) {
+	for _, carrier := range slices.Sorted(maps.Keys(c.Bot.TrackingURLs)) {
+		key, tmpl := trackingURLsKey+"."+carrier, c.Bot.TrackingURLs[carrier]
+		u, err := url.Parse(strings.ReplaceAll(tmpl, "{tracking}", "X"))
+		switch {
+		case strings.TrimSpace(carrier) == "":
+			ps.add(key, "no carrier named (want the carrier as the ERP's exports name it)")
+		case !strings.Contains(tmpl, "{tracking}"):
+			ps.add(key, "%q has no {tracking} where the tracking number goes", tmpl)
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+			ps.add(key, "%q is not an http or https URL", tmpl)
+		case strings.ContainsAny(tmpl, "<>| \t\r\n"):
+			ps.add(key, "%q holds a space, <, > or |, which a link in Slack cannot", tmpl)
 		}
 	}
 }

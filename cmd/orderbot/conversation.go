@@ -86,7 +86,7 @@ func newConversation(ctx context.Context, cfg config.Config, st *store, stderr i
 	if err := a.LoadVocabulary(ctx); err != nil {
 		log.Warn("questions read without the portfolio's vocabulary", "err", err)
 	}
-	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps}), log: questions,
+	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps, TrackingURLs: cfg.Bot.TrackingURLs}), log: questions,
 		lang: orders.Language(cfg.Bot.Language)}, nil
 }
 
