@@ -35,6 +35,10 @@ type openOrders struct {
 	keys  []openKey
 	seen  []uint64 // a bit per key
 	lines []int32
+	// trusted says the digests tell an unchanged order: every open order
+	// was compared under the directory the import reads names through.
+	// Otherwise every row is staged and compared.
+	trusted bool
 }
 
 type openKey struct {
@@ -204,12 +208,11 @@ type twiceEntry struct {
 // copyEntries streams the entries next yields into the staging table, in
 // COPY's text format: PostgreSQL parses text faster than pgx encodes values
 // one by one. One goroutine reads the export, another encodes it while the
-// server loads it. Each entry gets a digest of everything it states (and of
-// salt: what else decides how it is read); an entry naming an open order of
-// known whose digest is unchanged is counted and not sent at all, which is
-// most of them in a daily export. known (which may be nil) records what
-// was seen.
-func (s *Store) copyEntries(ctx context.Context, table, salt string, known *openOrders,
+// server loads it. Each entry gets a digest of everything it states; when
+// known trusts its digests, an entry naming an open order of known whose
+// digest is unchanged is counted and not sent at all, which is most of them
+// in a daily export. known (which may be nil) records what was seen.
+func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders,
 	next func() (orders.Entry, error)) (loadResult, error) {
 	var res loadResult
 	tx, ok := s.db.(pgx.Tx)
@@ -261,7 +264,6 @@ func (s *Store) copyEntries(ctx context.Context, table, salt string, known *open
 				line = appendEntry(line[:0], e)
 				// The row's digest covers everything but its line number.
 				h.Reset()
-				_, _ = h.WriteString(salt)
 				tab := bytes.IndexByte(line, '\t')
 				_, _ = h.Write(line[tab:])
 				digest := h.Sum64()
@@ -272,7 +274,7 @@ func (s *Store) copyEntries(ctx context.Context, table, salt string, known *open
 							continue
 						}
 						known.markSeen(i, e.Line)
-						if known.keys[i].digest == digest {
+						if known.trusted && known.keys[i].digest == digest {
 							res.unchanged++
 							continue
 						}

@@ -143,7 +143,6 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if err != nil {
 		return rep, err
 	}
-	phase("load")
 	if err := s.loadProblems(ctx, req, st); err != nil {
 		return rep, err
 	}
@@ -158,11 +157,10 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if rep.FirstLoad, err = s.Empty(ctx); err != nil {
 		return rep, err
 	}
-	phase("check")
+	phase("load")
 	if err := s.diffRows(ctx, absent); err != nil {
 		return rep, err
 	}
-	phase("compare")
 	if err := s.importCustomers(ctx); err != nil {
 		return rep, err
 	}
@@ -172,7 +170,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if err := s.findChanges(ctx); err != nil {
 		return rep, err
 	}
-	phase("changes")
+	phase("compare")
 	absentN, closing, err := s.checkCloseShare(ctx, req, &rep, st.open)
 	if err != nil {
 		return rep, err
@@ -189,7 +187,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 			return rep, err
 		}
 	}
-	if err := s.finishRun(ctx, rep); err != nil {
+	if err := s.finishRun(ctx, rep, st.directory); err != nil {
 		return rep, err
 	}
 	phase("report")
@@ -234,12 +232,33 @@ func (s *Store) startImport(ctx context.Context, req *ImportRequest, rep *Import
 }
 
 // staged is what stageExport found: the open portfolio's size and digests,
-// the salt of the rows' digests, and what loading the export gave.
+// the directory the import reads names through, and what loading the export
+// gave.
 type staged struct {
-	open  int
-	known *openOrders
-	salt  string
-	load  loadResult
+	open      int
+	known     *openOrders
+	directory string
+	load      loadResult
+}
+
+// comparedUnder reports whether every open order was compared under
+// directory (how people are named, and the directory's state): true when a
+// finished snapshot import read names through it, and no finished import
+// since read them otherwise. Only then do unchanged digests prove unchanged
+// orders: after a people import, or an import naming people another way,
+// every row is compared once more, and only the orders that change are
+// written.
+func (s *Store) comparedUnder(ctx context.Context, directory string) (bool, error) {
+	var ok bool
+	err := s.db.QueryRow(ctx, `WITH last AS (SELECT max(id) AS id FROM import_runs
+			WHERE kind = 'orders' AND mode = 'snapshot' AND finished_at IS NOT NULL AND directory = $1)
+		SELECT last.id IS NOT NULL AND NOT EXISTS (SELECT FROM import_runs r WHERE r.kind = 'orders'
+			AND r.finished_at IS NOT NULL AND r.id > last.id AND r.directory IS DISTINCT FROM $1) FROM last`,
+		directory).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("import: %w", err)
+	}
+	return ok, nil
 }
 
 // stageExport reads what the open orders were last imported with, then
@@ -257,16 +276,21 @@ func (s *Store) stageExport(ctx context.Context, req ImportRequest, next func() 
 	if st.known, err = s.openOrderDigests(ctx, st.open); err != nil {
 		return st, err
 	}
-	// A row's digest also covers how its people are named and the state of
-	// the directory: after a people import every row is compared once more,
-	// so that orders follow the people their names now resolve to.
+	// How people are named and the state of the directory: after a people
+	// import every row is compared once more, so that orders follow the
+	// people their names now resolve to.
 	var directory string
 	if err := s.db.QueryRow(ctx, `SELECT coalesce(max(updated_at)::text, '') || '/' || count(*)
 		FROM people WHERE NOT placeholder`).Scan(&directory); err != nil {
 		return st, fmt.Errorf("import: %w", err)
 	}
-	st.salt = string(req.PeopleBy) + "|" + directory
-	st.load, err = s.copyEntries(ctx, "import_rows", st.salt, st.known, next)
+	st.directory = string(req.PeopleBy) + "|" + directory
+	if st.known != nil {
+		if st.known.trusted, err = s.comparedUnder(ctx, st.directory); err != nil {
+			return st, err
+		}
+	}
+	st.load, err = s.copyEntries(ctx, "import_rows", st.known, next)
 	if err != nil {
 		if st.load.readErr != nil {
 			return st, st.load.readErr
@@ -281,7 +305,7 @@ func (s *Store) stageExport(ctx context.Context, req ImportRequest, next func() 
 // req.MaxProblems of them, as one *orders.InputErrors. A read error that is
 // not about rows is returned as it is.
 func (s *Store) loadProblems(ctx context.Context, req ImportRequest, st staged) error {
-	problems, err := s.twiceNamed(ctx, req, st.salt, st.load.twice)
+	problems, err := s.twiceNamed(ctx, req, st.load.twice)
 	if err != nil {
 		return err
 	}
@@ -358,12 +382,14 @@ func (s *Store) checkCloseShare(ctx context.Context, req ImportRequest, rep *Imp
 	return absentN, closing, nil
 }
 
-// finishRun records what the import did with its run.
-func (s *Store) finishRun(ctx context.Context, rep ImportReport) error {
+// finishRun records what the import did with its run, and the directory
+// it read names through.
+func (s *Store) finishRun(ctx context.Context, rep ImportReport, directory string) error {
 	_, err := s.db.Exec(ctx, `UPDATE import_runs SET finished_at = clock_timestamp(), rows_read = $2, created = $3,
-		updated = $4, unchanged = $5, closed = $6, placeholders = $7, alerts = $8, forced = $9 WHERE id = $1`,
+		updated = $4, unchanged = $5, closed = $6, placeholders = $7, alerts = $8, forced = $9, directory = $10
+		WHERE id = $1`,
 		rep.RunID, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Closed, len(rep.Placeholders), rep.Alerts,
-		append([]string{}, rep.Forced...))
+		append([]string{}, rep.Forced...), directory)
 	if err != nil {
 		return fmt.Errorf("import: record the run: %w", err)
 	}
@@ -449,7 +475,7 @@ func twiceProblem(req ImportRequest, line int, number string, first int) orders.
 // twiceNamed checks the entries that named an open order an earlier line
 // named: a duplicate when the numbers are the same; otherwise two numbers
 // that only share a hash, and the entry is staged after all.
-func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, salt string, twice []twiceEntry) ([]orders.InputProblem, error) {
+func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, twice []twiceEntry) ([]orders.InputProblem, error) {
 	if len(twice) == 0 {
 		return nil, nil
 	}
@@ -486,7 +512,7 @@ func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, salt string, 
 	}
 	if len(collided) > 0 {
 		i := 0
-		if _, err := s.copyEntries(ctx, "import_rows", salt, nil, func() (orders.Entry, error) {
+		if _, err := s.copyEntries(ctx, "import_rows", nil, func() (orders.Entry, error) {
 			if i == len(collided) {
 				return orders.Entry{}, io.EOF
 			}
@@ -691,9 +717,11 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 			closed_at = CASE WHEN c.status = ANY($2) THEN coalesce(o.closed_at, $1) END,
 			block_kinds = c.block_kinds, blocks_key = c.blocks_key, import_key = c.row_key, updated_at = now()
 		FROM import_changes c WHERE c.changed AND NOT c.is_new AND o.id = c.order_id`, req.AsOf, closed)
-	// Orders the export states as before: only their digest.
+	// Orders the export states as before are not written, unless their row
+	// says something new that is not the order's (a customer's new name):
+	// then only their digest, so that the next import skips the row.
 	batch.Queue(`UPDATE orders o SET import_key = c.row_key FROM import_changes c
-		WHERE NOT c.changed AND o.id = c.order_id`)
+		WHERE NOT c.changed AND o.id = c.order_id AND o.import_key <> c.row_key`)
 	// Blocks of changed orders: those still active keep their start.
 	batch.Queue(`DELETE FROM order_blocks b USING import_changes c
 		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND NOT (b.kind = ANY(c.bk_kinds))`)

@@ -530,3 +530,80 @@ func TestImportTakesItsDefaultTimeOnceItHoldsTheLock(t *testing.T) {
 		t.Error("the import that waited for the lock is as of before the one it waited for")
 	}
 }
+
+// rowVersions are the cumulative counts of pg_stat_user_tables for orders.
+type rowVersions struct{ ins, upd, hot int }
+
+// orderVersions waits until the statistics count runs imports (each
+// updates its run once, in its own transaction), then returns the orders
+// table's counts: the statistics arrive after a commit, not with it.
+func (f *fixture) orderVersions(runs int) rowVersions {
+	f.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var v rowVersions
+		var finished int
+		if err := f.st.Pool().QueryRow(f.ctx, `SELECT o.n_tup_ins, o.n_tup_upd, o.n_tup_hot_upd, r.n_tup_upd
+			FROM pg_stat_user_tables o, pg_stat_user_tables r
+			WHERE o.relname = 'orders' AND o.schemaname = 'public' AND r.relname = 'import_runs' AND r.schemaname = 'public'`).
+			Scan(&v.ins, &v.upd, &v.hot, &finished); err != nil {
+			f.t.Fatal(err)
+		}
+		if finished >= runs {
+			return v
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("the statistics show %d finished imports after 30 s, want %d", finished, runs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestImportWritesNoUnchangedOrder: an order the export states as before
+// gets no new row version (no update, HOT or not), whether the import
+// skips its row by digest or compares it (after a people import changed
+// the directory); an order that changes gets exactly one.
+func TestImportWritesNoUnchangedOrder(t *testing.T) {
+	f := setup(t)
+	base := portfolio(40)
+	runs := 0
+	imp := func(what string, es []orders.Entry, updated int) {
+		t.Helper()
+		before := f.orderVersions(runs)
+		rep, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, es...)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		runs++
+		after := f.orderVersions(runs)
+		if rep.Updated != updated || rep.Created != 0 || rep.Unchanged != len(es)-updated {
+			t.Errorf("%s: report %+v, want %d updated", what, rep, updated)
+		}
+		if n := f.count(`SELECT count(*) FROM orders o, import_runs r WHERE r.id = $1 AND o.xmin = r.xmin`, rep.RunID); n != updated {
+			t.Errorf("%s: the import wrote %d orders, want %d", what, n, updated)
+		}
+		if d := after.upd - before.upd; d != updated {
+			t.Errorf("%s: n_tup_upd of orders grew by %d (HOT %d), want %d", what, d, after.hot-before.hot, updated)
+		}
+		if after.ins != before.ins {
+			t.Errorf("%s: n_tup_ins of orders grew by %d", what, after.ins-before.ins)
+		}
+	}
+	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, base...); err != nil {
+		t.Fatal(err)
+	}
+	runs++
+	imp("the same export again", base, 0)
+	// A person the export does not name joins the directory: every row is
+	// compared once more, and still no order is written.
+	if _, err := f.st.ImportPeople(f.ctx, "people.csv", "x", []orders.Person{
+		{Email: "paul.girard@example.fr", Name: "Paul Girard", Role: orders.RoleRep}}, false); err != nil {
+		t.Fatal(err)
+	}
+	runs++ // the people import's run
+	imp("after a people import", base, 0)
+	imp("the same export a third time", base, 0)
+	changed := append([]orders.Entry(nil), base...)
+	changed[7].Status = orders.StatusPicking
+	imp("one order picking", changed, 1)
+}

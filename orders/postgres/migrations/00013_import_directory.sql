@@ -1,0 +1,25 @@
+-- Each orders import records the state of the people directory it read
+-- names through (how people are named, and the directory's last change):
+-- an order's import_key is then the digest of its export row alone, and an
+-- import trusts those digests to skip unchanged rows only when every open
+-- order was compared under the directory it reads through (see
+-- openOrderDigests), instead of rewriting every order's digest after each
+-- people import.
+--
+-- Orders name their customer and people without foreign keys, as blocks
+-- and history name their order: customers and people are never deleted,
+-- every writer of orders finds or creates them in the same transaction,
+-- and a first load of a million orders would otherwise check three keys
+-- one row at a time.
+
+-- +goose Up
+ALTER TABLE import_runs ADD COLUMN directory text;
+ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey,
+    DROP CONSTRAINT orders_rep_id_fkey,
+    DROP CONSTRAINT orders_assistant_id_fkey;
+
+-- +goose Down
+ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers,
+    ADD CONSTRAINT orders_rep_id_fkey FOREIGN KEY (rep_id) REFERENCES people,
+    ADD CONSTRAINT orders_assistant_id_fkey FOREIGN KEY (assistant_id) REFERENCES people;
+ALTER TABLE import_runs DROP COLUMN directory;
