@@ -1,0 +1,233 @@
+package postgres_test
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/postgres"
+)
+
+// lineFeed yields rows, then io.EOF.
+func lineFeed(rows []postgres.LineRow) func() (postgres.LineRow, error) {
+	i := 0
+	return func() (postgres.LineRow, error) {
+		if i == len(rows) {
+			return postgres.LineRow{}, io.EOF
+		}
+		i++
+		return rows[i-1], nil
+	}
+}
+
+// frenchLines is a line export of orders 4500012345 (two lines, the first
+// short) and 4500012346, with a line of order 4400000001, invoiced long ago.
+func frenchLines() []postgres.LineRow {
+	restock := time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC)
+	return []postgres.LineRow{
+		{Row: 2, Order: "4500012345", Line: orders.Line{Number: 1, Item: "CHAI-24", Description: "Chai 24 × 500 g", Quantity: 12, RestockOn: &restock}},
+		{Row: 3, Order: "4500012345", Line: orders.Line{Number: 2, Item: "1234", Description: "Café moulu 1 kg", Quantity: 40, Available: 12.5}},
+		{Row: 4, Order: "4400000001", Line: orders.Line{Number: 1, Item: "4711", Description: "Farine T65", Quantity: 8}},
+		{Row: 5, Order: "4500012346", Line: orders.Line{Number: 10, Item: "4711", Description: "Farine T65", Quantity: 8, Shipped: 8, Carrier: "DHL", Tracking: "JD014600006281"}},
+	}
+}
+
+func (f *fixture) importLines(req postgres.ImportRequest, rows []postgres.LineRow) (postgres.LinesReport, error) {
+	f.t.Helper()
+	if req.Source == "" {
+		req.Source, req.Profile, req.RefuseOlder = "lignes.csv", "sage_lignes", true
+	}
+	return f.st.ImportLines(f.ctx, req, lineFeed(rows))
+}
+
+func TestImportLinesReplacesTheLinesOfTheOrdersNamed(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	f.order("4500012346", f.muller, orders.StatusOpen, 5000)
+	f.order("4500012347", f.muller, orders.StatusOpen, 5000)
+	// Lines from before: order 4500012345's line 3 is gone from the ERP,
+	// and 4500012347, absent from the export, keeps its line.
+	for _, o := range []struct {
+		number string
+		line   orders.Line
+	}{{"4500012345", orders.Line{Number: 3, Item: "9", Description: "Thé vert", Quantity: 1}},
+		{"4500012347", orders.Line{Number: 1, Item: "9", Description: "Thé vert", Quantity: 2}}} {
+		if _, err := f.st.Pool().Exec(f.ctx, `INSERT INTO order_lines (order_id, line_no, item, description, quantity)
+			SELECT id, $2, $3, $4, $5 FROM orders WHERE number = $1`, o.number, o.line.Number, o.line.Item, o.line.Description, o.line.Quantity); err != nil {
+			t.Fatal(err)
+		}
+	}
+	asOf := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	rep, err := f.importLines(postgres.ImportRequest{Source: "lignes.csv", Profile: "sage_lignes", AsOf: asOf, RefuseOlder: true}, frenchLines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rows != 4 || rep.Orders != 2 || rep.Created != 3 || rep.Updated != 0 || rep.Unchanged != 0 || rep.Removed != 1 ||
+		rep.Skipped != 1 || len(rep.SkippedOrders) != 1 || rep.SkippedOrders[0] != "4400000001" {
+		t.Errorf("report = %+v", rep)
+	}
+	o, err := f.st.OrderByNumber(f.ctx, "4500012345")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Lines) != 2 || o.Lines[0].Item != "CHAI-24" || o.Lines[0].Missing() != 12 || o.Lines[0].RestockOn == nil ||
+		!o.Lines[0].RestockOn.Equal(time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC)) || o.Lines[1].Available != 12.5 {
+		t.Errorf("lines of 4500012345 = %+v", o.Lines)
+	}
+	o, _ = f.st.OrderByNumber(f.ctx, "4500012346")
+	if len(o.Lines) != 1 || o.Lines[0].Tracking != "JD014600006281" || o.Lines[0].Carrier != "DHL" || o.Lines[0].Shipped != 8 {
+		t.Errorf("lines of 4500012346 = %+v", o.Lines)
+	}
+	o, _ = f.st.OrderByNumber(f.ctx, "4500012347")
+	if len(o.Lines) != 1 || o.Lines[0].Quantity != 2 {
+		t.Errorf("an order the export does not name lost its lines: %+v", o.Lines)
+	}
+	if n := f.count(`SELECT count(*) FROM import_runs WHERE id = $1 AND kind = 'lines' AND finished_at IS NOT NULL
+		AND rows_read = 4 AND created = 3 AND removed = 1 AND skipped = 1 AND as_of = $2`, rep.RunID, asOf); n != 1 {
+		t.Errorf("the run is not recorded as it went")
+	}
+}
+
+func TestImportLinesTwiceChangesNothing(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	f.order("4500012346", f.muller, orders.StatusOpen, 5000)
+	if _, err := f.importLines(postgres.ImportRequest{}, frenchLines()); err != nil {
+		t.Fatal(err)
+	}
+	snapshot := func() string {
+		var s string
+		if err := f.st.Pool().QueryRow(f.ctx, `SELECT coalesce(string_agg(ctid::text || ':' || l::text, '|' ORDER BY order_id, line_no), '')
+			FROM order_lines l`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := snapshot()
+	rep, err := f.importLines(postgres.ImportRequest{}, frenchLines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 0 || rep.Updated != 0 || rep.Removed != 0 || rep.Unchanged != 3 || rep.Skipped != 1 {
+		t.Errorf("second import = %+v", rep)
+	}
+	// Not one row rewritten (a rewritten row moves: its ctid changes).
+	if after := snapshot(); after != before {
+		t.Errorf("lines rewritten:\n%s\n%s", before, after)
+	}
+	if n := f.count(`SELECT count(*) FROM line_history`); n != 0 {
+		t.Errorf("%d history rows", n)
+	}
+}
+
+func TestImportLinesRecordsRestockAndAvailabilityChanges(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	f.order("4500012346", f.muller, orders.StatusOpen, 5000)
+	if _, err := f.importLines(postgres.ImportRequest{}, frenchLines()); err != nil {
+		t.Fatal(err)
+	}
+	rows := frenchLines()
+	later := time.Date(2026, 12, 21, 0, 0, 0, 0, time.UTC)
+	rows[0].Line.RestockOn = &later
+	rows[1].Line.Available = 40
+	rows[3].Line.Description = "Farine T65 sac 25 kg" // not a change the history keeps
+	rep, err := f.importLines(postgres.ImportRequest{}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 3 || rep.Unchanged != 0 {
+		t.Errorf("report = %+v", rep)
+	}
+	type change struct {
+		Line              int
+		Item, Source      string
+		AvailBefore, Avai float64
+		RestockBefore     *time.Time
+		Restock           *time.Time
+		ImportID          int64
+	}
+	got, err := f.st.Pool().Query(f.ctx, `SELECT line_no, item, source, available_before, available, restock_on_before, restock_on, import_id
+		FROM line_history ORDER BY line_no`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []change
+	for got.Next() {
+		var c change
+		if err := got.Scan(&c.Line, &c.Item, &c.Source, &c.AvailBefore, &c.Avai, &c.RestockBefore, &c.Restock, &c.ImportID); err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, c)
+	}
+	if len(changes) != 2 {
+		t.Fatalf("history = %+v", changes)
+	}
+	if c := changes[0]; c.Item != "CHAI-24" || c.RestockBefore == nil || c.RestockBefore.Day() != 14 || c.Restock == nil || c.Restock.Day() != 21 ||
+		c.Source != "import:sage_lignes" || c.ImportID != rep.RunID {
+		t.Errorf("restock change = %+v", c)
+	}
+	if c := changes[1]; c.Item != "1234" || c.AvailBefore != 12.5 || c.Avai != 40 {
+		t.Errorf("availability change = %+v", c)
+	}
+}
+
+func TestImportLinesRefusesBadInputAndOlderExports(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	rows := frenchLines()
+	rows = append(rows, postgres.LineRow{Row: 9, Order: "4500012345", Line: orders.Line{Number: 2, Item: "1234", Quantity: 1}})
+	_, err := f.importLines(postgres.ImportRequest{}, rows)
+	var bad *orders.InputErrors
+	if !errors.As(err, &bad) || len(bad.Problems) != 1 || bad.Problems[0].Text != "lignes.csv:9: line 2 of order 4500012345 is given twice (first at line 3)" {
+		t.Fatalf("a line twice: %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM order_lines`); n != 0 {
+		t.Errorf("%d lines written by a refused import", n)
+	}
+
+	// A bad row the reader found aborts the import.
+	readErr := &orders.InputErrors{Problems: []orders.InputProblem{{Line: 3, Text: `lignes.csv:3: column "Qté commandée": "12,4,5" is not a number`}}}
+	i := 0
+	_, err = f.st.ImportLines(f.ctx, postgres.ImportRequest{Source: "lignes.csv", Profile: "sage_lignes"}, func() (postgres.LineRow, error) {
+		if i++; i == 1 {
+			return frenchLines()[0], nil
+		}
+		return postgres.LineRow{}, readErr
+	})
+	if !errors.As(err, &bad) || len(bad.Problems) != 1 || !strings.Contains(bad.Problems[0].Text, "lignes.csv:3") {
+		t.Fatalf("bad row: %v", err)
+	}
+
+	now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	if _, err := f.importLines(postgres.ImportRequest{Source: "lignes.csv", Profile: "sage_lignes", AsOf: now, RefuseOlder: true}, frenchLines()); err != nil {
+		t.Fatal(err)
+	}
+	older := postgres.ImportRequest{Source: "vieux.csv", Profile: "sage_lignes", AsOf: now.Add(-time.Hour), RefuseOlder: true}
+	if _, err := f.importLines(older, frenchLines()[:1]); err == nil || !strings.Contains(err.Error(), "before the last import of profile sage_lignes") {
+		t.Errorf("older export: %v", err)
+	}
+	older.Force = true
+	rep, err := f.importLines(older, frenchLines()[:1])
+	if err != nil || len(rep.Forced) != 1 || rep.Forced[0] != "older" || rep.Removed != 1 {
+		t.Errorf("forced older export: %+v %v", rep, err)
+	}
+}
+
+func TestImportLinesDryRunWritesNothing(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	rep, err := f.importLines(postgres.ImportRequest{Source: "lignes.csv", Profile: "sage_lignes", DryRun: true}, frenchLines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 2 || rep.Skipped != 2 {
+		t.Errorf("dry report = %+v", rep)
+	}
+	if n := f.count(`SELECT (SELECT count(*) FROM order_lines) + (SELECT count(*) FROM import_runs)`); n != 0 {
+		t.Errorf("a dry run wrote %d rows", n)
+	}
+}
