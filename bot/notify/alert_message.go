@@ -10,8 +10,10 @@ import (
 
 // AlertMessage is the alert of a batch of orders that became blocked, or
 // went from one block to another (said as a change: the order was blocked
-// already), the biggest first; past top, the rest are counted.
-func AlertMessage(alerts []postgres.Alert, top int, lang orders.Language) Message {
+// already), the biggest first; past top, the rest are counted. An order
+// with a shortfall (by number) gets one more short line: how many items
+// it is short of, how far its customer is over the credit limit.
+func AlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortfall, top int, lang orders.Language) Message {
 	var total postgres.Amounts
 	changed := 0
 	for _, a := range alerts {
@@ -54,6 +56,7 @@ func AlertMessage(alerts []postgres.Alert, top int, lang orders.Language) Messag
 				status = t.T("alert.status.reason", catalog.Args{"Status": status, "Reason": t.data(a.Reason)})
 			}
 			t.put(bullet(t.bold(t.data(a.Number)), t.data(a.Customer), status, t.money(a.AmountCents, a.Currency)))
+			t.shortfall(short[a.Number])
 		}
 		t.put(t.T("alert.ask", nil))
 	})

@@ -137,10 +137,10 @@ func variants(lang orders.Language) map[string]notify.Message {
 		}
 	}
 	return map[string]notify.Message{
-		"alert_one":        notify.AlertMessage(variantAlerts(1, "EUR"), 10, lang),
-		"alert_many":       notify.AlertMessage(variantAlerts(4, "EUR"), 10, lang),
-		"alert_past_top":   notify.AlertMessage(variantAlerts(14, "EUR"), 10, lang),
-		"alert_currencies": notify.AlertMessage(variantAlerts(5, "EUR", "CHF", "USD"), 10, lang),
+		"alert_one":        notify.AlertMessage(variantAlerts(1, "EUR"), nil, 10, lang),
+		"alert_many":       notify.AlertMessage(variantAlerts(4, "EUR"), nil, 10, lang),
+		"alert_past_top":   notify.AlertMessage(variantAlerts(14, "EUR"), nil, 10, lang),
+		"alert_currencies": notify.AlertMessage(variantAlerts(5, "EUR", "CHF", "USD"), nil, 10, lang),
 		"digest_one":       digest(func(d *notify.Digest) { d.New = variantTransitions(1, 12345, to, "EUR") }),
 		"digest_many":      digest(func(d *notify.Digest) { d.New = variantTransitions(7, 12345, to, "EUR") }),
 		"digest_currencies": digest(func(d *notify.Digest) {
@@ -152,13 +152,18 @@ func variants(lang orders.Language) map[string]notify.Message {
 			stalled(d, 10)
 			d.StalledCount = 13
 		}),
-		"alert_changed_one":  notify.AlertMessage(variantChanges(1), 10, lang),
-		"alert_changed_many": notify.AlertMessage(variantChanges(3), 10, lang),
+		"alert_changed_one":  notify.AlertMessage(variantChanges(1), nil, 10, lang),
+		"alert_changed_many": notify.AlertMessage(variantChanges(3), nil, 10, lang),
 		"alert_mixed": notify.AlertMessage(func() []postgres.Alert {
 			mixed := append(variantAlerts(3, "EUR"), variantChanges(2)...)
 			slices.SortStableFunc(mixed, func(a, b postgres.Alert) int { return cmp.Compare(b.AmountCents, a.AmountCents) })
 			return mixed
-		}(), 10, lang),
+		}(), nil, 10, lang),
+		"alert_shortfalls": notify.AlertMessage(variantAlerts(3, "EUR"), map[string]postgres.Shortfall{
+			variantAlerts(3, "EUR")[0].Number: {ShortItems: 1, ExcessCents: 230000, Currency: "CHF"},
+			variantAlerts(3, "EUR")[1].Number: {ShortItems: 12},
+			variantAlerts(3, "EUR")[2].Number: {ExcessCents: 5, Currency: "EUR"},
+		}, 10, lang),
 		"digest_block_changed": digest(func(d *notify.Digest) {
 			d.New = variantTransitions(2, 12345, to, "EUR")
 			d.Changed = variantChanged(2, to)

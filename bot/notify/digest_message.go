@@ -26,6 +26,9 @@ type Digest struct {
 	StillBlocked orders.OrderList
 	Stalled      []postgres.Transition
 	StalledCount int
+	// Shortfalls are what the orders of the digest lack, by number: short
+	// items, the customer's credit excess.
+	Shortfalls map[string]postgres.Shortfall
 	// Top is how many orders a list shows (0: 10); the others are counted
 	// with their value, so that a digest of hundreds stays readable and
 	// within Slack's limits.
@@ -120,6 +123,7 @@ func (d Digest) Message() Message {
 				for _, tr := range list[:min(top, len(list))] {
 					t.put(bullet(t.bold(t.data(tr.Number)), t.data(tr.Customer), t.money(tr.AmountCents, tr.Currency),
 						t.data(tr.Reason), since(t, tr)))
+					t.shortfall(d.Shortfalls[tr.Number])
 				}
 				more(t, list)
 			}
@@ -131,6 +135,7 @@ func (d Digest) Message() Message {
 				change := t.T("digest.changed.line", catalog.Args{"From": tr.From.Label(t.lang), "To": tr.To.Label(t.lang)})
 				t.put(bullet(t.bold(t.data(tr.Number)), t.data(tr.Customer), t.money(tr.AmountCents, tr.Currency), change,
 					t.data(tr.Reason), since(t, tr)))
+				t.shortfall(d.Shortfalls[tr.Number])
 			}
 			more(t, d.Changed)
 		}
@@ -155,6 +160,7 @@ func (d Digest) putBlocked(t *text) {
 		for _, tr := range d.Stalled {
 			since := t.T("digest.stalled.since", catalog.Args{"Status": tr.Now.Label(t.lang), "Age": render.Age(d.To.Sub(tr.Since), t.lang)})
 			t.put(bullet(t.bold(t.data(tr.Number)), t.data(tr.Customer), since, t.money(tr.AmountCents, tr.Currency)))
+			t.shortfall(d.Shortfalls[tr.Number])
 		}
 		if rest := d.StalledCount - len(d.Stalled); rest > 0 {
 			t.put(t.N("digest.stalled.more", rest, nil))

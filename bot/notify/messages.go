@@ -103,6 +103,22 @@ func (t *text) amounts(a postgres.Amounts) string {
 	return strings.Join(parts, " + ")
 }
 
+// shortfall writes, under an order's line, what it lacks: "↳ 2 articles
+// manquants · encours dépassé de 2 300,00 €"; nothing when it lacks
+// nothing.
+func (t *text) shortfall(f postgres.Shortfall) {
+	var parts []string
+	if f.ShortItems > 0 {
+		parts = append(parts, t.N("shortfall.items", f.ShortItems, nil))
+	}
+	if f.ExcessCents > 0 {
+		parts = append(parts, t.T("shortfall.excess", catalog.Args{"Amount": t.money(f.ExcessCents, f.Currency)}))
+	}
+	if len(parts) > 0 {
+		t.put("    ↳ " + strings.Join(parts, " · "))
+	}
+}
+
 // Message is a notification as Slack and the console take it.
 type Message struct {
 	Fallback string

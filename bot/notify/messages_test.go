@@ -37,6 +37,11 @@ func goldenDigest(lang orders.Language) notify.Digest {
 			tr("4500012900", "Hôtel du Vieux Port", orders.StatusOutOfStock, "SKU 30021", to.Add(-12*24*time.Hour), 1840000, orders.StatusOutOfStock),
 		},
 		StalledCount: 3,
+		Shortfalls: map[string]postgres.Shortfall{
+			"4500012345": {ExcessCents: 230000, Currency: "EUR"},
+			"4500012346": {ShortItems: 2},
+			"4500012900": {ShortItems: 1},
+		},
 	}
 }
 
@@ -48,8 +53,9 @@ func TestGoldenMessages(t *testing.T) {
 			{Number: "4500012347", Customer: "Zürcher Gastro AG", Status: orders.StatusDeliveryBlock, AmountCents: 98000, Currency: "CHF"},
 		}
 		for name, m := range map[string]notify.Message{
-			"alert":        notify.AlertMessage(alerts, 2, lang),
-			"alert_single": notify.AlertMessage(alerts[:1], 10, lang),
+			"alert": notify.AlertMessage(alerts, map[string]postgres.Shortfall{
+				"4500012345": {ExcessCents: 230000, Currency: "EUR"}, "4500012346": {ShortItems: 3}}, 2, lang),
+			"alert_single": notify.AlertMessage(alerts[:1], nil, 10, lang),
 			"digest":       goldenDigest(lang).Message(),
 			"digest_empty": func() notify.Message {
 				d := goldenDigest(lang)

@@ -68,6 +68,9 @@ type Store interface {
 	Stalled(ctx context.Context, repID int64, before time.Time, limit int) ([]postgres.Transition, int, error)
 	OpenOrders(ctx context.Context, f orders.OrderFilter) (orders.OrderList, error)
 	PortfolioAt(ctx context.Context, from, now time.Time, loc *time.Location, top int) (postgres.Portfolio, error)
+	// Shortfalls returns what the orders of numbers lack: short items,
+	// their customer's credit excess.
+	Shortfalls(ctx context.Context, numbers []string) (map[string]postgres.Shortfall, error)
 }
 
 // Options are the settings of notifications.
@@ -191,7 +194,15 @@ func (n *Notifier) sendAlerts(ctx context.Context, b postgres.AlertBatch) (err e
 	if lang == "" {
 		lang = n.opt.Language
 	}
-	msg := AlertMessage(b.Alerts, n.opt.Top, lang)
+	numbers := make([]string, len(b.Alerts))
+	for i, a := range b.Alerts {
+		numbers[i] = a.Number
+	}
+	short, err := n.store.Shortfalls(ctx, numbers)
+	if err != nil {
+		return n.retry(ctx, d, err)
+	}
+	msg := AlertMessage(b.Alerts, short, n.opt.Top, lang)
 	return n.deliver(ctx, d, channel, msg.Slack(), nil, nil)
 }
 
@@ -417,7 +428,14 @@ func (n *Notifier) Digest(ctx context.Context, rep orders.Person, from, to time.
 	if dg.Stalled, dg.StalledCount, err = n.store.Stalled(ctx, rep.ID, to.Add(-n.opt.StalledAfter), 10); err != nil {
 		return dg, err
 	}
-	return dg, nil
+	var numbers []string
+	for _, list := range [][]postgres.Transition{dg.New, dg.Changed, dg.Stalled} {
+		for _, tr := range list {
+			numbers = append(numbers, tr.Number)
+		}
+	}
+	dg.Shortfalls, err = n.store.Shortfalls(ctx, numbers)
+	return dg, err
 }
 
 // SendSummary posts the managers' summary of the latest scheduled day, if

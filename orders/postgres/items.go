@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -23,4 +24,46 @@ func shortOfCond(item string, args *[]any) string {
 		SELECT l.order_id FROM order_lines l WHERE %[1]s
 			AND string_to_array(orderbot_normalize(l.description), ' ') @> string_to_array(orderbot_normalize($%[2]d::text), ' ')
 			AND orderbot_normalize($%[2]d::text) <> '')`, shortLine, n)
+}
+
+// Shortfall is what an order lacks in its lines and its customer's
+// credit: how many of its lines are short of stock, and how far its
+// customer's exposure is over the credit limit, in the credit's currency.
+type Shortfall struct {
+	ShortItems  int
+	ExcessCents int64
+	Currency    string
+}
+
+// Shortfalls returns the shortfall of each order of numbers that has one
+// (short lines, or a customer over the credit limit); the others are
+// absent.
+func (s *Store) Shortfalls(ctx context.Context, numbers []string) (map[string]Shortfall, error) {
+	out := map[string]Shortfall{}
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT o.number,
+			(SELECT count(*) FROM order_lines l WHERE l.order_id = o.id AND `+shortLine+`),
+			coalesce((greatest(cc.exposure - cc.credit_limit, 0) * 100)::bigint, 0), coalesce(cc.currency, '')
+		FROM orders o LEFT JOIN customer_credit cc ON cc.customer_id = o.customer_id
+		WHERE o.number = ANY($1)`, numbers)
+	if err != nil {
+		return nil, fmt.Errorf("shortfalls of %d orders: %w", len(numbers), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var number string
+		var f Shortfall
+		if err := rows.Scan(&number, &f.ShortItems, &f.ExcessCents, &f.Currency); err != nil {
+			return nil, fmt.Errorf("shortfalls of %d orders: %w", len(numbers), err)
+		}
+		if f.ShortItems > 0 || f.ExcessCents > 0 {
+			out[number] = f
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("shortfalls of %d orders: %w", len(numbers), err)
+	}
+	return out, nil
 }
