@@ -93,3 +93,35 @@ func TestItemListButton(t *testing.T) {
 		t.Errorf("the button of an item list comes back as %+v, %v", got, err)
 	}
 }
+
+// TestCreditPositionInAnswers: a credit-blocked order shows its
+// customer's position as the store holds it, and the payment that would
+// release it, in the reader's language; an order not held for credit does
+// not.
+func TestCreditPositionInAnswers(t *testing.T) {
+	b := setup(t)
+	// Boulangerie Dupré & Fils, 12 400 € over its limit, as its credit
+	// export said this morning.
+	if _, err := b.st.Pool().Exec(b.ctx, `INSERT INTO customer_credit
+			(customer_id, credit_limit, exposure, overdue, overdue_since, currency, account_hold, as_of)
+		SELECT id, 50000, 62400, 8300.50, DATE '2026-10-15', 'EUR', false, now() - interval '2 hours'
+		FROM customers WHERE code = 'C001234'`); err != nil {
+		t.Fatal(err)
+	}
+	a := b.answerer(t, bot.AccessAll)
+	fr := console.Console(ask(t, a, repSud, "où en est la 0004500099 ?"))
+	for _, want := range []string{"Plafond\u00a0: 50\u00a0000,00\u00a0€", "Encours\u00a0: 62\u00a0400,00\u00a0€",
+		"Dépassement\u00a0: 12\u00a0400,00\u00a0€", "Échu\u00a0: 8\u00a0300,50\u00a0€, depuis le 15/10/2026",
+		"Un règlement de 12\u00a0400,00\u00a0€ solde l'échu et ramène l'encours sous le plafond."} {
+		if !strings.Contains(fr, want) {
+			t.Errorf("want %q in\n%s", want, fr)
+		}
+	}
+	en := console.Console(ask(t, a, repExport, "status of order 0004500099"))
+	if !strings.Contains(en, "Limit: €50,000.00 · Exposure: €62,400.00") {
+		t.Errorf("the English answer lacks the position:\n%s", en)
+	}
+	if open := console.Console(ask(t, a, repSud, "où en est la 4500012345 ?")); strings.Contains(open, "Plafond") {
+		t.Errorf("an open order of the same customer shows its credit:\n%s", open)
+	}
+}
