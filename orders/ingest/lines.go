@@ -290,19 +290,15 @@ func (w *entryRow) kindValues(fields []kindField) []kindValue {
 		if !fromCell {
 			v = r.c.extraConst[i]
 		}
-		name := "constants." + f.name
-		if col >= 0 {
-			name = r.header[col]
-		}
 		if v == "" {
 			if f.value && (col >= 0 || (r.c.kind != KindOrders)) && !w.hasNUL(col) {
-				w.ps.add(name, "", "%s is missing", f.what)
+				w.ps.add(r.extraName(i, fields), "", "%s is missing", f.what)
 			}
 			continue
 		}
 		val, problem := r.c.parseValue(f, v, fromCell && r.xlsx)
 		if problem != "" && !w.hasNUL(col) {
-			w.ps.add(name, v, "%s", problem)
+			w.ps.add(r.extraName(i, fields), v, "%s", problem)
 		}
 		vals[i] = val
 	}
@@ -406,4 +402,13 @@ func (k *kindReader) Column(field string) string {
 		return ""
 	}
 	return k.r.header[k.r.extra[i]]
+}
+
+// extraName names the column feeding the field at i of fields in
+// messages: its header text, or the constant's key.
+func (r *Reader) extraName(i int, fields []kindField) string {
+	if col := r.extra[i]; col >= 0 {
+		return r.header[col]
+	}
+	return "constants." + fields[i].name
 }

@@ -1,0 +1,226 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderbot/orderbot/orders/ingest"
+	"github.com/orderbot/orderbot/orders/postgres"
+	"github.com/orderbot/orderbot/orders/sample"
+)
+
+// BenchmarkImportLines measures a lines import as `orderbot import lines`
+// runs it (the French export read through its profile, then applied),
+// beside PostgreSQL's own COPY of the same file into an unlogged table:
+// the re-import of 2.5 lines per order of a generated portfolio with 5% of
+// the lines changed (then back, alternately, for b.N > 1). It reports
+// x-copy (the target is at most 4) and the Go heap's peak while importing.
+//
+// ORDERBOT_BENCH_LINE_ORDERS sets the portfolio's size (2,000,000 orders,
+// so 5,000,000 lines, by default); the portfolio is generated once into the
+// database orderbot_lines_bench and kept while its size matches.
+func BenchmarkImportLines(b *testing.B) {
+	ctx := context.Background()
+	n := 2_000_000
+	if v, err := strconv.Atoi(os.Getenv("ORDERBOT_BENCH_LINE_ORDERS")); err == nil && v > 0 {
+		n = v
+	}
+	st, url := linesBenchPortfolio(ctx, b, n)
+	dir := b.TempDir()
+	base, changed := filepath.Join(dir, "lignes.csv"), filepath.Join(dir, "lignes-5pc.csv")
+	rows := writeLinesExport(ctx, b, st, base, false)
+	writeLinesExport(ctx, b, st, changed, true)
+	copyTook := copyLinesFile(ctx, b, url, changed)
+	profile := ingest.Profile{Kind: "lines", Separator: ";", Decimal: ",", DateFormat: "dd/mm/yyyy", Columns: map[string]string{
+		"number": "N° commande", "line": "N° ligne", "item": "Article", "description": "Désignation",
+		"quantity": "Qté commandée", "available": "Qté dispo", "restock_on": "Date réappro", "carrier": "Transporteur"}}
+	if _, err := st.Pool().Exec(ctx, `TRUNCATE order_lines, line_history`); err != nil {
+		b.Fatal(err)
+	}
+	first, _ := importLinesFile(ctx, b, st, base, profile)
+
+	var peak atomic.Uint64
+	stop := sampleHeap(&peak)
+	b.ResetTimer()
+	var took time.Duration
+	var rep postgres.LinesReport
+	for i := range b.N {
+		file := changed
+		if i%2 == 1 {
+			file = base
+		}
+		var d time.Duration
+		d, rep = importLinesFile(ctx, b, st, file, profile)
+		took += d
+	}
+	b.StopTimer()
+	stop()
+	perRun := took / time.Duration(b.N)
+	b.ReportMetric(float64(rows)/perRun.Seconds(), "lines/s")
+	b.ReportMetric(copyTook.Seconds(), "copy-s")
+	b.ReportMetric(perRun.Seconds()/copyTook.Seconds(), "x-copy")
+	b.ReportMetric(first.Seconds()/copyTook.Seconds(), "first-x-copy")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+	b.Logf("%d lines of %d orders: COPY %.2fs; first load %.2fs (%.2f × COPY); re-import with 5%% changed %.2fs (%.2f × COPY): %+v",
+		rows, n, copyTook.Seconds(), first.Seconds(), first.Seconds()/copyTook.Seconds(), perRun.Seconds(), perRun.Seconds()/copyTook.Seconds(), rep.Phases)
+}
+
+// linesBenchPortfolio returns a store holding a generated portfolio of n
+// orders, generated the first time.
+func linesBenchPortfolio(ctx context.Context, b *testing.B, n int) (*postgres.Store, string) {
+	url, err := server.Database(ctx, "orderbot_lines_bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := postgres.Open(ctx, url, 4)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(st.Close)
+	var have int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM orders`).Scan(&have); err != nil {
+		b.Fatal(err)
+	}
+	if have != n {
+		cfg := sample.DefaultGenConfig()
+		cfg.Orders, cfg.Customers = n, max(100, n/20)
+		cfg.Now = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+		gen, err := sample.NewGenerator(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.Truncate(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := gen.Load(ctx, st, 20000); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.Pool().Exec(ctx, `VACUUM ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return st, url
+}
+
+// writeLinesExport writes a French line export of 2.5 lines per order of
+// the store, as PostgreSQL's COPY writes it (so that generating it costs
+// little): one line in twelve short, with a restock date; changed changes
+// one line in twenty (its carrier, and when short its restock date). It
+// returns the lines written.
+func writeLinesExport(ctx context.Context, b *testing.B, st *postgres.Store, path string, changed bool) int {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	conn, err := st.Pool().Acquire(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Release()
+	shift := 0
+	if changed {
+		shift = 1
+	}
+	tag, err := conn.Conn().PgConn().CopyTo(ctx, f, fmt.Sprintf(`COPY (
+		SELECT o.number AS "N° commande", g.n AS "N° ligne", 'ART-' || (o.id * 7 + g.n) %% 5000 AS "Article",
+			'Article ' || (o.id * 7 + g.n) %% 5000 || ' carton de 12' AS "Désignation",
+			replace((1 + (o.id + g.n) %% 40)::text || '.5', '.', ',') AS "Qté commandée",
+			CASE WHEN (o.id + g.n) %% 12 = 0 THEN ((o.id * 3 + g.n) %% 15)::text
+				ELSE replace((1 + (o.id + g.n) %% 40)::text || '.5', '.', ',') END AS "Qté dispo",
+			CASE WHEN (o.id + g.n) %% 12 = 0 THEN to_char(date '2026-12-01' + ((o.id + g.n) %% 30)::int
+				+ CASE WHEN (o.id * 31 + g.n) %% 20 = 0 THEN %[1]d * 7 ELSE 0 END, 'DD/MM/YYYY') ELSE '' END AS "Date réappro",
+			CASE WHEN (o.id * 31 + g.n) %% 20 = 0 THEN 'Modifié ' || %[1]d ELSE '' END AS "Transporteur"
+		FROM orders o CROSS JOIN LATERAL generate_series(1, 2 + (o.id %% 2)::int) g(n)
+		ORDER BY o.id, g.n) TO STDOUT WITH (FORMAT csv, DELIMITER ';', HEADER)`, shift))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return int(tag.RowsAffected())
+}
+
+// copyLinesFile times PostgreSQL's own COPY of the file into an unlogged
+// table of text columns.
+func copyLinesFile(ctx context.Context, b *testing.B, url, path string) time.Duration {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `DROP TABLE IF EXISTS bench_lines_copy; CREATE UNLOGGED TABLE bench_lines_copy (
+		number text, line_no text, item text, description text, quantity text, available text, restock_on text,
+		carrier text)`); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	start := time.Now()
+	if _, err := conn.PgConn().CopyFrom(ctx, f, `COPY bench_lines_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER)`); err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	if _, err := conn.Exec(ctx, `DROP TABLE bench_lines_copy`); err != nil {
+		b.Fatal(err)
+	}
+	return took
+}
+
+// importLinesFile imports the lines export at path as the command does.
+func importLinesFile(ctx context.Context, b *testing.B, st *postgres.Store, path string, p ingest.Profile) (time.Duration, postgres.LinesReport) {
+	start := time.Now()
+	r, err := ingest.OpenLines(ctx, path, p, ingest.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	rep, err := st.ImportLines(ctx, postgres.ImportRequest{Source: path, Profile: "bench"}, func() (postgres.LineRow, error) {
+		l, err := r.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				b.Errorf("read: %v", err)
+			}
+			return postgres.LineRow{}, err
+		}
+		return postgres.LineRow{Row: l.Row, Order: l.Order, Line: l.Line}, nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start), rep
+}
+
+// sampleHeap records the Go heap's peak in peak until stop is called.
+func sampleHeap(peak *atomic.Uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
