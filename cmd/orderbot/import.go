@@ -25,8 +25,8 @@ import (
 )
 
 func importCommand(e env, load func() (config.Config, error)) *cobra.Command {
-	cmd := &cobra.Command{Use: "import", Short: "Import the ERP's open-order export, or the people directory"}
-	cmd.AddCommand(importOrdersCommand(e, load), importPeopleCommand(e, load))
+	cmd := &cobra.Command{Use: "import", Short: "Import the ERP's open-order export, its order lines, its credit positions, or the people directory"}
+	cmd.AddCommand(importOrdersCommand(e, load), importLinesCommand(e, load), importCreditCommand(e, load), importPeopleCommand(e, load))
 	return cmd
 }
 
@@ -74,22 +74,10 @@ it would roll the portfolio back, unless --force.`,
 }
 
 func runImportOrders(ctx context.Context, cfg config.Config, e env, path string, opt importOptions) error {
-	profile, ok := cfg.Import.Profiles[opt.profile]
-	if !ok {
-		return fmt.Errorf("no import profile %q in the configuration (import.profiles has: %s)", opt.profile, profileNames(cfg))
-	}
 	if opt.mode != "snapshot" && opt.mode != "incremental" {
 		return fmt.Errorf("--mode %q: want snapshot or incremental", opt.mode)
 	}
-	zone, err := time.LoadLocation(cfg.Bot.Timezone)
-	if err != nil {
-		return fmt.Errorf("bot.timezone: %w", err)
-	}
-	asOf, err := parseAsOf(opt.asOf, zone)
-	if err != nil {
-		return err
-	}
-	sum, err := fileSHA256(ctx, path)
+	profile, zone, asOf, sum, err := importBasics(ctx, cfg, path, opt)
 	if err != nil {
 		return err
 	}
@@ -106,18 +94,71 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	defer st.Close()
 
 	bar := newProgress(e, "importing "+filepath.Base(path))
+	req := postgres.ImportRequest{
+		Source: path, SHA256: sum, Profile: opt.profile, Snapshot: opt.mode == "snapshot",
+		AsOf: asOf, RefuseOlder: true, Zone: zone, MaxCloseShare: cfg.Import.MaxCloseShare, Force: opt.force, DryRun: opt.dryRun,
+		PeopleBy: profile.PeopleBy, NumberColumn: profile.Columns["number"], MaxProblems: cfg.Import.MaxErrors,
+	}
+	read := r.Next
+	var lines *postgres.LinesReport
+	if profile.LineLevel() {
+		// One order per number, its lines written in the same transaction
+		// from a second reading of the file.
+		read = r.Groups().Next
+		lines = &postgres.LinesReport{}
+		req.Then = func(ctx context.Context, tx *postgres.Store, rep *postgres.ImportReport) error {
+			var err error
+			*lines, err = replaceFileLines(ctx, tx, cfg, path, profile, req, rep)
+			return err
+		}
+	}
+	start := time.Now()
+	rep, err := st.ImportOrders(ctx, req, collectRows(ctx, read, cfg.Import.MaxErrors, bar, r.Progress))
+	bar.finish()
+	if err != nil {
+		return importError(err)
+	}
+	printImportReport(e.stdout, rep, opt, zone, time.Since(start))
+	if lines != nil {
+		printLinesCounts(e.stdout, *lines, opt.dryRun)
+	}
+	return nil
+}
+
+// replaceFileLines reads the lines of a line-level orders export at path
+// and replaces those of its orders, within the orders import rep.
+func replaceFileLines(ctx context.Context, tx *postgres.Store, cfg config.Config, path string, profile ingest.Profile,
+	req postgres.ImportRequest, rep *postgres.ImportReport) (postgres.LinesReport, error) {
+	r, err := ingest.OpenContext(ctx, path, profile, cfg.Import.Limits())
+	if err != nil {
+		return postgres.LinesReport{}, err
+	}
+	defer r.Close()
+	read := func() (postgres.LineRow, error) {
+		e, l, err := r.NextWithLine()
+		return postgres.LineRow{Row: e.Line, Order: e.Number, Line: l}, err
+	}
+	return tx.ReplaceOrderLines(ctx, req, rep, collectRows(ctx, read, cfg.Import.MaxErrors, &progress{}, r.Progress))
+}
+
+// collectRows reads rows through read for an import: a bad row is
+// collected (up to max of them) and reading goes on; at the end, the bad
+// rows are the error, one *orders.InputErrors, or else io.EOF. The bar
+// follows progress; reading stops when ctx ends.
+func collectRows[T any](ctx context.Context, read func() (T, error), max int, bar *progress, progress func() (int64, int64)) func() (T, error) {
 	var problems []orders.InputProblem
 	more := 0
-	next := func() (orders.Entry, error) {
+	return func() (T, error) {
 		for {
 			if err := ctx.Err(); err != nil {
-				return orders.Entry{}, err
+				var zero T
+				return zero, err
 			}
-			entry, err := r.Next()
+			row, err := read()
 			var bad *ingest.RowError
 			switch {
 			case errors.As(err, &bad):
-				if len(problems) < cfg.Import.MaxErrors {
+				if len(problems) < max {
 					problems = append(problems, orders.InputProblem{Line: bad.Line, Text: bad.Error()})
 				} else {
 					more++
@@ -126,28 +167,36 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 			case errors.Is(err, io.EOF):
 				bar.finish()
 				if len(problems) > 0 {
-					return entry, &orders.InputErrors{Problems: problems, More: more}
+					return row, &orders.InputErrors{Problems: problems, More: more}
 				}
-				return entry, io.EOF
+				return row, io.EOF
 			case err != nil:
-				return entry, err
+				return row, err
 			}
-			bar.set(r.Progress())
-			return entry, nil
+			bar.set(progress())
+			return row, nil
 		}
 	}
-	start := time.Now()
-	rep, err := st.ImportOrders(ctx, postgres.ImportRequest{
-		Source: path, SHA256: sum, Profile: opt.profile, Snapshot: opt.mode == "snapshot",
-		AsOf: asOf, RefuseOlder: true, Zone: zone, MaxCloseShare: cfg.Import.MaxCloseShare, Force: opt.force, DryRun: opt.dryRun,
-		PeopleBy: profile.PeopleBy, NumberColumn: profile.Columns["number"], MaxProblems: cfg.Import.MaxErrors,
-	}, next)
-	bar.finish()
-	if err != nil {
-		return importError(err)
+}
+
+// importBasics returns what every import of path needs: the profile
+// --profile names, the time zone of times, the time --as-of gives and the
+// file's SHA-256.
+func importBasics(ctx context.Context, cfg config.Config, path string, opt importOptions) (ingest.Profile, *time.Location, time.Time, string, error) {
+	profile, ok := cfg.Import.Profiles[opt.profile]
+	if !ok {
+		return profile, nil, time.Time{}, "", fmt.Errorf("no import profile %q in the configuration (import.profiles has: %s)", opt.profile, profileNames(cfg))
 	}
-	printImportReport(e.stdout, rep, opt, zone, time.Since(start))
-	return nil
+	zone, err := time.LoadLocation(cfg.Bot.Timezone)
+	if err != nil {
+		return profile, nil, time.Time{}, "", fmt.Errorf("bot.timezone: %w", err)
+	}
+	asOf, err := parseAsOf(opt.asOf, zone)
+	if err != nil {
+		return profile, nil, time.Time{}, "", err
+	}
+	sum, err := fileSHA256(ctx, path)
+	return profile, zone, asOf, sum, err
 }
 
 // interrupted tells that a signal (Ctrl-C, SIGTERM: they cancel ctx)

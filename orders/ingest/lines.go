@@ -91,6 +91,12 @@ func (r *Reader) NextWithLine() (orders.Entry, orders.Line, error) {
 	if err != nil {
 		return orders.Entry{}, orders.Line{}, err
 	}
+	return r.entryWithLine(cells, line)
+}
+
+// entryWithLine maps a row of a line-level orders export to its order and
+// its line, their problems making one *RowError.
+func (r *Reader) entryWithLine(cells []string, line int) (orders.Entry, orders.Line, error) {
 	e, err := r.entry(cells, line)
 	w := entryRow{r: r, cells: cells}
 	w.findNUL()

@@ -290,3 +290,50 @@ func TestKindProfilesValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestLineLevelOrdersGroupByNumber(t *testing.T) {
+	p := simpleProfile()
+	for k, v := range map[string]string{"line": "N° ligne", "item": "Article", "description": "Désignation",
+		"quantity": "Qté commandée", "available": "Qté dispo", "restock_on": "Date réappro"} {
+		p.Columns[k] = v
+	}
+	text := "N° commande;Code client;Raison sociale;Statut;Montant HT;Date commande;N° ligne;Article;Désignation;Qté commandée;Qté dispo;Date réappro\r\n" +
+		"11077;C001;Boulangerie Dupré;En cours;1 200,00;27/11/2026;1;CHAI-24;Chai;12;0;14/12/2026\r\n" +
+		"11078;C002;Müller;En cours;300,00;27/11/2026;1;1234;Café;4;4;\r\n" +
+		"11077;C001;Boulangerie Dupré;En cours;1 200,00;27/11/2026;2;1234;Café;4;4;\r\n" +
+		"11078;C002;Müller;Bloquée crédit;300,00;27/11/2026;2;4711;Farine;1;1;\r\n" +
+		"11079;C002;Müller;En cours;5,00;27/11/2026;1;4711;Farine;x;1;\r\n"
+	path := writeFile(t, "cmd.csv", encode1252(t, text))
+	r, err := ingest.OpenContext(context.Background(), path, p, ingest.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	g := r.Groups()
+	var numbers, bad []string
+	for {
+		e, err := g.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rowErr *ingest.RowError
+		if errors.As(err, &rowErr) {
+			bad = append(bad, strings.TrimPrefix(err.Error(), filepath.Dir(path)+string(filepath.Separator)))
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		numbers = append(numbers, e.Number)
+	}
+	if strings.Join(numbers, ",") != "11077,11078" {
+		t.Errorf("orders = %v, want each once", numbers)
+	}
+	want := []string{
+		`cmd.csv:5: column "Statut": order 11078 has another value at line 3; every row of an order must give the same order fields`,
+		`cmd.csv:6: column "Qté commandée": "x" is not a number`,
+	}
+	if strings.Join(bad, "\n") != strings.Join(want, "\n") {
+		t.Errorf("bad rows:\n%s\nwant:\n%s", strings.Join(bad, "\n"), strings.Join(want, "\n"))
+	}
+}
