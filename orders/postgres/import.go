@@ -110,7 +110,7 @@ func (s *Store) ImportOrders(ctx context.Context, req ImportRequest, next func()
 	if req.MaxProblems <= 0 {
 		req.MaxProblems = 100
 	}
-	err := s.InTx(ctx, func(tx *Store) error {
+	err := s.inImportSession(ctx, func(tx *Store) error {
 		var err error
 		rep, err = tx.importOrders(ctx, req, next)
 		if err == nil && req.DryRun {
@@ -122,6 +122,31 @@ func (s *Store) ImportOrders(ctx context.Context, req ImportRequest, next func()
 		err = nil
 	}
 	return rep, err
+}
+
+// inImportSession runs fn in one transaction (see InTx), on a session of
+// its own when the store is not in a transaction already: one whose
+// temporary tables, where the export is staged and compared, are held in
+// memory (temp_buffers) rather than spilled through PostgreSQL's 8 MB
+// default. The session is closed afterwards, so that the pool keeps no
+// backend holding that memory.
+func (s *Store) inImportSession(ctx context.Context, fn func(tx *Store) error) error {
+	if s.pool == nil || s.db != s.pool {
+		return s.InTx(ctx, fn)
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer conn.Release()
+	// temp_buffers can only be set before the session's first temporary
+	// table: a session that already had one keeps its size.
+	if _, err := conn.Exec(ctx, `SET temp_buffers = '512MB'`); err == nil {
+		defer func() { _ = conn.Conn().Close(context.Background()) }()
+	}
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		return fn(&Store{pool: s.pool, db: tx})
+	})
 }
 
 // errDryRun rolls a dry run back.
@@ -157,6 +182,13 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if rep.FirstLoad, err = s.Empty(ctx); err != nil {
 		return rep, err
 	}
+	// A first load builds the derived indexes once its rows are in.
+	var derived []derivedIndex
+	if rep.FirstLoad {
+		if derived, err = s.dropDerivedIndexes(ctx); err != nil {
+			return rep, err
+		}
+	}
 	phase("load")
 	if err := s.diffRows(ctx, absent); err != nil {
 		return rep, err
@@ -179,6 +211,10 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		return rep, err
 	}
 	phase("apply")
+	if err := s.buildDerivedIndexes(ctx, derived); err != nil {
+		return rep, err
+	}
+	phase("derived")
 	if err := s.importCounts(ctx, &rep, absentN, closing); err != nil {
 		return rep, err
 	}
@@ -653,7 +689,8 @@ func personKeyExpr(by orders.PeopleKey) string {
 // import_changes: each with its customer and people, typed, and whether it
 // really changes its order (a row may differ from the last import in the
 // export alone, e.g. a renamed customer; its order then only takes the new
-// digest).
+// digest). A new order gets its id here, drawn in line order, so that what
+// is written with it needs no lookup of the ids the insert gave.
 func (s *Store) findChanges(ctx context.Context) error {
 	_, err := s.db.Exec(ctx, `ANALYZE import_people;
 		CREATE TEMP TABLE import_changes ON COMMIT DROP AS
@@ -663,7 +700,7 @@ func (s *Store) findChanges(ctx context.Context) error {
 			r.ordered_on::date AS ordered_on, r.requested_on::date AS requested_on, r.promised_on::date AS promised_on,
 			r.expected_release::date AS expected_release,
 			cu.id AS customer_id, rp.id AS rep_id, ap.id AS assistant_id,
-			r.order_id, r.old_status, (r.order_id IS NULL) AS is_new,
+			coalesce(r.order_id, nextval('orders_id_seq')) AS order_id, r.old_status, (r.order_id IS NULL) AS is_new,
 			(r.order_id IS NULL OR r.old_status <> r.status OR r.o_block_kinds <> r.block_kinds) AS status_changed,
 			(r.order_id IS NULL OR (r.o_customer_id, r.o_customer_ref, r.o_rep_id, r.o_assistant_id, r.old_status,
 				r.o_block_reason, r.o_amount, r.o_currency, r.o_ordered_on, r.o_requested_on, r.o_promised_on,
@@ -676,7 +713,8 @@ func (s *Store) findChanges(ctx context.Context) error {
 		JOIN import_customers cu ON cu.code = r.customer_code
 		LEFT JOIN import_people rp ON rp.key = r.rep
 		LEFT JOIN import_people ap ON ap.key = r.assistant
-		WHERE NOT r.absent;
+		WHERE NOT r.absent
+		ORDER BY r.line;
 		ANALYZE import_changes`)
 	if err != nil {
 		return fmt.Errorf("import: find changes: %w", err)
@@ -695,17 +733,14 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 		source += ":" + req.Profile
 	}
 	batch := &pgx.Batch{}
-	// New orders.
-	batch.Queue(`WITH created AS (
-			INSERT INTO orders (number, number_key, customer_id, customer_ref, customer_ref_key, rep_id, assistant_id,
-				status, block_reason, status_since, expected_release, amount, currency, ordered_on, requested_on,
-				promised_on, closed_at, block_kinds, blocks_key, import_key)
-			SELECT number, number_key, customer_id, customer_ref, customer_ref_key, rep_id, assistant_id,
-				status, block_reason, $1, expected_release, amount, currency, ordered_on, requested_on, promised_on,
-				CASE WHEN status = ANY($2) THEN $1::timestamptz END, block_kinds, blocks_key, row_key
-			FROM import_changes WHERE is_new ORDER BY line
-			RETURNING id, number)
-		UPDATE import_changes c SET order_id = created.id FROM created WHERE c.number = created.number`,
+	// New orders, with the ids findChanges drew for them in line order.
+	batch.Queue(`INSERT INTO orders (id, number, number_key, customer_id, customer_ref, customer_ref_key, rep_id,
+			assistant_id, status, block_reason, status_since, expected_release, amount, currency, ordered_on,
+			requested_on, promised_on, closed_at, block_kinds, blocks_key, import_key)
+		SELECT order_id, number, number_key, customer_id, customer_ref, customer_ref_key, rep_id, assistant_id,
+			status, block_reason, $1, expected_release, amount, currency, ordered_on, requested_on, promised_on,
+			CASE WHEN status = ANY($2) THEN $1::timestamptz END, block_kinds, blocks_key, row_key
+		FROM import_changes WHERE is_new ORDER BY line`,
 		req.AsOf, closed)
 	// Changed orders: only those, never the unchanged ones.
 	batch.Queue(`UPDATE orders o SET customer_id = c.customer_id, customer_ref = c.customer_ref,
