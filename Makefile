@@ -45,13 +45,15 @@ vuln:
 
 ## bench: full-scale benchmarks over a generated 2,000,000-order store
 ## (store lookups beside pgbench's figures for the same queries, questions
-## answered end to end), a 1,000,000-row snapshot import beside
-## PostgreSQL's own COPY, and questions through Socket Mode from a fake
+## answered end to end), first loads and snapshot re-imports of 100,000,
+## 1,000,000 and 5,000,000 orders beside PostgreSQL's own COPY, step by
+## step (ORDERBOT_BENCH_IMPORT_ROWS=N,M,... for other sizes), and order
+## lookups during a re-import, questions through Socket Mode from a fake
 ## Slack, and a direct message asked behind 40 questions in one busy
 ## channel (several minutes)
 bench:
 	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -p 1 -timeout 60m ./orders/postgres/ ./bot/ && \
-		$(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 60m ./cmd/orderbot/ && \
+		ORDERBOT_BENCH_IMPORT_ROWS=$${ORDERBOT_BENCH_IMPORT_ROWS:-100000,1000000,5000000} $(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 120m ./cmd/orderbot/ && \
 		$(GO) test -run "^$$" -bench SocketQuestions -benchtime 3000x -timeout 10m ./cmd/orderbot/ && \
 		$(GO) test -run "^$$" -bench BusyChannel -benchtime 3x -timeout 10m ./cmd/orderbot/' | tee bench.out
 	@echo

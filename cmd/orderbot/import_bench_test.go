@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,104 +21,262 @@ import (
 	"github.com/orderbot/orderbot/orders/sample"
 )
 
-// BenchmarkImportSnapshot re-imports a generated snapshot of the open
-// portfolio (1,000,000 rows; ORDERBOT_BENCH_IMPORT_ROWS scales it) into a
-// store already holding it, with 5% of the statuses changed, through the
-// orderbot binary as an operator runs it: parse, load, detect changes, write
-// history and alert events, commit. It reports rows/s and the process's peak
-// memory, beside PostgreSQL's own COPY of the same file into an unlogged
-// table, and the ratio of the two times. Run by `make bench`.
+// BenchmarkImportSnapshot measures the orders import through the orderbot
+// binary as an operator runs it, for each size of ORDERBOT_BENCH_IMPORT_ROWS
+// (a comma-separated list of row counts; 1,000,000 by default), beside
+// PostgreSQL's own COPY of the same file into an unlogged table measured in
+// the same run:
+//
+//   - the first load of a generated open portfolio into an empty store
+//     (100,000 customers, their search words and indexes included);
+//   - the snapshot re-import of the same portfolio with 5% of the statuses
+//     changed (then back, alternately, for b.N > 1);
+//   - each import's steps (load, compare, apply, derived indexes) as the
+//     import's -v output gives them, and its process's peak memory;
+//   - order lookups by number while a re-import applies, their p99 beside
+//     the p99 of the same lookups with nothing else running.
+//
+// Run by `make bench`.
 func BenchmarkImportSnapshot(b *testing.B) {
-	ctx := context.Background()
-	rows := 1_000_000
-	if v, err := strconv.Atoi(os.Getenv("ORDERBOT_BENCH_IMPORT_ROWS")); err == nil && v > 0 {
-		rows = v
+	sizes := []int{1_000_000}
+	if v := os.Getenv("ORDERBOT_BENCH_IMPORT_ROWS"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("ORDERBOT_BENCH_IMPORT_ROWS=%q: want row counts separated by commas", v)
+			}
+			sizes = append(sizes, n)
+		}
 	}
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "orderbot")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		b.Fatalf("build orderbot: %v\n%s", err, out)
 	}
-	url, err := server.Database(ctx, "orderbot_import_bench")
+	for _, rows := range sizes {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) { benchImport(b, bin, rows) })
+	}
+}
+
+// importBench is one size's store, files and binary.
+type importBench struct {
+	b             *testing.B
+	ctx           context.Context
+	bin, url, cfg string
+	base, changed string
+	rows          int
+}
+
+// importRun is what one run of `orderbot import orders -v` took.
+type importRun struct {
+	took   time.Duration
+	peakMB int64
+	steps  map[string]time.Duration
+}
+
+func benchImport(b *testing.B, bin string, rows int) {
+	ib := &importBench{b: b, ctx: context.Background(), bin: bin, rows: rows}
+	dir := b.TempDir()
+	var err error
+	if ib.url, err = server.Database(ib.ctx, "orderbot_import_bench"); err != nil {
+		b.Fatal(err)
+	}
+	st, err := postgres.Open(ib.ctx, ib.url, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := postgres.Open(ctx, url, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	err = st.Truncate(ctx)
+	err = st.Truncate(ib.ctx)
 	st.Close()
 	if err != nil {
 		b.Fatal(err)
 	}
-	conn, err := pgx.Connect(ctx, url)
+	ib.cfg = filepath.Join(dir, "orderbot.yaml")
+	if err := os.WriteFile(ib.cfg, []byte(benchProfile), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	ib.base, ib.changed = filepath.Join(dir, "base.csv"), filepath.Join(dir, "changed.csv")
+	if err := writeBenchExport(ib.base, ib.changed, rows); err != nil {
+		b.Fatal(err)
+	}
+	copyTook := ib.copyFile(ib.changed)
+	first := ib.run(ib.base) // the portfolio, as it stood yesterday
+
+	b.ResetTimer()
+	var re importRun
+	for i := range b.N {
+		file := ib.changed
+		if i%2 == 1 {
+			file = ib.base
+		}
+		r := ib.run(file)
+		re.took += r.took
+		re.peakMB = max(re.peakMB, r.peakMB)
+		re.steps = r.steps
+	}
+	b.StopTimer()
+	perRun := re.took / time.Duration(b.N)
+	idle, busy := ib.lookupsDuringImport()
+
+	b.ReportMetric(float64(rows)/perRun.Seconds(), "rows/s")
+	b.ReportMetric(float64(re.peakMB), "peak-MB")
+	b.ReportMetric(float64(rows)/copyTook.Seconds(), "copy-rows/s")
+	b.ReportMetric(copyTook.Seconds(), "copy-s")
+	b.ReportMetric(perRun.Seconds()/copyTook.Seconds(), "x-copy")
+	b.ReportMetric(first.took.Seconds(), "first-s")
+	b.ReportMetric(first.took.Seconds()/copyTook.Seconds(), "first-x-copy")
+	b.ReportMetric(float64(first.peakMB), "first-peak-MB")
+	for _, s := range importSteps {
+		b.ReportMetric(first.steps[s].Seconds(), "first-"+s+"-s")
+		b.ReportMetric(re.steps[s].Seconds(), "re-"+s+"-s")
+	}
+	b.ReportMetric(idle, "lookup-idle-p99-ms")
+	b.ReportMetric(busy, "lookup-import-p99-ms")
+	b.Logf("%d rows: COPY %.2fs; first load %.2fs (%.1f × COPY, peak %d MB): %s; re-import %.2fs (%.2f × COPY, peak %d MB): %s; "+
+		"order lookup p99 %.2f ms idle, %.2f ms during a re-import",
+		rows, copyTook.Seconds(), first.took.Seconds(), first.took.Seconds()/copyTook.Seconds(), first.peakMB,
+		stepList(first.steps, copyTook), perRun.Seconds(), perRun.Seconds()/copyTook.Seconds(), re.peakMB,
+		stepList(re.steps, copyTook), idle, busy)
+}
+
+// importSteps are the steps an import's -v output names, in order.
+var importSteps = []string{"load", "compare", "apply", "derived", "report"}
+
+// stepList writes each step's time and its ratio to COPY's.
+func stepList(steps map[string]time.Duration, copyTook time.Duration) string {
+	var parts []string
+	for _, s := range importSteps {
+		if d, ok := steps[s]; ok {
+			parts = append(parts, fmt.Sprintf("%s %.2fs (%.2f × COPY)", s, d.Seconds(), d.Seconds()/copyTook.Seconds()))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// run imports file through the binary and reads its steps from -v.
+func (ib *importBench) run(file string) importRun {
+	b := ib.b
+	b.Helper()
+	cmd := exec.Command(ib.bin, "--config", ib.cfg, "import", "orders", file, "--profile", "bench", "--force", "-v")
+	cmd.Env = append(os.Environ(), "ORDERBOT_DATABASE_URL="+ib.url)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	r := importRun{took: time.Since(start), steps: map[string]time.Duration{}}
+	if err != nil {
+		b.Fatalf("import %s: %v\n%s", file, err, out)
+	}
+	b.Logf("%s", strings.TrimSpace(string(out)))
+	r.peakMB = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss / 1024
+	for _, l := range strings.Split(string(out), "\n") {
+		list, ok := strings.CutPrefix(strings.TrimSpace(l), "Steps: ")
+		if !ok {
+			continue
+		}
+		for _, part := range strings.Split(strings.TrimSuffix(list, "."), ", ") {
+			name, took, _ := strings.Cut(part, " ")
+			if d, err := time.ParseDuration(took); err == nil {
+				r.steps[name] += d
+			}
+		}
+	}
+	return r
+}
+
+// copyFile times PostgreSQL's own COPY of file into an unlogged table.
+func (ib *importBench) copyFile(file string) time.Duration {
+	b := ib.b
+	conn, err := pgx.Connect(ib.ctx, ib.url)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer conn.Close(ctx)
-	cfgFile := filepath.Join(dir, "orderbot.yaml")
-	if err := os.WriteFile(cfgFile, []byte(benchProfile), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	base, changed := filepath.Join(dir, "base.csv"), filepath.Join(dir, "changed.csv")
-	if err := writeBenchExport(base, changed, rows); err != nil {
-		b.Fatal(err)
-	}
-	run := func(file string) (time.Duration, int64) {
-		b.Helper()
-		cmd := exec.Command(bin, "--config", cfgFile, "import", "orders", file, "--profile", "bench", "--force", "-v")
-		cmd.Env = append(os.Environ(), "ORDERBOT_DATABASE_URL="+url)
-		start := time.Now()
-		out, err := cmd.CombinedOutput()
-		took := time.Since(start)
-		if err != nil {
-			b.Fatalf("import %s: %v\n%s", file, err, out)
-		}
-		b.Logf("%s", strings.TrimSpace(string(out)))
-		return took, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss / 1024
-	}
-	run(base) // the portfolio, as it stood yesterday
-
-	b.ResetTimer()
-	var took time.Duration
-	var peakMB int64
-	for i := range b.N {
-		file := changed
-		if i%2 == 1 {
-			file = base
-		}
-		d, mb := run(file)
-		took += d
-		peakMB = max(peakMB, mb)
-	}
-	b.StopTimer()
-	perRun := took / time.Duration(b.N)
-	b.ReportMetric(float64(rows)/perRun.Seconds(), "rows/s")
-	b.ReportMetric(float64(peakMB), "peak-MB")
-
-	// PostgreSQL's own COPY of the same file into an unlogged table.
-	if _, err := conn.Exec(ctx, `DROP TABLE IF EXISTS bench_copy; CREATE UNLOGGED TABLE bench_copy (
+	defer conn.Close(ib.ctx)
+	if _, err := conn.Exec(ib.ctx, `DROP TABLE IF EXISTS bench_copy; CREATE UNLOGGED TABLE bench_copy (
 		number text, customer_code text, customer_name text, customer_ref text, rep text, assistant text,
 		status text, reason text, amount text, ordered_on text, requested_on text, promised_on text,
 		credit text, delivery text)`); err != nil {
 		b.Fatal(err)
 	}
-	f, err := os.Open(changed)
+	f, err := os.Open(file)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer f.Close()
 	start := time.Now()
-	if _, err := conn.PgConn().CopyFrom(ctx, f, `COPY bench_copy FROM STDIN (FORMAT csv, HEADER true, DELIMITER ';')`); err != nil {
+	if _, err := conn.PgConn().CopyFrom(ib.ctx, f, `COPY bench_copy FROM STDIN (FORMAT csv, HEADER true, DELIMITER ';')`); err != nil {
 		b.Fatal(err)
 	}
-	copyTook := time.Since(start)
-	b.ReportMetric(float64(rows)/copyTook.Seconds(), "copy-rows/s")
-	b.ReportMetric(perRun.Seconds()/copyTook.Seconds(), "x-copy")
-	if _, err := conn.Exec(ctx, `DROP TABLE bench_copy`); err != nil {
+	took := time.Since(start)
+	if _, err := conn.Exec(ib.ctx, `DROP TABLE bench_copy`); err != nil {
 		b.Fatal(err)
 	}
+	return took
+}
+
+// lookupsDuringImport looks orders up by number, one after the other,
+// first with nothing else running, then while the binary re-imports the
+// base export (5% of the statuses change back), and returns the p99 of
+// each in milliseconds.
+func (ib *importBench) lookupsDuringImport() (idle, busy float64) {
+	b := ib.b
+	st, err := postgres.Open(ib.ctx, ib.url, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	numbers, err := benchNumbers(ib.ctx, ib.url, 10_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lookup := func(i int) time.Duration {
+		start := time.Now()
+		if _, err := st.OrderByNumber(ib.ctx, numbers[i%len(numbers)]); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	var took []time.Duration
+	for i := range 2000 {
+		took = append(took, lookup(i))
+	}
+	idle = p99ms(took)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ib.run(ib.base)
+	}()
+	took = took[:0]
+	for i := 0; ; i++ {
+		select {
+		case <-done:
+			return idle, p99ms(took)
+		default:
+		}
+		took = append(took, lookup(i))
+	}
+}
+
+// benchNumbers picks n order numbers of the store, spread over it.
+func benchNumbers(ctx context.Context, url string, n int) ([]string, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT number FROM orders TABLESAMPLE SYSTEM (10) LIMIT $1`, n)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// p99ms is the 99th percentile of took, in milliseconds.
+func p99ms(took []time.Duration) float64 {
+	if len(took) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), took...)
+	slices.Sort(s)
+	return float64(s[len(s)*99/100]) / float64(time.Millisecond)
 }
 
 // benchProfile reads the generated export.
