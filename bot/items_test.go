@@ -7,17 +7,7 @@ import (
 
 	"github.com/orderbot/orderbot/bot"
 	"github.com/orderbot/orderbot/bot/understand"
-	"github.com/orderbot/orderbot/orders"
 )
-
-func numbersOf(l orders.OrderList) []string {
-	var out []string
-	for _, o := range l.Orders {
-		out = append(out, o.Number)
-	}
-	slices.Sort(out)
-	return out
-}
 
 // TestWhoWaitsForAnItem: the open orders short of an item, by its code or
 // the words of its description, in French and English, within what the
@@ -49,7 +39,7 @@ func TestWhoWaitsForAnItem(t *testing.T) {
 			t.Errorf("%s asks %q: %s %+v, want a list of orders short of an item", c.who, c.text, ans.Kind, ans.Subject)
 			continue
 		}
-		if got := numbersOf(ans.List); !slices.Equal(got, c.want) || ans.List.Total != len(c.want) {
+		if got := listed(ans); !slices.Equal(got, c.want) || ans.List.Total != len(c.want) {
 			t.Errorf("%s asks %q: orders %v (total %d), want %v", c.who, c.text, got, ans.List.Total, c.want)
 		}
 		if got := console.Console(ans); !strings.Contains(got, c.wantText) {

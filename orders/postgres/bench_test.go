@@ -28,11 +28,7 @@ func BenchmarkOrderByNumber(b *testing.B) {
 			return err
 		})
 	})
-	b.Run("pgbench", func(b *testing.B) {
-		script := fmt.Sprintf("\\set num 4520000000 + random(0, %d)\n", d.Config.Orders-1) +
-			strings.NewReplacer("$1", ":num", "$2", ":num").Replace(postgres.OrderByNumberSQL) + ";\n"
-		benchdata.Pgbench(b, d.URL, script)
-	})
+	b.Run("pgbench", func(b *testing.B) { pgbenchOrderByNumber(b, d) })
 }
 
 // BenchmarkCustomersByName: the name search people use, over customers
