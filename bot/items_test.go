@@ -115,3 +115,22 @@ func TestCreditPositionInAnswers(t *testing.T) {
 		t.Errorf("an open order of the same customer shows its credit:\n%s", open)
 	}
 }
+
+// TestItemListConversation: the orders waiting for an item are a list
+// like any other: after it shows both, there is no next one, and the
+// answer says of which list.
+func TestItemListConversation(t *testing.T) {
+	b := setup(t)
+	a := b.answerer(t, bot.AccessAll)
+	ans := ask(t, a, manager, "qui attend l'article 4711 ?")
+	next, err := a.AskAfter(b.ctx, bot.Asker{SlackUserID: manager, Transport: "test"}, ans.Memory(), "et la suivante ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Kind != bot.NoNext || next.Position != 2 || next.Subject.What != "item" || next.Subject.Query != "4711" {
+		t.Errorf("\"et la suivante ?\" after the two orders waiting for 4711: %s at %d of %+v", next.Kind, next.Position, next.Subject)
+	}
+	if got := console.Console(next); !strings.Contains(got, "Commandes en attente de «\u00a04711\u00a0»") {
+		t.Errorf("the answer does not say of which list:\n%s", got)
+	}
+}

@@ -74,7 +74,7 @@ func (q Question) again(text string, lang orders.Language) Question {
 // another can follow it.
 func asks(in Intent) bool {
 	switch in {
-	case Order, Customer, CustomerRef, Mine, Reason:
+	case Order, Customer, CustomerRef, Mine, Reason, Item:
 		return true
 	}
 	return false

@@ -56,6 +56,23 @@ func TestItemQuestions(t *testing.T) {
 	}
 }
 
+// TestItemFollowUps: after who waits for an item, "et chez moi ?" asks
+// the same of the asker's portfolio, "et la suivante ?" for the next
+// order of the list.
+func TestItemFollowUps(t *testing.T) {
+	p, err := understand.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := p.Parse("qui attend du Chai ?")
+	if q := p.Parse("et chez moi ?").Follow(prev); q.Intent != understand.Item || q.Item != "Chai" || q.Scope != understand.ScopeMine {
+		t.Errorf("\"et chez moi ?\" after %s read as %s", prev, q)
+	}
+	if q := p.Parse("et la suivante ?").Follow(prev); q.Intent != understand.Item || q.FollowUp != understand.Next {
+		t.Errorf("\"et la suivante ?\" after %s read as %s", prev, q)
+	}
+}
+
 // TestLinesAsked: asking for an order's detail asks for all its lines;
 // asking where it stands does not.
 func TestLinesAsked(t *testing.T) {
