@@ -226,7 +226,7 @@ func readItem(raw rawOrder, index int) *item {
 	}
 	e.Status = st
 
-	e.AmountCents = it.amount(fields)
+	e.AmountCents = it.amount(fields, "amount", false)
 	e.Currency = "EUR"
 	if c, _ := it.str(fields, path("currency")); !it.failed("currency") {
 		switch c = strings.TrimSpace(c); {
@@ -367,53 +367,56 @@ func (it *item) date(fields map[string]json.RawMessage, at []string) *time.Time 
 	return &d
 }
 
-// amount reads the amount excluding tax into cents, exactly: a JSON number
-// or a string with a decimal point, not negative, at most 13 digits and 2
-// decimals (the database's numeric(15, 2)).
-func (it *item) amount(fields map[string]json.RawMessage) int64 {
-	raw, ok := fields["amount"]
+// amount reads the amount field into cents, exactly: a JSON number or a
+// string with a decimal point, at most 13 digits and 2 decimals (the
+// database's numeric(15, 2)), not negative unless negative.
+func (it *item) amount(fields map[string]json.RawMessage, field string, negative bool) int64 {
+	raw, ok := fields[field]
 	if !ok || string(raw) == "null" {
 		return 0
 	}
-	const want = "want a number of at most 13 digits and 2 decimals, not negative, such as 18250.50"
+	want := "want a number of at most 13 digits and 2 decimals, not negative, such as 18250.50"
+	if negative {
+		want = "want a number of at most 13 digits and 2 decimals, such as 18250.50 or -120"
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			return 0
 		}
-		if !isDecimal(s) {
-			it.bad(path("amount"), "amount %q is not an amount (%s).", ingest.Clip(s), want)
+		if !isDecimal(strings.TrimPrefix(s, "-")) || (!negative && strings.HasPrefix(s, "-")) {
+			it.bad(path(field), "%s %q is not an amount (%s).", field, ingest.Clip(s), want)
 			return 0
 		}
 		raw = json.RawMessage(s)
 	}
 	var n json.Number
 	if err := json.Unmarshal(raw, &n); err != nil {
-		it.bad(path("amount"), "amount is %s; %s.", jsonKind(raw), want)
+		it.bad(path(field), "%s is %s; %s.", field, jsonKind(raw), want)
 		return 0
 	}
 	// An exponent such as 1e400000000 would take big.Rat a long time to
 	// expand: no amount needs more than a few digits of it.
 	if _, exp, ok := strings.Cut(strings.ToLower(n.String()), "e"); ok {
 		if e, err := strconv.Atoi(exp); err != nil || e < -20 || e > 20 {
-			it.bad(path("amount"), "amount %s is not an amount (%s).", ingest.Clip(n.String()), want)
+			it.bad(path(field), "%s %s is not an amount (%s).", field, ingest.Clip(n.String()), want)
 			return 0
 		}
 	}
 	r, ok := new(big.Rat).SetString(n.String())
 	if !ok {
-		it.bad(path("amount"), "amount %s is not an amount (%s).", ingest.Clip(n.String()), want)
+		it.bad(path(field), "%s %s is not an amount (%s).", field, ingest.Clip(n.String()), want)
 		return 0
 	}
 	cents := new(big.Rat).Mul(r, big.NewRat(100, 1))
 	switch {
-	case r.Sign() < 0:
-		it.bad(path("amount"), "amount %s is negative (%s).", ingest.Clip(n.String()), want)
+	case r.Sign() < 0 && !negative:
+		it.bad(path(field), "%s %s is negative (%s).", field, ingest.Clip(n.String()), want)
 	case !cents.IsInt():
-		it.bad(path("amount"), "amount %s has more than 2 decimals (%s).", ingest.Clip(n.String()), want)
-	case cents.Num().Cmp(big.NewInt(1e15)) >= 0:
-		it.bad(path("amount"), "amount %s is too large (%s).", ingest.Clip(n.String()), want)
+		it.bad(path(field), "%s %s has more than 2 decimals (%s).", field, ingest.Clip(n.String()), want)
+	case new(big.Int).Abs(cents.Num()).Cmp(big.NewInt(1e15)) >= 0:
+		it.bad(path(field), "%s %s is too large (%s).", field, ingest.Clip(n.String()), want)
 	default:
 		return cents.Num().Int64()
 	}

@@ -2,7 +2,10 @@
 // changes instead of exporting files: POST /api/v1/orders applies a JSON
 // array (or NDJSON) of orders, in orderbot's own field names, as an
 // incremental import (same validation, history, alert events, all or
-// nothing), and GET /api/v1/orders/{number} returns one order. Every call
+// nothing), GET /api/v1/orders/{number} returns one order, PUT
+// /api/v1/orders/{number}/lines replaces an order's lines and PUT
+// /api/v1/customers/{code}/credit sets a customer's credit position, each
+// as an import of its kind. Every call
 // needs a bearer token of the configuration, compared in constant time.
 // Every error is a problem document (RFC 9457) naming the invalid fields.
 // orders/orderapi/openapi.yaml documents it; the tests hold every request and response
@@ -33,6 +36,9 @@ import (
 type Store interface {
 	ImportOrders(ctx context.Context, req postgres.ImportRequest, next func() (orders.Entry, error)) (postgres.ImportReport, error)
 	OrderByNumber(ctx context.Context, number string) (orders.Order, error)
+	ImportLines(ctx context.Context, req postgres.ImportRequest, next func() (postgres.LineRow, error)) (postgres.LinesReport, error)
+	ImportCredit(ctx context.Context, req postgres.ImportRequest, next func() (postgres.CreditRow, error)) (postgres.CreditReport, error)
+	CustomerByCode(ctx context.Context, code string) (orders.Customer, error)
 }
 
 // Options are the API's settings.
@@ -87,6 +93,8 @@ func New(store Store, log *slog.Logger, opt Options) (*API, error) {
 func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/orders", a.authorized(a.push))
 	mux.Handle("GET /api/v1/orders/{number}", a.authorized(a.get))
+	mux.Handle("PUT /api/v1/orders/{number}/lines", a.authorized(a.putLines))
+	mux.Handle("PUT /api/v1/customers/{code}/credit", a.authorized(a.putCredit))
 }
 
 // authorized lets through requests with a valid bearer token; every token
@@ -142,16 +150,9 @@ func (a *API) push(w http.ResponseWriter, r *http.Request) {
 		a.opt.Observe("rejected", 0)
 		writeProblem(w, p)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.opt.MaxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			reject(Problem{Type: typeBodyTooLarge, Title: "The body is too large", Status: http.StatusRequestEntityTooLarge,
-				Detail: fmt.Sprintf("The body is larger than %d bytes (api.max_body): send fewer orders per request.", a.opt.MaxBody)})
-			return
-		}
-		reject(Problem{Type: typeUnreadableBody, Title: "The body is not JSON orders", Status: http.StatusBadRequest,
-			Detail: "The body could not be read to its end."})
+	body, problem := a.readBody(w, r, "orders")
+	if problem != nil {
+		reject(*problem)
 		return
 	}
 	raws, problem := decode(body)
@@ -222,6 +223,22 @@ func (a *API) push(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
+// readBody reads a request's body, of at most api.max_body bytes; what
+// names what the body holds, for the 413's advice.
+func (a *API) readBody(w http.ResponseWriter, r *http.Request, what string) ([]byte, *Problem) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.opt.MaxBody))
+	if err == nil {
+		return body, nil
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, &Problem{Type: typeBodyTooLarge, Title: "The body is too large", Status: http.StatusRequestEntityTooLarge,
+			Detail: fmt.Sprintf("The body is larger than %d bytes (api.max_body): send fewer %s per request.", a.opt.MaxBody, what)}
+	}
+	return nil, &Problem{Type: typeUnreadableBody, Title: "The body is not JSON " + what, Status: http.StatusBadRequest,
+		Detail: "The body could not be read to its end."}
+}
+
 func hashBody(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
@@ -264,18 +281,8 @@ func day(t *time.Time) string {
 
 func (a *API) get(w http.ResponseWriter, r *http.Request) {
 	number := r.PathValue("number")
-	reason := ""
-	switch n := utf8.RuneCountInString(number); {
-	case strings.IndexByte(number, 0) >= 0:
-		reason = "number contains a NUL character (U+0000), which no order number holds."
-	case !utf8.ValidString(number):
-		reason = "number is not UTF-8: percent-encode its UTF-8 bytes (é is %C3%A9)."
-	case n > maxNumber:
-		reason = fmt.Sprintf("number is %d characters long, more than the %d of an order number.", n, maxNumber)
-	}
-	if reason != "" {
-		writeProblem(w, Problem{Type: typeInvalidNumber, Title: "Not an order number", Status: http.StatusBadRequest,
-			Detail: reason, Errors: []InvalidField{{Field: "number", Reason: reason}}})
+	if p := pathProblem("number", number, maxNumber, "an order number"); p != nil {
+		writeProblem(w, *p)
 		return
 	}
 	o, err := a.store.OrderByNumber(r.Context(), number)
@@ -307,6 +314,30 @@ func (a *API) get(w http.ResponseWriter, r *http.Request) {
 		out.Blocks = append(out.Blocks, apiBlock{Kind: string(b.Kind), Reason: b.Reason, Since: b.Since, ExpectedRelease: day(b.ExpectedRelease)})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// pathProblem is the 400 problem of a path parameter (number, code) that
+// cannot be what names an order or a customer: a NUL, not UTF-8, longer
+// than max; nil when it can.
+func pathProblem(param, v string, max int, what string) *Problem {
+	reason := ""
+	switch n := utf8.RuneCountInString(v); {
+	case strings.IndexByte(v, 0) >= 0:
+		reason = fmt.Sprintf("%s contains a NUL character (U+0000), which no %s holds.", param, strings.TrimPrefix(strings.TrimPrefix(what, "an "), "a "))
+	case !utf8.ValidString(v):
+		reason = param + " is not UTF-8: percent-encode its UTF-8 bytes (é is %C3%A9)."
+	case n > max:
+		reason = fmt.Sprintf("%s is %d characters long, more than the %d of %s.", param, n, max, what)
+	}
+	if reason == "" {
+		return nil
+	}
+	title := "Not an order number"
+	if param != "number" {
+		title = "Not a customer code"
+	}
+	return &Problem{Type: typeInvalidNumber, Title: title, Status: http.StatusBadRequest,
+		Detail: reason, Errors: []InvalidField{{Field: param, Reason: reason}}}
 }
 
 func abs(n int64) int64 {

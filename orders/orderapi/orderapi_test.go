@@ -84,6 +84,9 @@ func call(t *testing.T, srv *httptest.Server, method, path, auth, body string) r
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
+	if method == "PUT" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if method == "POST" {
 		req.Header.Set("Content-Type", "application/x-ndjson")
 		if t := strings.TrimSpace(body); strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{") && !strings.Contains(t, "\n") {
@@ -602,12 +605,26 @@ func (downStore) OrderByNumber(context.Context, string) (orders.Order, error) {
 	return orders.Order{}, errDown
 }
 
+func (downStore) ImportLines(context.Context, postgres.ImportRequest, func() (postgres.LineRow, error)) (postgres.LinesReport, error) {
+	return postgres.LinesReport{}, errDown
+}
+
+func (downStore) ImportCredit(context.Context, postgres.ImportRequest, func() (postgres.CreditRow, error)) (postgres.CreditReport, error) {
+	return postgres.CreditReport{}, errDown
+}
+
+func (downStore) CustomerByCode(context.Context, string) (orders.Customer, error) {
+	return orders.Customer{}, errDown
+}
+
 func TestStoreDown(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, downStore{}, orderapi.Options{TokenHashes: []string{orderapi.HashToken(token)}})
 	for _, r := range []reply{
 		call(t, srv, "POST", "/api/v1/orders", "Bearer "+token, twoOrders),
 		call(t, srv, "GET", "/api/v1/orders/4500012345", "Bearer "+token, ""),
+		call(t, srv, "PUT", "/api/v1/orders/4500012345/lines", "Bearer "+token, `[{"line": 1, "quantity": 2}]`),
+		call(t, srv, "PUT", "/api/v1/customers/C001234/credit", "Bearer "+token, `{"credit_limit": 1000, "exposure": 0}`),
 	} {
 		r.problem(t, 503)
 		if strings.Contains(r.raw, "127.0.0.1") {

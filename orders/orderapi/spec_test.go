@@ -157,7 +157,7 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 	doc := loadSpec(t)
 	// Every text an ERP sends has a bound: the database holds it, a message
 	// quotes it.
-	for _, name := range []string{"Order", "Block"} {
+	for _, name := range []string{"Order", "Block", "Line", "Credit"} {
 		s := doc.Components.Schemas[name]
 		if s == nil {
 			t.Fatalf("no schema %s", name)
@@ -181,7 +181,7 @@ func TestSpecIsValidOpenAPI(t *testing.T) {
 			t.Errorf("the spec's %s is %v, orderbot's %v", schema, got, want)
 		}
 	}
-	for _, path := range []string{"/api/v1/orders", "/api/v1/orders/{number}"} {
+	for _, path := range []string{"/api/v1/orders", "/api/v1/orders/{number}", "/api/v1/orders/{number}/lines", "/api/v1/customers/{code}/credit"} {
 		item := doc.Paths.Value(path)
 		if item == nil {
 			t.Fatalf("%s is not documented", path)
