@@ -600,7 +600,8 @@ func (x *describer) help(intro string) {
 	var b strings.Builder
 	b.WriteString(intro + "\n" + x.t("help.examples", nil))
 	for _, id := range []string{"help.example.order", "help.example.several", "help.example.customer", "help.example.ref",
-		"help.example.mine", "help.example.team", "help.example.reason", "help.example.next"} {
+		"help.example.mine", "help.example.team", "help.example.reason", "help.example.lines", "help.example.item",
+		"help.example.next"} {
 		b.WriteString("\n• " + x.t(id, nil))
 	}
 	x.say(b.String())
