@@ -689,8 +689,9 @@ func personKeyExpr(by orders.PeopleKey) string {
 // import_changes: each with its customer and people, typed, and whether it
 // really changes its order (a row may differ from the last import in the
 // export alone, e.g. a renamed customer; its order then only takes the new
-// digest). A new order gets its id here, drawn in line order, so that what
-// is written with it needs no lookup of the ids the insert gave.
+// digest). A new order gets its id here, so that what is written with it
+// needs no lookup of the ids the insert gave; the ids follow the staged
+// rows, which is the export's order (no sort of a million rows for it).
 func (s *Store) findChanges(ctx context.Context) error {
 	_, err := s.db.Exec(ctx, `ANALYZE import_people;
 		CREATE TEMP TABLE import_changes ON COMMIT DROP AS
@@ -713,8 +714,7 @@ func (s *Store) findChanges(ctx context.Context) error {
 		JOIN import_customers cu ON cu.code = r.customer_code
 		LEFT JOIN import_people rp ON rp.key = r.rep
 		LEFT JOIN import_people ap ON ap.key = r.assistant
-		WHERE NOT r.absent
-		ORDER BY r.line;
+		WHERE NOT r.absent;
 		ANALYZE import_changes`)
 	if err != nil {
 		return fmt.Errorf("import: find changes: %w", err)
@@ -733,14 +733,14 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 		source += ":" + req.Profile
 	}
 	batch := &pgx.Batch{}
-	// New orders, with the ids findChanges drew for them in line order.
+	// New orders, with the ids findChanges drew for them.
 	batch.Queue(`INSERT INTO orders (id, number, number_key, customer_id, customer_ref, customer_ref_key, rep_id,
 			assistant_id, status, block_reason, status_since, expected_release, amount, currency, ordered_on,
 			requested_on, promised_on, closed_at, block_kinds, blocks_key, import_key)
 		SELECT order_id, number, number_key, customer_id, customer_ref, customer_ref_key, rep_id, assistant_id,
 			status, block_reason, $1, expected_release, amount, currency, ordered_on, requested_on, promised_on,
 			CASE WHEN status = ANY($2) THEN $1::timestamptz END, block_kinds, blocks_key, row_key
-		FROM import_changes WHERE is_new ORDER BY line`,
+		FROM import_changes WHERE is_new`,
 		req.AsOf, closed)
 	// Changed orders: only those, never the unchanged ones.
 	batch.Queue(`UPDATE orders o SET customer_id = c.customer_id, customer_ref = c.customer_ref,
@@ -770,7 +770,7 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 	// History of new and changed orders whose status or blocks changed.
 	batch.Queue(`INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
 		SELECT order_id, old_status, status, block_reason, $1, $2, $3
-		FROM import_changes WHERE changed AND status_changed ORDER BY line`, req.AsOf, source, runID)
+		FROM import_changes WHERE changed AND status_changed`, req.AsOf, source, runID)
 	if alerts {
 		batch.Queue(`INSERT INTO alert_events (order_id, import_id, from_status, to_status, reason, at)
 			SELECT order_id, $3, old_status, status, block_reason, $1 FROM import_changes
