@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,6 +83,16 @@ func (o *openOrders) numberHash(s string) numberKey {
 	return numberKey{a: h, b: maphash.String(o.seed, s)}
 }
 
+// numberHashBytes is numberHash of a number held in bytes.
+func (o *openOrders) numberHashBytes(s []byte) numberKey {
+	h := uint64(14695981039346656037)
+	for _, c := range s {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return numberKey{a: h, b: maphash.Bytes(o.seed, s)}
+}
+
 // openOrderDigests reads every open order's number, id and digest,
 // streamed by COPY: the import then decides in Go, row by row as it reads
 // the export, which rows leave their order unchanged, and sends the server
@@ -95,15 +107,21 @@ func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders
 	w := &lineWriter{line: func(l []byte) error {
 		number, rest, _ := bytes.Cut(l, []byte{'\t'})
 		key, id, _ := bytes.Cut(rest, []byte{'\t'})
-		n, err := strconv.ParseInt(string(id), 10, 64)
-		if err != nil {
-			return fmt.Errorf("read open orders: %w", err)
+		n, ok := parseDecimal(id)
+		if !ok {
+			return fmt.Errorf("read open orders: order id %q", id)
 		}
 		var digest uint64
 		if len(key) >= 16 {
-			digest, _ = strconv.ParseUint(string(key[:16]), 16, 64)
+			digest, _ = parseHex64(key[:16])
 		}
-		keys = append(keys, openKey{hash: known.numberHash(unescapeText(number)), digest: digest, id: n})
+		var h numberKey
+		if bytes.IndexByte(number, '\\') < 0 {
+			h = known.numberHashBytes(number)
+		} else {
+			h = known.numberHash(unescapeText(number))
+		}
+		keys = append(keys, openKey{hash: h, digest: digest, id: n})
 		return nil
 	}}
 	if _, err := tx.Conn().PgConn().CopyTo(ctx, w,
@@ -113,7 +131,15 @@ func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders
 	if err := w.flush(); err != nil {
 		return nil, err
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].hash.less(keys[j].hash) })
+	slices.SortFunc(keys, func(x, y openKey) int {
+		switch {
+		case x.hash.less(y.hash):
+			return -1
+		case y.hash.less(x.hash):
+			return 1
+		}
+		return 0
+	})
 	for i := 1; i < len(keys); i++ {
 		if keys[i].hash == keys[i-1].hash {
 			// Two open numbers share a hash: not worth a cleverer index for
@@ -123,6 +149,38 @@ func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders
 	}
 	known.keys, known.seen, known.lines = keys, make([]uint64, len(keys)/64+1), make([]int32, len(keys))
 	return known, nil
+}
+
+// parseDecimal reads a non-negative decimal integer without allocating.
+func parseDecimal(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// parseHex64 reads 16 lower-case hexadecimal digits, as appendHex64 writes
+// them, without allocating.
+func parseHex64(b []byte) (uint64, bool) {
+	var d uint64
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			d = d<<4 | uint64(c-'0')
+		case c >= 'a' && c <= 'f':
+			d = d<<4 | uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return d, true
 }
 
 // lineWriter calls line for every line written to it.
@@ -256,17 +314,12 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 	go func() {
 		defer close(done)
 		w := bufio.NewWriterSize(pw, 256<<10)
-		var line, out []byte
-		h := xxhash.New()
+		var line, out, scratch []byte
 		for batch := range batches {
 			for _, e := range batch {
 				res.rows++
-				line = appendEntry(line[:0], e)
-				// The row's digest covers everything but its line number.
-				h.Reset()
-				tab := bytes.IndexByte(line, '\t')
-				_, _ = h.Write(line[tab:])
-				digest := h.Sum64()
+				var digest uint64
+				digest, scratch = entryDigest(scratch, e)
 				if known != nil {
 					if i := known.find(known.numberHash(e.Number)); i >= 0 {
 						if known.isSeen(i) {
@@ -280,6 +333,8 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 						}
 					}
 				}
+				line = appendEntry(line[:0], e)
+				tab := bytes.IndexByte(line, '\t')
 				out = strconv.AppendInt(out[:0], int64(e.Line), 10)
 				out = append(out, '\t')
 				out = appendHex64(out, digest)
@@ -303,6 +358,46 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 		return res, fmt.Errorf("import: load the export: %w", err)
 	}
 	return res, nil
+}
+
+// entryDigest returns the digest of everything e states but its line
+// number (the import_key of the order it writes), computed from the
+// entry's fields without encoding the row, which only the rows that are
+// staged need; scratch is reused from call to call. Each text is preceded
+// by its length, so that no two different entries write the same bytes.
+func entryDigest(scratch []byte, e orders.Entry) (uint64, []byte) {
+	b := scratch[:0]
+	text := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	date := func(d *time.Time) {
+		if d == nil {
+			b = append(b, 0)
+			return
+		}
+		y, m, day := d.Date()
+		b = binary.AppendVarint(append(b, 1), int64(y)*512+int64(m)*32+int64(day))
+	}
+	for _, s := range [...]string{e.Number, e.CustomerCode, e.CustomerName, e.CustomerRef, e.Rep, e.Assistant,
+		string(e.Status), e.BlockReason, e.Currency} {
+		text(s)
+	}
+	b = binary.AppendVarint(b, e.AmountCents)
+	for _, d := range [...]*time.Time{e.OrderedOn, e.RequestedOn, e.PromisedOn, e.ExpectedRelease} {
+		date(d)
+	}
+	blocks := e.Blocks
+	if e.Status.Closed() {
+		blocks = nil
+	}
+	b = binary.AppendUvarint(b, uint64(len(blocks)))
+	for _, k := range blocks {
+		text(string(k.Kind))
+		text(k.Reason)
+		date(k.ExpectedRelease)
+	}
+	return xxhash.Sum64(b), b
 }
 
 // appendEntry appends e as one line of COPY's text format.
