@@ -48,6 +48,9 @@ type VocabularyStore interface {
 	RecentNumbers(ctx context.Context, limit int) ([]string, error)
 	BlockReasons(ctx context.Context, limit int) (map[orders.Status]map[string]int, error)
 	CustomerNames(ctx context.Context, limit int) ([]string, error)
+	// ShortItems returns the items open orders are short of (their code
+	// and description), at most limit of them.
+	ShortItems(ctx context.Context, limit int) ([]orders.Line, error)
 	Directory(ctx context.Context) ([]orders.Person, error)
 }
 

@@ -134,3 +134,18 @@ func TestItemListConversation(t *testing.T) {
 		t.Errorf("the answer does not say of which list:\n%s", got)
 	}
 }
+
+// TestItemWordsLearnt: after an import, the reading knows the items open
+// orders are short of: "rupture de farine ?" asks who waits for it, while
+// "commandes en rupture" still lists every order out of stock.
+func TestItemWordsLearnt(t *testing.T) {
+	b := setup(t)
+	a := b.answerer(t, bot.AccessAll)
+	ans := ask(t, a, manager, "rupture de farine ?")
+	if ans.Kind != bot.OrderList || ans.Subject.What != "item" || !slices.Equal(listed(ans), []string{"4500012346", "4500013200"}) {
+		t.Errorf("\"rupture de farine ?\": %s %+v %v, want the two orders short of flour", ans.Kind, ans.Subject, listed(ans))
+	}
+	if all := ask(t, a, manager, "commandes en rupture"); all.Subject.What == "item" || all.List.Total < 5 {
+		t.Errorf("\"commandes en rupture\": %+v, %d orders; want every order out of stock", all.Subject, all.List.Total)
+	}
+}

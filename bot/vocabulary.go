@@ -22,6 +22,7 @@ const (
 	vocabularyNumbers   = 10000  // a sample tells the numbers' shapes
 	vocabularyReasons   = 50000  // distinct reasons, the most frequent first
 	vocabularyCustomers = 200000 // past the largest portfolios of SPEC.md
+	vocabularyItems     = 50000  // distinct items short, the most wanted first
 )
 
 // vocabularyEvery is the least time between two builds: an ERP pushing
@@ -119,6 +120,13 @@ func vocabularySource(ctx context.Context, st VocabularyStore) (understand.Vocab
 	})
 	if src.Customers, err = st.CustomerNames(ctx, vocabularyCustomers); err != nil {
 		return src, err
+	}
+	items, err := st.ShortItems(ctx, vocabularyItems)
+	if err != nil {
+		return src, err
+	}
+	for _, l := range items {
+		src.Items = append(src.Items, understand.ItemName{Code: l.Item, Description: l.Description})
 	}
 	people, err := st.Directory(ctx)
 	if err != nil {

@@ -96,3 +96,47 @@ func TestLinesAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestItemsOfTheVocabulary: once the vocabulary knows the items open
+// orders are short of, a word of shortage with one of them asks who waits
+// for it; the same words without the vocabulary, or without an item,
+// keep their reading.
+func TestItemsOfTheVocabulary(t *testing.T) {
+	v := understand.NewVocabulary(understand.VocabularySource{
+		Customers: []string{"Boulangerie Dupré & Fils", "Établissements Müller SARL"},
+		Reasons:   []understand.ReasonText{{Kind: orders.StatusOutOfStock, Text: "rupture fournisseur", Orders: 3}},
+		Items: []understand.ItemName{{Code: "CHAI-24", Description: "Chai épicé 24 × 500 g"},
+			{Code: "4711", Description: "Farine de blé T65, sac 25 kg"}},
+	})
+	with, err := understand.NewWith(understand.Options{Vocabulary: v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, err := understand.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, item := range map[string]string{
+		"rupture de Chai ?":                "Chai",
+		"du chai épicé en rupture ?":       "chai épicé",
+		"qui est en manque de farine T65":  "farine T65",
+		"any orders short of CHAI-24?":     "CHAI-24",
+		"qui attend de la farine chez moi": "farine",
+	} {
+		if q := with.Parse(text); q.Intent != understand.Item || q.Item != item {
+			t.Errorf("%q read as %s, want item %q", text, q, item)
+		}
+	}
+	for text, want := range map[string]understand.Intent{
+		"commandes en rupture":              understand.Reason,
+		"ruptures chez Dupré ?":             understand.Customer,
+		"rupture fournisseur, quelles cdes": understand.Reason,
+	} {
+		if q := with.Parse(text); q.Intent != want {
+			t.Errorf("%q read as %s, want %s", text, q, want)
+		}
+	}
+	if q := bare.Parse("rupture de Chai ?"); q.Intent == understand.Item {
+		t.Errorf("without the vocabulary, %q read as %s", "rupture de Chai ?", q)
+	}
+}

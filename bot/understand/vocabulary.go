@@ -24,6 +24,15 @@ type VocabularySource struct {
 	Customers []string `json:"customers,omitempty"`
 	// People are the reps, assistants and managers of the directory.
 	People []PersonName `json:"people,omitempty"`
+	// Items are the items open orders are short of.
+	Items []ItemName `json:"items,omitempty"`
+}
+
+// ItemName is one item as the ERP's line export names it: its code and
+// its description.
+type ItemName struct {
+	Code        string `json:"code"`
+	Description string `json:"description,omitempty"`
 }
 
 // ReasonText is one block reason as the ERP writes it ("encours dépassé
@@ -58,6 +67,7 @@ type Vocabulary struct {
 	people    map[string]int32 // folded full name, unique first or last name
 	persons   []PersonName
 	reasons   reasonIndex
+	items     itemWords
 }
 
 // shapeKey is the shape of an order number: its letters ("SO"), without
@@ -139,6 +149,7 @@ func NewVocabulary(src VocabularySource) *Vocabulary {
 		}
 	}
 	v.reasons = newReasonIndex(src.Reasons)
+	v.items = newItemWords(src.Items)
 	return v
 }
 

@@ -111,3 +111,24 @@ func (s *Store) DataVersion(ctx context.Context) (asOf time.Time, known bool, ru
 	}
 	return *at, true, run, nil
 }
+
+// ShortItems returns the items open orders are short of, each as a line
+// with its code and description only, the most wanted first (by how many
+// open orders are short of them); at most limit of them.
+func (s *Store) ShortItems(ctx context.Context, limit int) ([]orders.Line, error) {
+	rows, err := s.db.Query(ctx, `SELECT l.item, max(l.description) FROM order_lines l JOIN orders o ON o.id = l.order_id
+		WHERE `+shortLine+` AND o.closed_at IS NULL AND l.item <> ''
+		GROUP BY l.item ORDER BY count(DISTINCT l.order_id) DESC, l.item LIMIT $1`, listLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("items short: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (orders.Line, error) {
+		var l orders.Line
+		err := r.Scan(&l.Item, &l.Description)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("items short: %w", err)
+	}
+	return out, nil
+}
