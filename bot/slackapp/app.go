@@ -4,9 +4,12 @@
 // them through the bot package. It acknowledges every request at once and
 // answers from a bounded pool of workers, which hand each answer to its
 // channel's queue, posted at Slack's pace (see outbox): a busy channel
-// holds up no one else. Each event, and each slash command, is answered
-// once however often Slack delivers it and however many replicas run,
-// because its event_id (trigger_id) is claimed in PostgreSQL first.
+// holds up no one else. Each question (an event, a slash command) is
+// stored in PostgreSQL under its event_id (trigger_id), with a claim
+// naming this replica, before Slack's request is acknowledged: it is
+// answered once however often Slack delivers it and however many replicas
+// run, and answered by another replica when this one dies holding it (see
+// questions.go).
 package slackapp
 
 import (
@@ -19,20 +22,27 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-	"golang.org/x/time/rate"
 
 	"github.com/orderbot/orderbot/bot"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/postgres"
 )
 
 // Store is what the app needs of the store beyond answering.
 type Store interface {
-	// ClaimEvent returns false for an event claimed before.
-	ClaimEvent(ctx context.Context, eventID string) (bool, error)
-	// ClaimCommand returns false for a slash command (by its trigger_id)
-	// claimed before.
-	ClaimCommand(ctx context.Context, triggerID string) (bool, error)
+	// HoldQuestion stores a question under key, held by holder for lease;
+	// false when the key was stored before.
+	HoldQuestion(ctx context.Context, key string, payload []byte, holder string, lease time.Duration) (bool, error)
+	// RenewQuestions extends the claims holder holds by lease from now.
+	RenewQuestions(ctx context.Context, holder string, lease time.Duration) (int64, error)
+	// TakeOverQuestions claims at most limit questions whose lease ran out.
+	TakeOverQuestions(ctx context.Context, holder string, lease time.Duration, limit int) ([]postgres.HeldQuestion, error)
+	// MarkQuestionPosting records that a question's answer goes out now,
+	// or fails with postgres.ErrQuestionLost when holder lost its claim.
+	MarkQuestionPosting(ctx context.Context, key, holder string, gen int, lease time.Duration) error
+	// MarkQuestionAnswered records a question answered.
+	MarkQuestionAnswered(ctx context.Context, key, holder string, gen int) error
 	PersonBySlackID(ctx context.Context, id string) (orders.Person, error)
 	PersonByEmail(ctx context.Context, email string) (orders.Person, error)
 	LinkSlackUser(ctx context.Context, personID int64, slackUserID string) error
@@ -54,6 +64,15 @@ type Options struct {
 	// OnDuplicate, when set, hears of each event or slash command not
 	// answered because it was answered before.
 	OnDuplicate func()
+	// Replica names this process in the questions' claims; default a
+	// random name.
+	Replica string
+	// Lease is how long a question's claim lasts without being renewed
+	// (it is renewed every third of it while held); default 15 s.
+	Lease time.Duration
+	// OnTakeOver, when set, hears of each question taken over from a
+	// holder whose lease ran out.
+	OnTakeOver func()
 }
 
 // maxWaitingPosts bounds the answers waiting for their channels' pace, all
@@ -76,6 +95,11 @@ type App struct {
 	jobs      chan func(context.Context)
 	workers   sync.WaitGroup
 	stopOnce  sync.Once
+	keepOnce  sync.Once
+	// keeping ends the renewal of this replica's claims, once the
+	// questions in hand are answered.
+	keeping chan struct{}
+	kept    sync.WaitGroup
 
 	mu     sync.Mutex
 	emails map[string]cachedEmail
@@ -161,7 +185,13 @@ func New(answerer *bot.Answerer, renderer *render.Renderer, poster *Poster, api 
 	if opt.ChannelQueue <= 0 {
 		opt.ChannelQueue = 100
 	}
-	return &App{answerer: answerer, renderer: renderer, poster: poster, api: api, store: store, log: log, opt: opt,
+	if opt.Replica == "" {
+		opt.Replica = "orderbot-" + randomName()
+	}
+	if opt.Lease <= 0 {
+		opt.Lease = 15 * time.Second
+	}
+	return &App{keeping: make(chan struct{}), answerer: answerer, renderer: renderer, poster: poster, api: api, store: store, log: log, opt: opt,
 		botUserID: botUserID, outbox: newOutbox(poster.every, opt.ChannelQueue, maxWaitingPosts, log),
 		jobs: make(chan func(context.Context), opt.Queue), emails: map[string]cachedEmail{}, askers: map[string]cachedAsker{},
 		convs: map[conversation]remembered{}}
@@ -169,9 +199,10 @@ func New(answerer *bot.Answerer, renderer *render.Renderer, poster *Poster, api 
 
 // Start starts the workers and the channels' queues; they answer and post
 // with ctx, so cancelling it cuts answers short, while Stop lets them
-// finish.
+// finish. The claims of the questions held are renewed until Stop returns.
 func (a *App) Start(ctx context.Context) {
 	a.outbox.start(ctx)
+	a.kept.Go(a.keep)
 	for range a.opt.Workers {
 		a.workers.Go(func() {
 			for job := range a.jobs {
@@ -182,12 +213,16 @@ func (a *App) Start(ctx context.Context) {
 }
 
 // Stop takes no more requests and waits for the questions in hand to be
-// answered and their answers posted, at their channels' pace.
+// answered and their answers posted, at their channels' pace; then it
+// stops renewing the claims: a question left (cut short) goes to another
+// replica when its lease runs out.
 func (a *App) Stop() {
 	a.stopOnce.Do(func() { close(a.jobs) })
 	a.workers.Wait()
 	a.outbox.stop()
 	a.outbox.wait()
+	a.keepOnce.Do(func() { close(a.keeping) })
+	a.kept.Wait()
 }
 
 // submit queues a job for a worker; the caller has already acknowledged
@@ -204,87 +239,50 @@ func (a *App) submit(job func(context.Context)) {
 	a.jobs <- job
 }
 
-// Event takes an Events API callback: a mention or a direct message.
-func (a *App) Event(cb *slackevents.EventsAPICallbackEvent, inner slackevents.EventsAPIInnerEvent) {
-	var user, text, channel, threadTS string
+// Event takes an Events API callback: a mention or a direct message. A
+// question is stored with its claim (see hold) before ack acknowledges the
+// request, then answered by a worker; ack is called in every case.
+func (a *App) Event(ctx context.Context, cb *slackevents.EventsAPICallbackEvent, inner slackevents.EventsAPIInnerEvent, ack func()) {
+	q, ok := a.eventQuestion(inner)
+	if !ok {
+		ack()
+		return
+	}
+	c, fresh := a.hold(ctx, cb.EventID, q)
+	ack()
+	if fresh {
+		a.submit(func(ctx context.Context) { a.answerEvent(ctx, q, c) })
+	}
+}
+
+// eventQuestion returns the question an event asks, if it is one: a
+// mention, or a new message from a person in a direct message.
+func (a *App) eventQuestion(inner slackevents.EventsAPIInnerEvent) (question, bool) {
 	switch ev := inner.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		if ev.BotID != "" || ev.User == "" || ev.User == a.botUserID {
-			return
+			return question{}, false
 		}
-		user, text, channel = ev.User, ev.Text, ev.Channel
-		threadTS = ev.ThreadTimeStamp
-		if threadTS == "" {
-			threadTS = ev.TimeStamp // start a thread under the question
+		q := question{User: ev.User, Text: ev.Text, Channel: ev.Channel, Thread: ev.ThreadTimeStamp}
+		if q.Thread == "" {
+			q.Thread = ev.TimeStamp // start a thread under the question
 		}
+		return q, true
 	case *slackevents.MessageEvent:
 		// New messages from people in a DM; not edits, joins, bots or
 		// orderbot itself.
 		if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == a.botUserID {
-			return
+			return question{}, false
 		}
-		user, text, channel, threadTS = ev.User, ev.Text, ev.Channel, ev.ThreadTimeStamp
-	default:
-		return
+		return question{User: ev.User, Text: ev.Text, Channel: ev.Channel, Thread: ev.ThreadTimeStamp}, true
 	}
-	eventID := cb.EventID
-	conv := conversation{user: user, channel: channel, thread: threadTS}
-	a.submit(func(ctx context.Context) {
-		if eventID != "" && !a.first(ctx, "event", eventID, a.store.ClaimEvent) {
-			return
-		}
-		prev := a.memory(conv)
-		// A question for the model may take seconds: say so as soon as the
-		// channel's pace allows, and put the answer in place of the notice.
-		// The notice goes first in the channel's queue, so the answer finds
-		// its ts set, or empty when the notice failed.
-		var notice *string
-		if lang, ok := a.answerer.LookingAfter(ctx, a.asker(ctx, user), prev, text); ok {
-			notice = new(string)
-			a.enqueue(channel, func(ctx context.Context, pace *rate.Limiter) {
-				ts, err := a.poster.post(ctx, pace, channel, threadTS, a.renderer.Looking(lang))
-				if err != nil {
-					a.log.Warn("slack notice not posted", "channel", channel, "err", err)
-				}
-				*notice = ts
-			})
-		}
-		msg := a.renderer.Slack(a.ask(ctx, conv, prev, text))
-		a.enqueue(channel, func(ctx context.Context, pace *rate.Limiter) {
-			var err error
-			if notice != nil && *notice != "" {
-				err = a.poster.update(ctx, pace, channel, *notice, msg)
-			} else {
-				_, err = a.poster.post(ctx, pace, channel, threadTS, msg)
-			}
-			if err != nil {
-				a.log.Error("slack answer not posted", "channel", channel, "err", err)
-			}
-		})
-	})
+	return question{}, false
 }
 
-// enqueue hands a post to channel's queue.
-func (a *App) enqueue(channel string, post outgoing) {
+// enqueue hands a post to channel's queue, and reports whether it took it.
+func (a *App) enqueue(channel string, post outgoing) bool {
 	if err := a.outbox.add(channel, post); err != nil {
 		a.log.Error("slack answer not posted", "channel", channel, "err", err)
-	}
-}
-
-// first claims a request (kind names it in the log) by its id, and reports
-// whether this is its first delivery. A store that cannot say gets the
-// benefit of the doubt: better twice than never.
-func (a *App) first(ctx context.Context, kind, id string, claim func(context.Context, string) (bool, error)) bool {
-	fresh, err := claim(ctx, id)
-	switch {
-	case err != nil:
-		a.log.Error("slack "+kind+" not claimed", "id", id, "err", err)
-		return true
-	case !fresh:
-		a.log.Info("slack "+kind+" answered before", "id", id)
-		if a.opt.OnDuplicate != nil {
-			a.opt.OnDuplicate()
-		}
 		return false
 	}
 	return true
@@ -292,23 +290,19 @@ func (a *App) first(ctx context.Context, kind, id string, claim func(context.Con
 
 // Command takes a slash command. Its answer goes to its response_url,
 // which is not a channel post: it does not wait for a channel's pace. A
-// command delivered again (same trigger_id) is not answered again.
-func (a *App) Command(cmd slack.SlashCommand) {
-	a.submit(func(ctx context.Context) {
-		if cmd.TriggerID != "" && !a.first(ctx, "slash command", cmd.TriggerID, a.store.ClaimCommand) {
-			return
-		}
-		conv := conversation{user: cmd.UserID, channel: cmd.ChannelID}
-		prev := a.memory(conv)
-		replace := false
-		if lang, ok := a.answerer.LookingAfter(ctx, a.asker(ctx, cmd.UserID), prev, cmd.Text); ok {
-			replace = a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, a.renderer.Looking(lang), a.opt.SlashEphemeral, false) == nil
-		}
-		ans := a.ask(ctx, conv, prev, cmd.Text)
-		if err := a.poster.Respond(ctx, cmd.ChannelID, cmd.ResponseURL, a.renderer.Slack(ans), a.opt.SlashEphemeral, replace); err != nil {
-			a.log.Error("slash command answer not posted", "channel", cmd.ChannelID, "err", err)
-		}
-	})
+// command delivered again (same trigger_id) is not answered again. It is
+// stored with its claim before ack acknowledges it, like an event.
+func (a *App) Command(ctx context.Context, cmd slack.SlashCommand, ack func()) {
+	q := question{Command: true, User: cmd.UserID, Text: cmd.Text, Channel: cmd.ChannelID, ResponseURL: cmd.ResponseURL}
+	key := ""
+	if cmd.TriggerID != "" {
+		key = postgres.CommandKey(cmd.TriggerID)
+	}
+	c, fresh := a.hold(ctx, key, q)
+	ack()
+	if fresh {
+		a.submit(func(ctx context.Context) { a.answerCommand(ctx, q, c) })
+	}
 }
 
 // Interaction takes the press of a button of an answer: a customer chosen

@@ -51,9 +51,10 @@ type duplicates struct{ n atomic.Int64 }
 func (d *duplicates) seen() { d.n.Add(1) }
 
 // startApp runs an App over Socket Mode against fake, on the database db,
-// posting every a second to a channel, until the test ends or the returned
-// function is called, when it stops as serve does: no more requests, then
-// the questions in hand answered and their answers posted.
+// posting every a second to a channel and taking over the questions other
+// replicas left, until the test ends or the returned function is called,
+// when it stops as serve does: no more requests, then the questions in
+// hand answered and their answers posted.
 func startApp(t *testing.T, fake *slackfake.Server, db string, every rate.Limit, opt Options) (stop func()) {
 	t.Helper()
 	ctx := context.Background()
@@ -76,6 +77,8 @@ func startApp(t *testing.T, fake *slackfake.Server, db string, every rate.Limit,
 	run, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- app.RunSocket(run, socketmode.New(api), nil) }()
+	var takingOver sync.WaitGroup
+	takingOver.Go(func() { app.TakeOver(run) })
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {
@@ -83,6 +86,7 @@ func startApp(t *testing.T, fake *slackfake.Server, db string, every rate.Limit,
 			if err := <-done; err != nil {
 				t.Errorf("RunSocket: %v", err)
 			}
+			takingOver.Wait()
 			app.Stop()
 			st.Close()
 		})

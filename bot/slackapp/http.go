@@ -2,6 +2,7 @@ package slackapp
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -17,8 +18,8 @@ const maxBody = 1 << 20
 
 // Routes adds the HTTP mode's endpoints to mux: /slack/events,
 // /slack/commands and /slack/interactivity. Every request is verified with
-// v first and answered 401 otherwise, then acknowledged at once; the
-// answer follows from a worker.
+// v first and answered 401 otherwise, then acknowledged at once (a
+// question once stored with its claim); the answer follows from a worker.
 func (a *App) Routes(mux *http.ServeMux, v *Verifier) {
 	mux.Handle("POST /slack/events", a.verified(v, a.handleEvents))
 	mux.Handle("POST /slack/commands", a.verified(v, a.handleCommand))
@@ -26,7 +27,7 @@ func (a *App) Routes(mux *http.ServeMux, v *Verifier) {
 }
 
 // verified reads the body, checks its signature and hands it on.
-func (a *App) verified(v *Verifier, next func(http.ResponseWriter, []byte)) http.Handler {
+func (a *App) verified(v *Verifier, next func(context.Context, http.ResponseWriter, []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
@@ -38,11 +39,11 @@ func (a *App) verified(v *Verifier, next func(http.ResponseWriter, []byte)) http
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		next(w, body)
+		next(r.Context(), w, body)
 	})
 }
 
-func (a *App) handleEvents(w http.ResponseWriter, body []byte) {
+func (a *App) handleEvents(ctx context.Context, w http.ResponseWriter, body []byte) {
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
 		http.Error(w, "not an Events API request", http.StatusBadRequest)
@@ -58,16 +59,18 @@ func (a *App) handleEvents(w http.ResponseWriter, body []byte) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte(ch.Challenge))
 	case slackevents.CallbackEvent:
-		w.WriteHeader(http.StatusOK)
+		ack := func() { w.WriteHeader(http.StatusOK) }
 		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
-			a.Event(cb, ev.InnerEvent)
+			a.Event(ctx, cb, ev.InnerEvent, ack)
+		} else {
+			ack()
 		}
 	default:
 		w.WriteHeader(http.StatusOK)
 	}
 }
 
-func (a *App) handleCommand(w http.ResponseWriter, body []byte) {
+func (a *App) handleCommand(ctx context.Context, w http.ResponseWriter, body []byte) {
 	r, err := http.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
 	if err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
@@ -79,11 +82,10 @@ func (a *App) handleCommand(w http.ResponseWriter, body []byte) {
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
-	a.Command(cmd)
+	a.Command(ctx, cmd, func() { w.WriteHeader(http.StatusOK) })
 }
 
-func (a *App) handleInteraction(w http.ResponseWriter, body []byte) {
+func (a *App) handleInteraction(_ context.Context, w http.ResponseWriter, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "not a form", http.StatusBadRequest)

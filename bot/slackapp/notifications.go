@@ -156,29 +156,63 @@ const maxHistoryPages = 20
 // Find looks in channel's history since a moment for a message marked
 // with key.
 func (n *Notifications) Find(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
-	params := &slack.GetConversationHistoryParameters{ChannelID: channel,
-		Oldest: strconv.FormatFloat(float64(since.UnixMicro())/1e6, 'f', 6, 64), Limit: 200, IncludeAllMetadata: true}
-	for range maxHistoryPages {
-		var resp *slack.GetConversationHistoryResponse
-		err := n.inChannel(ctx, channel, "conversations.history", func() error {
+	pages := historyPages(ctx, n.api, channel, strconv.FormatFloat(float64(since.UnixMicro())/1e6, 'f', 6, 64))
+	m, found, err := findMarked(func(cursor string) (msgs []slack.Message, next string, err error) {
+		err = n.inChannel(ctx, channel, "conversations.history", func() error {
 			var err error
-			resp, err = n.api.GetConversationHistoryContext(ctx, params)
+			msgs, next, err = pages(cursor)
 			return err
 		})
+		return msgs, next, err
+	}, func(m slack.Message) bool {
+		return m.Metadata.EventType == deliveryEvent && m.Metadata.EventPayload["key"] == key
+	})
+	if errors.Is(err, errTooManyPages) {
+		return "", false, fmt.Errorf("conversations.history of %s: %w since %s", channel, err, since)
+	}
+	return m.Timestamp, found, err
+}
+
+// historyPages reads channel's history since oldest (a ts), with the
+// messages' metadata, a page at a time: a page's messages and the cursor
+// of the next page, "" after the last.
+func historyPages(ctx context.Context, api *slack.Client, channel, oldest string) func(cursor string) ([]slack.Message, string, error) {
+	return func(cursor string) ([]slack.Message, string, error) {
+		resp, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: channel,
+			Oldest: oldest, Limit: 200, Cursor: cursor, IncludeAllMetadata: true})
 		if err != nil {
-			return "", false, err
+			return nil, "", err
 		}
-		for _, m := range resp.Messages {
-			if m.Metadata.EventType == deliveryEvent && m.Metadata.EventPayload["key"] == key {
-				return m.Timestamp, true, nil
+		if !resp.HasMore {
+			return resp.Messages, "", nil
+		}
+		return resp.Messages, resp.ResponseMetaData.NextCursor, nil
+	}
+}
+
+// errTooManyPages is a look through more than maxHistoryPages pages.
+var errTooManyPages = fmt.Errorf("more than %d pages", maxHistoryPages)
+
+// findMarked reads the pages of fetch, from the first, for a message
+// match accepts, at most maxHistoryPages of them.
+func findMarked(fetch func(cursor string) ([]slack.Message, string, error), match func(slack.Message) bool) (slack.Message, bool, error) {
+	cursor := ""
+	for range maxHistoryPages {
+		msgs, next, err := fetch(cursor)
+		if err != nil {
+			return slack.Message{}, false, err
+		}
+		for _, m := range msgs {
+			if match(m) {
+				return m, true, nil
 			}
 		}
-		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
-			return "", false, nil
+		if next == "" {
+			return slack.Message{}, false, nil
 		}
-		params.Cursor = resp.ResponseMetaData.NextCursor
+		cursor = next
 	}
-	return "", false, fmt.Errorf("conversations.history of %s: more than %d pages since %s", channel, maxHistoryPages, since)
+	return slack.Message{}, false, errTooManyPages
 }
 
 // Upload posts a file in the thread of threadTS. A refused share leaves

@@ -77,10 +77,12 @@ func (p *Poster) limiter(channel string) *rate.Limiter {
 	return l
 }
 
-// post posts msg to channel (in the thread of threadTS, when set), each
-// try paced by pace, and returns the message's ts.
-func (p *Poster) post(ctx context.Context, pace *rate.Limiter, channel, threadTS string, msg render.Message) (string, error) {
-	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+// post posts msg to channel (in the thread of threadTS, when set), with
+// extra options (its metadata), each try paced by pace, and returns the
+// message's ts.
+func (p *Poster) post(ctx context.Context, pace *rate.Limiter, channel, threadTS string, msg render.Message,
+	extra ...slack.MsgOption) (string, error) {
+	opts := append([]slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}, extra...)
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
@@ -93,11 +95,12 @@ func (p *Poster) post(ctx context.Context, pace *rate.Limiter, channel, threadTS
 	return ts, err
 }
 
-// update replaces the message ts of channel with msg, each try paced by
-// pace.
-func (p *Poster) update(ctx context.Context, pace *rate.Limiter, channel, ts string, msg render.Message) error {
+// update replaces the message ts of channel with msg, with extra options
+// (its metadata), each try paced by pace.
+func (p *Poster) update(ctx context.Context, pace *rate.Limiter, channel, ts string, msg render.Message, extra ...slack.MsgOption) error {
+	opts := append([]slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}, extra...)
 	return p.try(ctx, pace, channel, "chat.update", func() error {
-		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, opts...)
 		return err
 	})
 }

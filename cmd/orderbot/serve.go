@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -99,8 +101,11 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 		log.Error("stopping: Slack refused the token", "err", err)
 		cancel(err)
 	})
+	replica := replicaName()
+	log.Info("replica", "name", replica, "question_lease", cfg.Slack.QuestionLease)
 	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID,
-		slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate})
+		slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate, Replica: replica,
+			Lease: cfg.Slack.QuestionLease, OnTakeOver: func() { m.TakenOver(replica) }})
 	// Workers finish the questions in hand when serving stops: they get a
 	// context of their own, cut only if finishing takes too long.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -134,6 +139,7 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 
 	var background sync.WaitGroup
 	background.Go(func() { forgetEvents(ctx, st, log) })
+	background.Go(func() { app.TakeOver(ctx) })
 	background.Go(func() { notifier.Run(ctx, notifyEvery) })
 	if cfg.Slack.Mode == "socket" {
 		err = app.RunSocket(ctx, socketmode.New(api), connected.Store)
@@ -205,7 +211,21 @@ func finish(app *slackapp.App, stopWork context.CancelFunc, log *slog.Logger) {
 	}
 }
 
-// forgetEvents drops the claims of events older than a day, hourly.
+// replicaName names this process in the claims it holds and its metrics:
+// its host, its process ID and a random part, different for each serve
+// even in one process.
+func replicaName() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "orderbot"
+	}
+	b := make([]byte, 3)
+	_, _ = rand.Read(b) // crypto/rand does not fail
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// forgetEvents drops the questions (answered or not) older than a day,
+// hourly.
 func forgetEvents(ctx context.Context, st *store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()

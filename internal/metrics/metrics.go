@@ -1,7 +1,8 @@
 // Package metrics holds orderbot's Prometheus metrics: questions by intent
 // and outcome with their latency, model calls, Slack API calls by method and
 // status (429s included), deliveries by kind and outcome, imports, Slack
-// events answered before, the PostgreSQL pool, whether the database answers
+// events answered before, questions taken over from a replica that died,
+// the PostgreSQL pool, whether the database answers
 // and the alerts waiting, and which build runs. Everything lives in one
 // Metrics value registered on a registry of its own (no global state), and
 // is served at /metrics. Names follow Prometheus's conventions (checked by
@@ -36,6 +37,7 @@ type Metrics struct {
 	importRuns   *prometheus.CounterVec
 	importRows   prometheus.Counter
 	duplicates   prometheus.Counter
+	takenOver    *prometheus.CounterVec
 	modelCalls   *prometheus.CounterVec
 	modelSeconds prometheus.Histogram
 }
@@ -64,6 +66,9 @@ func New() *Metrics {
 			Help: "Orders received by the push API and applied."}),
 		duplicates: prometheus.NewCounter(prometheus.CounterOpts{Name: "orderbot_slack_events_duplicate_total",
 			Help: "Slack events not answered because they were answered before (retries, other replicas)."}),
+		takenOver: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_questions_taken_over_total",
+			Help: "Acknowledged questions this replica took over after their holder's lease ran out, by replica."},
+			[]string{"replica"}),
 		modelCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "orderbot_model_calls_total",
 			Help: "Calls to the language model, by outcome (ok, unusable, failed, refused by the breaker)."}, []string{"outcome"}),
 		modelSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "orderbot_model_seconds",
@@ -71,7 +76,7 @@ func New() *Metrics {
 			Buckets: []float64{.05, .1, .25, .5, 1, 2, 3, 5, 10, 30}}),
 	}
 	reg.MustRegister(m.questions, m.latency, m.slackCalls, m.deliveries, m.panics, m.importRuns, m.importRows, m.duplicates,
-		m.modelCalls, m.modelSeconds)
+		m.takenOver, m.modelCalls, m.modelSeconds)
 	return m
 }
 
@@ -110,6 +115,10 @@ func (m *Metrics) Import(outcome string, rows int) {
 
 // Duplicate counts a Slack event answered before.
 func (m *Metrics) Duplicate() { m.duplicates.Inc() }
+
+// TakenOver counts a question replica took over from a holder whose
+// lease ran out.
+func (m *Metrics) TakenOver(replica string) { m.takenOver.WithLabelValues(replica).Inc() }
 
 // ModelCall counts a call to the model and its duration.
 func (m *Metrics) ModelCall(outcome string, took time.Duration) {

@@ -48,6 +48,7 @@ func everything(t *testing.T, st *postgres.Store) *metrics.Metrics {
 	m.Delivery("alert", "panicked")
 	m.Import("applied", 12)
 	m.Duplicate()
+	m.TakenOver("orderbot-1")
 	m.ModelCall("ok", 1200*time.Millisecond)
 	rt := m.Transport(roundTrip(func(*http.Request) (*http.Response, error) { return &http.Response{StatusCode: 200}, nil }))
 	if _, err := rt.RoundTrip(httptest.NewRequest("POST", "https://slack.com/api/chat.postMessage", nil)); err != nil {

@@ -6,19 +6,9 @@ import (
 	"time"
 )
 
-// ClaimEvent records that a Slack event is being answered; it returns false
-// when the event was claimed before (a retry from Slack, or another replica
-// that got it first), which must then not be answered again.
-func (s *Store) ClaimEvent(ctx context.Context, eventID string) (bool, error) {
-	tag, err := s.db.Exec(ctx, `INSERT INTO slack_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING`, eventID)
-	if err != nil {
-		return false, fmt.Errorf("claim Slack event %s: %w", eventID, err)
-	}
-	return tag.RowsAffected() == 1, nil
-}
-
-// ForgetEvents removes the claims older than before: Slack retries an event
-// for minutes, not days.
+// ForgetEvents removes the questions (events and slash commands) received
+// before before, answered or not: Slack retries an event for minutes, not
+// days, and a question a day old is not worth answering.
 func (s *Store) ForgetEvents(ctx context.Context, before time.Time) (int64, error) {
 	tag, err := s.db.Exec(ctx, `DELETE FROM slack_events WHERE received_at < $1`, before)
 	if err != nil {
