@@ -129,16 +129,22 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 // and replaces those of its orders, within the orders import rep.
 func replaceFileLines(ctx context.Context, tx *postgres.Store, cfg config.Config, path string, profile ingest.Profile,
 	req postgres.ImportRequest, rep *postgres.ImportReport) (postgres.LinesReport, error) {
-	r, err := ingest.OpenContext(ctx, path, profile, cfg.Import.Limits())
+	src, closeAll, err := reopenable(func() (func() (postgres.LineRow, error), func() error, error) {
+		r, err := ingest.OpenContext(ctx, path, profile, cfg.Import.Limits())
+		if err != nil {
+			return nil, nil, err
+		}
+		read := func() (postgres.LineRow, error) {
+			e, l, err := r.NextWithLine()
+			return postgres.LineRow{Row: e.Line, Order: e.Number, Line: l}, err
+		}
+		return collectRows(ctx, read, cfg.Import.MaxErrors, &progress{}, r.Progress), r.Close, nil
+	})
+	defer closeAll()
 	if err != nil {
 		return postgres.LinesReport{}, err
 	}
-	defer r.Close()
-	read := func() (postgres.LineRow, error) {
-		e, l, err := r.NextWithLine()
-		return postgres.LineRow{Row: e.Line, Order: e.Number, Line: l}, err
-	}
-	return tx.ReplaceOrderLines(ctx, req, rep, collectRows(ctx, read, cfg.Import.MaxErrors, &progress{}, r.Progress))
+	return tx.ReplaceOrderLines(ctx, req, rep, src)
 }
 
 // collectRows reads rows through read for an import: a bad row is

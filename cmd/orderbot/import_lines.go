@@ -58,23 +58,30 @@ func runImportLines(ctx context.Context, cfg config.Config, e env, path string, 
 	if err != nil {
 		return err
 	}
-	r, err := ingest.OpenLines(ctx, path, profile, cfg.Import.Limits())
+	bar := newProgress(e, "importing "+filepath.Base(path))
+	open := func() (func() (postgres.LineRow, error), func() error, error) {
+		r, err := ingest.OpenLines(ctx, path, profile, cfg.Import.Limits())
+		if err != nil {
+			return nil, nil, err
+		}
+		read := func() (postgres.LineRow, error) {
+			l, err := r.Next()
+			return postgres.LineRow{Row: l.Row, Order: l.Order, Line: l.Line}, err
+		}
+		return collectRows(ctx, read, cfg.Import.MaxErrors, bar, r.Progress), r.Close, nil
+	}
+	src, closeAll, err := reopenable(open)
 	if err != nil {
 		return importError(err)
 	}
-	defer r.Close()
+	defer closeAll()
 	st, err := openStore(ctx, cfg, e, false, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	bar := newProgress(e, "importing "+filepath.Base(path))
-	read := func() (postgres.LineRow, error) {
-		l, err := r.Next()
-		return postgres.LineRow{Row: l.Row, Order: l.Order, Line: l.Line}, err
-	}
 	start := time.Now()
-	rep, err := st.ImportLines(ctx, kindRequest(cfg, path, sum, asOf, zone, opt), collectRows(ctx, read, cfg.Import.MaxErrors, bar, r.Progress))
+	rep, err := st.ImportLines(ctx, kindRequest(cfg, path, sum, asOf, zone, opt), src)
 	bar.finish()
 	if err != nil {
 		return importError(err)
@@ -88,6 +95,31 @@ func runImportLines(ctx context.Context, cfg config.Config, e env, path string, 
 	printLinesCounts(w, rep, opt.dryRun)
 	printKindRun(w, rep.AsOf, rep.Forced, rep.Previous, rep.Phases, opt, zone)
 	return nil
+}
+
+// reopenable makes a LineSource of a file that open opens (returning its
+// reader and how to close it), opened once now and again on demand;
+// closeAll closes every opening.
+func reopenable(open func() (func() (postgres.LineRow, error), func() error, error)) (src postgres.LineSource, closeAll func(), err error) {
+	var closers []func() error
+	closeAll = func() {
+		for _, c := range closers {
+			_ = c()
+		}
+	}
+	reopen := func() (func() (postgres.LineRow, error), error) {
+		next, closer, err := open()
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, closer)
+		return next, nil
+	}
+	next, err := reopen()
+	if err != nil {
+		return src, closeAll, err
+	}
+	return postgres.LineSource{Next: next, Reopen: reopen}, closeAll, nil
 }
 
 // kindRequest is the request of a lines or credit import.

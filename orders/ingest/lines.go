@@ -55,7 +55,10 @@ type LineEntry struct {
 // LineReader reads a lines export row by row, as Reader reads orders: in
 // bounded memory, within its Limits, a bad row being a *RowError after
 // which reading goes on.
-type LineReader struct{ kindReader }
+type LineReader struct {
+	kindReader
+	vals []kindValue // the row's values, reused from row to row
+}
 
 // OpenLines opens the lines export at path, read through p (a profile of
 // kind lines), and reads its header, as OpenContext opens an orders export.
@@ -64,7 +67,7 @@ func OpenLines(ctx context.Context, path string, p Profile, lim Limits) (*LineRe
 	if err != nil {
 		return nil, err
 	}
-	return &LineReader{kindReader{r: r, fields: lineFields}}, nil
+	return &LineReader{kindReader: kindReader{r: r, fields: lineFields}}, nil
 }
 
 // Next returns the next row's line; io.EOF at the end. Errors are as
@@ -76,7 +79,8 @@ func (l *LineReader) Next() (LineEntry, error) {
 	}
 	w := entryRow{r: l.r, cells: cells}
 	w.findNUL()
-	vals := w.kindValues(lineFields)
+	l.vals = w.kindValuesInto(l.vals, lineFields)
+	vals := l.vals
 	if err := w.ps.err(l.r.name, line); err != nil {
 		return LineEntry{}, err
 	}
@@ -284,8 +288,17 @@ func (c *compiled) parseValue(f kindField, v string, sheet bool) (val kindValue,
 // kindValues reads the row's values of fields (c.extra's), recording the
 // problems of their cells.
 func (w *entryRow) kindValues(fields []kindField) []kindValue {
+	return w.kindValuesInto(nil, fields)
+}
+
+// kindValuesInto is kindValues into vals, reused when it is long enough.
+func (w *entryRow) kindValuesInto(vals []kindValue, fields []kindField) []kindValue {
 	r := w.r
-	vals := make([]kindValue, len(fields))
+	if cap(vals) < len(fields) {
+		vals = make([]kindValue, len(fields))
+	}
+	vals = vals[:len(fields)]
+	clear(vals)
 	if r.c.extra == nil {
 		return vals
 	}

@@ -92,15 +92,8 @@ func (a *API) putLines(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, invalidItems(typeInvalidLines, "Some lines are invalid", len(raws), errs))
 		return
 	}
-	i := 0
 	rep, err := a.store.ImportLines(r.Context(), postgres.ImportRequest{Source: "api", SHA256: hashBody(body), Profile: "api",
-		AsOf: a.asOf(), MaxProblems: maxErrors}, func() (postgres.LineRow, error) {
-		if i == len(rows) {
-			return postgres.LineRow{}, io.EOF
-		}
-		i++
-		return rows[i-1], nil
-	})
+		AsOf: a.asOf(), MaxProblems: maxErrors}, postgres.LineSource{Next: postgres.Lines(rows).Next})
 	if err != nil {
 		a.unavailable(w, "lines", err)
 		return

@@ -36,7 +36,7 @@ import (
 type Store interface {
 	ImportOrders(ctx context.Context, req postgres.ImportRequest, next func() (orders.Entry, error)) (postgres.ImportReport, error)
 	OrderByNumber(ctx context.Context, number string) (orders.Order, error)
-	ImportLines(ctx context.Context, req postgres.ImportRequest, next func() (postgres.LineRow, error)) (postgres.LinesReport, error)
+	ImportLines(ctx context.Context, req postgres.ImportRequest, src postgres.LineSource) (postgres.LinesReport, error)
 	ImportCredit(ctx context.Context, req postgres.ImportRequest, next func() (postgres.CreditRow, error)) (postgres.CreditReport, error)
 	CustomerByCode(ctx context.Context, code string) (orders.Customer, error)
 }

@@ -605,7 +605,7 @@ func (downStore) OrderByNumber(context.Context, string) (orders.Order, error) {
 	return orders.Order{}, errDown
 }
 
-func (downStore) ImportLines(context.Context, postgres.ImportRequest, func() (postgres.LineRow, error)) (postgres.LinesReport, error) {
+func (downStore) ImportLines(context.Context, postgres.ImportRequest, postgres.LineSource) (postgres.LinesReport, error) {
 	return postgres.LinesReport{}, errDown
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"time"
 
@@ -72,7 +71,7 @@ const maxSkippedNamed = 10
 // through COPY and are compared by set-based SQL, so that only the lines
 // that changed are written: importing the same export twice changes
 // nothing.
-func (s *Store) ImportLines(ctx context.Context, req ImportRequest, next func() (LineRow, error)) (LinesReport, error) {
+func (s *Store) ImportLines(ctx context.Context, req ImportRequest, src LineSource) (LinesReport, error) {
 	return inImportTx(ctx, s, req.DryRun, func(tx *Store) (LinesReport, error) {
 		var rep LinesReport
 		clock := newPhases(&rep.Phases)
@@ -81,7 +80,7 @@ func (s *Store) ImportLines(ctx context.Context, req ImportRequest, next func() 
 		if err != nil {
 			return rep, err
 		}
-		c, err := tx.replaceLines(ctx, req, Change{At: req.AsOf, Source: "import:" + req.Profile, ImportID: run.RunID}, next, clock)
+		c, err := tx.replaceLines(ctx, req, Change{At: req.AsOf, Source: "import:" + req.Profile, ImportID: run.RunID}, src, clock)
 		rep.Rows, rep.Orders, rep.Created, rep.Updated, rep.Unchanged = c.rows, c.orders, c.created, c.updated, c.unchanged
 		rep.Removed, rep.Skipped, rep.SkippedOrders = c.removed, c.skipped, c.skippedOrders
 		if err != nil {
@@ -97,9 +96,9 @@ func (s *Store) ImportLines(ctx context.Context, req ImportRequest, next func() 
 // ReplaceOrderLines replaces the lines of the orders lines names, as
 // ImportLines does, within an orders import (in ImportRequest.Then): the
 // history rows name the orders import's run.
-func (s *Store) ReplaceOrderLines(ctx context.Context, req ImportRequest, rep *ImportReport, next func() (LineRow, error)) (LinesReport, error) {
+func (s *Store) ReplaceOrderLines(ctx context.Context, req ImportRequest, rep *ImportReport, src LineSource) (LinesReport, error) {
 	var lr LinesReport
-	c, err := s.replaceLines(ctx, req, Change{At: rep.AsOf, Source: "import:" + req.Profile, ImportID: rep.RunID}, next, newPhases(&rep.Phases))
+	c, err := s.replaceLines(ctx, req, Change{At: rep.AsOf, Source: "import:" + req.Profile, ImportID: rep.RunID}, src, newPhases(&rep.Phases))
 	lr.RunID, lr.AsOf, lr.Forced, lr.Previous = rep.RunID, rep.AsOf, rep.Forced, rep.Previous
 	lr.Rows, lr.Orders, lr.Created, lr.Updated, lr.Unchanged = c.rows, c.orders, c.created, c.updated, c.unchanged
 	lr.Removed, lr.Skipped, lr.SkippedOrders = c.removed, c.skipped, c.skippedOrders
@@ -134,43 +133,33 @@ func newPhases(phases *[]Phase) func(name string) {
 	}
 }
 
-// replaceLines stages the lines next yields, checks them, and replaces the
+// replaceLines stages the lines src yields, checks them, and replaces the
 // lines of the orders they name.
-func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, next func() (LineRow, error), clock func(string)) (lineCounts, error) {
+func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, src LineSource, clock func(string)) (lineCounts, error) {
 	var c lineCounts
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_lines (
 			row_no integer, number text, line_no integer, item text, description text, quantity float8,
-			available float8, restock_on date, shipped float8, carrier text, tracking text
+			available float8, restock_on date, shipped float8, carrier text, tracking text, number_hash bigint, digest bigint,
+			order_id bigint
 		) ON COMMIT DROP`); err != nil {
 		return c, fmt.Errorf("import lines: %w", err)
 	}
-	var readErr error
-	n, err := s.db.CopyFrom(ctx, pgx.Identifier{"import_lines"}, []string{"row_no", "number", "line_no", "item",
-		"description", "quantity", "available", "restock_on", "shipped", "carrier", "tracking"}, lineSource(next, &readErr))
-	c.rows = int(n)
-	switch {
-	case readErr != nil && !isInputErrors(readErr):
-		return c, readErr
-	case err != nil && readErr == nil:
-		return c, fmt.Errorf("import lines: load: %w", err)
+	g, staged, err := s.stageLines(ctx, src)
+	c.rows = g.rows
+	if err != nil {
+		return c, err
 	}
 	clock("load")
-	// The lines of orders the portfolio has, with their order's ID and
-	// their quantities as the store holds them.
-	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_lines_known ON COMMIT DROP AS
-		SELECT o.id AS order_id, s.row_no, s.number, s.line_no, s.item, s.description,
-			s.quantity::numeric(15, 3) AS quantity, s.available::numeric(15, 3) AS available, s.restock_on,
-			s.shipped::numeric(15, 3) AS shipped, s.carrier, s.tracking
-		FROM import_lines s JOIN orders o ON o.number = s.number;
-		ANALYZE import_lines_known`); err != nil {
-		return c, fmt.Errorf("import lines: %w", err)
-	}
-	if err := s.lineProblems(ctx, req, readErr); err != nil {
+	if err := s.knownLines(ctx); err != nil {
 		return c, err
 	}
-	if err := s.skippedLines(ctx, &c); err != nil {
+	if err := s.lineProblems(ctx, req, g.readErr); err != nil {
 		return c, err
 	}
+	if err := s.skippedLines(ctx, staged, &c); err != nil {
+		return c, err
+	}
+	c.orders += g.unchangedOrders
 	clock("check")
 	if err := s.applyLines(ctx, ch, &c); err != nil {
 		return c, err
@@ -179,35 +168,29 @@ func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, 
 	return c, nil
 }
 
-// lineSource feeds COPY from next; what next ended with, other than
-// io.EOF, is kept in readErr.
-func lineSource(next func() (LineRow, error), readErr *error) pgx.CopyFromSource {
-	row := make([]any, 11)
-	return pgx.CopyFromFunc(func() ([]any, error) {
-		r, err := next()
-		switch {
-		case errors.Is(err, io.EOF):
-			return nil, nil
-		case err != nil:
-			// Bad rows end the load as the end of the file does, so that
-			// the problems the staged rows show are reported with them.
-			*readErr = err
-			if isInputErrors(err) {
-				return nil, nil
-			}
-			return nil, err
-		}
-		l := r.Line
-		row[0], row[1], row[2], row[3], row[4] = r.Row, r.Order, l.Number, l.Item, l.Description
-		row[5], row[6], row[7], row[8], row[9], row[10] = l.Quantity, l.Available, l.RestockOn, l.Shipped, l.Carrier, l.Tracking
-		return row, nil
-	})
-}
-
 // isInputErrors reports whether err is a file's bad rows.
 func isInputErrors(err error) bool {
 	var bad *orders.InputErrors
 	return errors.As(err, &bad)
+}
+
+// knownLines makes import_lines_known: the staged lines of orders the
+// portfolio has, with their order's ID (found by the digests, or else by
+// the order's number) and their quantities as the store holds them.
+func (s *Store) knownLines(ctx context.Context) error {
+	const columns = `s.row_no, s.number, s.line_no, s.item, s.description,
+		s.quantity::numeric(15, 3) AS quantity, s.available::numeric(15, 3) AS available, s.restock_on,
+		s.shipped::numeric(15, 3) AS shipped, s.carrier, s.tracking, s.number_hash, s.digest`
+	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_lines_known ON COMMIT DROP AS
+			SELECT s.order_id, `+columns+` FROM import_lines s WHERE s.order_id IS NOT NULL;
+		CREATE TEMP TABLE import_lines_new ON COMMIT DROP AS SELECT * FROM import_lines WHERE order_id IS NULL;
+		ANALYZE import_lines_new;
+		INSERT INTO import_lines_known SELECT o.id, `+columns+`
+			FROM import_lines_new s JOIN orders o ON o.number = s.number;
+		ANALYZE import_lines_known`); err != nil {
+		return fmt.Errorf("import lines: %w", err)
+	}
+	return nil
 }
 
 // lineProblems gathers the export's problems: its bad rows, and the lines
@@ -262,18 +245,19 @@ func inputProblems(readErr error, problems []orders.InputProblem, max int) error
 	return &orders.InputErrors{Problems: problems, More: more}
 }
 
-// skippedLines counts the staged lines of orders the portfolio lacks, and
-// names the first few of those orders.
-func (s *Store) skippedLines(ctx context.Context, c *lineCounts) error {
+// skippedLines counts the staged lines of orders the portfolio lacks
+// (staged is how many lines were staged), and names the first few of those
+// orders.
+func (s *Store) skippedLines(ctx context.Context, staged int, c *lineCounts) error {
 	var known int
 	if err := s.db.QueryRow(ctx, `SELECT count(*), count(DISTINCT order_id) FROM import_lines_known`).Scan(&known, &c.orders); err != nil {
 		return fmt.Errorf("import lines: %w", err)
 	}
-	c.skipped = c.rows - known
+	c.skipped = staged - known
 	if c.skipped == 0 {
 		return nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT number FROM import_lines s
+	rows, err := s.db.Query(ctx, `SELECT number FROM import_lines_new s
 		WHERE NOT EXISTS (SELECT FROM orders o WHERE o.number = s.number)
 		GROUP BY number ORDER BY min(row_no) LIMIT $1`, maxSkippedNamed)
 	if err != nil {
@@ -289,49 +273,66 @@ func (s *Store) skippedLines(ctx context.Context, c *lineCounts) error {
 // applyLines writes the staged lines of known orders: the new and changed
 // ones replace what the store has, the lines of those orders the export
 // lacks are deleted, and each change of a line's quantities or restock
-// date is recorded in line_history.
+// date is recorded in line_history. Only the lines of the orders staged
+// are read.
 func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error {
-	// The lines that are new or differ, with what the store had.
+	// What changes: the lines new, changed or removed, with what the store
+	// had.
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE line_changes ON COMMIT DROP AS
-		SELECT k.*, l.line_no IS NULL AS added, l.quantity AS quantity_before, l.shipped AS shipped_before,
-			l.available AS available_before, l.restock_on AS restock_on_before
+		SELECT coalesce(k.order_id, l.order_id) AS order_id, coalesce(k.line_no, l.line_no) AS line_no,
+			k.item, k.description, k.quantity, k.available, k.restock_on, k.shipped, k.carrier, k.tracking,
+			CASE WHEN l.order_id IS NULL THEN 'added' WHEN k.order_id IS NULL THEN 'removed' ELSE 'changed' END AS change,
+			l.quantity AS quantity_before, l.shipped AS shipped_before, l.available AS available_before,
+			l.restock_on AS restock_on_before
 		FROM import_lines_known k
-		LEFT JOIN order_lines l ON l.order_id = k.order_id AND l.line_no = k.line_no
-		WHERE l.line_no IS NULL
+		FULL JOIN (SELECT * FROM order_lines WHERE order_id IN (SELECT order_id FROM import_lines_known)) l
+			ON l.order_id = k.order_id AND l.line_no = k.line_no
+		WHERE k.order_id IS NULL OR l.order_id IS NULL
 			OR (l.item, l.description, l.quantity, l.available, l.restock_on, l.shipped, l.carrier, l.tracking)
 			IS DISTINCT FROM (k.item, k.description, k.quantity, k.available, k.restock_on, k.shipped, k.carrier, k.tracking)`); err != nil {
 		return fmt.Errorf("import lines: compare: %w", err)
 	}
-	tag, err := s.db.Exec(ctx, `DELETE FROM order_lines l
-		USING (SELECT DISTINCT order_id FROM import_lines_known) n
-		WHERE l.order_id = n.order_id
-			AND NOT EXISTS (SELECT FROM import_lines_known k WHERE k.order_id = l.order_id AND k.line_no = l.line_no)`)
-	if err != nil {
-		return fmt.Errorf("import lines: remove: %w", err)
-	}
-	c.removed = int(tag.RowsAffected())
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE added), count(*) FILTER (WHERE NOT added) FROM line_changes`).
-		Scan(&c.created, &c.updated); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE change = 'added'), count(*) FILTER (WHERE change = 'changed'),
+			count(*) FILTER (WHERE change = 'removed') FROM line_changes`).Scan(&c.created, &c.updated, &c.removed); err != nil {
 		return fmt.Errorf("import lines: %w", err)
 	}
 	c.unchanged = c.rows - c.skipped - c.created - c.updated
-	if c.created+c.updated == 0 {
-		return nil
+	if c.created+c.updated+c.removed > 0 {
+		if err := s.writeLineChanges(ctx, ch); err != nil {
+			return err
+		}
 	}
+	// Once the lines are written (which forgets the digests of the orders
+	// whose lines changed), the digests of the orders staged whole.
+	if _, err := s.db.Exec(ctx, `INSERT INTO line_digests (order_id, number_hash, digest)
+		SELECT DISTINCT ON (order_id) order_id, number_hash, digest FROM import_lines_known WHERE digest IS NOT NULL
+		ON CONFLICT (order_id) DO UPDATE SET number_hash = excluded.number_hash, digest = excluded.digest`); err != nil {
+		return fmt.Errorf("import lines: digests: %w", err)
+	}
+	return nil
+}
+
+// writeLineChanges writes line_changes, and the history of the lines
+// whose quantities or restock date changed. A changed line is updated in
+// place, its order being the same.
+func (s *Store) writeLineChanges(ctx context.Context, ch Change) error {
 	if _, err := s.db.Exec(ctx, `INSERT INTO line_history (order_id, line_no, item, at, source, import_id,
 			quantity_before, quantity, shipped_before, shipped, available_before, available, restock_on_before, restock_on)
 		SELECT order_id, line_no, item, $1, $2, $3, quantity_before, quantity, shipped_before, shipped,
 			available_before, available, restock_on_before, restock_on
 		FROM line_changes
-		WHERE NOT added AND (quantity_before, shipped_before, available_before, restock_on_before)
+		WHERE change = 'changed' AND (quantity_before, shipped_before, available_before, restock_on_before)
 			IS DISTINCT FROM (quantity, shipped, available, restock_on)`, ch.At, ch.Source, nullIfZero(ch.ImportID)); err != nil {
 		return fmt.Errorf("import lines: history: %w", err)
 	}
-	_, err = s.db.Exec(ctx, `DELETE FROM order_lines l USING line_changes c
-			WHERE NOT c.added AND l.order_id = c.order_id AND l.line_no = c.line_no;
+	_, err := s.db.Exec(ctx, `DELETE FROM order_lines l USING line_changes c
+			WHERE c.change = 'removed' AND l.order_id = c.order_id AND l.line_no = c.line_no;
+		UPDATE order_lines l SET item = c.item, description = c.description, quantity = c.quantity, available = c.available,
+			restock_on = c.restock_on, shipped = c.shipped, carrier = c.carrier, tracking = c.tracking
+		FROM line_changes c WHERE c.change = 'changed' AND l.order_id = c.order_id AND l.line_no = c.line_no;
 		INSERT INTO order_lines (order_id, line_no, item, description, quantity, available, restock_on, shipped, carrier, tracking)
 		SELECT order_id, line_no, item, description, quantity, available, restock_on, shipped, carrier, tracking
-		FROM line_changes`)
+		FROM line_changes WHERE change = 'added'`)
 	if err != nil {
 		return fmt.Errorf("import lines: write: %w", err)
 	}

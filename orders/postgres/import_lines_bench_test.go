@@ -182,21 +182,28 @@ func copyLinesFile(ctx context.Context, b *testing.B, url, path string) time.Dur
 // importLinesFile imports the lines export at path as the command does.
 func importLinesFile(ctx context.Context, b *testing.B, st *postgres.Store, path string, p ingest.Profile) (time.Duration, postgres.LinesReport) {
 	start := time.Now()
-	r, err := ingest.OpenLines(ctx, path, p, ingest.Limits{})
+	open := func() (func() (postgres.LineRow, error), error) {
+		r, err := ingest.OpenLines(ctx, path, p, ingest.Limits{})
+		if err != nil {
+			return nil, err
+		}
+		b.Cleanup(func() { _ = r.Close() })
+		return func() (postgres.LineRow, error) {
+			l, err := r.Next()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					b.Errorf("read: %v", err)
+				}
+				return postgres.LineRow{}, err
+			}
+			return postgres.LineRow{Row: l.Row, Order: l.Order, Line: l.Line}, nil
+		}, nil
+	}
+	next, err := open()
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer r.Close()
-	rep, err := st.ImportLines(ctx, postgres.ImportRequest{Source: path, Profile: "bench"}, func() (postgres.LineRow, error) {
-		l, err := r.Next()
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				b.Errorf("read: %v", err)
-			}
-			return postgres.LineRow{}, err
-		}
-		return postgres.LineRow{Row: l.Row, Order: l.Order, Line: l.Line}, nil
-	})
+	rep, err := st.ImportLines(ctx, postgres.ImportRequest{Source: path, Profile: "bench"}, postgres.LineSource{Next: next, Reopen: open})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -10,18 +9,6 @@ import (
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
-
-// lineFeed yields rows, then io.EOF.
-func lineFeed(rows []postgres.LineRow) func() (postgres.LineRow, error) {
-	i := 0
-	return func() (postgres.LineRow, error) {
-		if i == len(rows) {
-			return postgres.LineRow{}, io.EOF
-		}
-		i++
-		return rows[i-1], nil
-	}
-}
 
 // frenchLines is a line export of orders 4500012345 (two lines, the first
 // short) and 4500012346, with a line of order 4400000001, invoiced long ago.
@@ -40,7 +27,7 @@ func (f *fixture) importLines(req postgres.ImportRequest, rows []postgres.LineRo
 	if req.Source == "" {
 		req.Source, req.Profile, req.RefuseOlder = "lignes.csv", "sage_lignes", true
 	}
-	return f.st.ImportLines(f.ctx, req, lineFeed(rows))
+	return f.st.ImportLines(f.ctx, req, postgres.Lines(rows))
 }
 
 func TestImportLinesReplacesTheLinesOfTheOrdersNamed(t *testing.T) {
@@ -192,12 +179,12 @@ func TestImportLinesRefusesBadInputAndOlderExports(t *testing.T) {
 	// A bad row the reader found aborts the import.
 	readErr := &orders.InputErrors{Problems: []orders.InputProblem{{Line: 3, Text: `lignes.csv:3: column "Qté commandée": "12,4,5" is not a number`}}}
 	i := 0
-	_, err = f.st.ImportLines(f.ctx, postgres.ImportRequest{Source: "lignes.csv", Profile: "sage_lignes"}, func() (postgres.LineRow, error) {
+	_, err = f.st.ImportLines(f.ctx, postgres.ImportRequest{Source: "lignes.csv", Profile: "sage_lignes"}, postgres.LineSource{Next: func() (postgres.LineRow, error) {
 		if i++; i == 1 {
 			return frenchLines()[0], nil
 		}
 		return postgres.LineRow{}, readErr
-	})
+	}})
 	if !errors.As(err, &bad) || len(bad.Problems) != 1 || !strings.Contains(bad.Problems[0].Text, "lignes.csv:3") {
 		t.Fatalf("bad row: %v", err)
 	}
@@ -229,5 +216,71 @@ func TestImportLinesDryRunWritesNothing(t *testing.T) {
 	}
 	if n := f.count(`SELECT (SELECT count(*) FROM order_lines) + (SELECT count(*) FROM import_runs)`); n != 0 {
 		t.Errorf("a dry run wrote %d rows", n)
+	}
+}
+
+func TestImportLinesOfAnOrderApartInTheExport(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	f.order("4500012346", f.muller, orders.StatusOpen, 5000)
+	if _, err := f.importLines(postgres.ImportRequest{}, frenchLines()); err != nil {
+		t.Fatal(err)
+	}
+	// The same lines, 4500012345's second line last: its first line is
+	// skipped as unchanged before the file shows its lines are apart.
+	rows := frenchLines()
+	rows[1], rows[3] = rows[3], rows[1]
+	rep, err := f.importLines(postgres.ImportRequest{}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unchanged != 3 || rep.Created+rep.Updated+rep.Removed != 0 || rep.Orders != 2 || rep.Skipped != 1 {
+		t.Errorf("lines apart, unchanged: %+v", rep)
+	}
+	o, _ := f.st.OrderByNumber(f.ctx, "4500012345")
+	if len(o.Lines) != 2 {
+		t.Errorf("lines of 4500012345 = %+v", o.Lines)
+	}
+	// Apart and changed: its first line changed, its second not.
+	rows[0].Line.Available = 5
+	rep, err = f.importLines(postgres.ImportRequest{}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 1 || rep.Unchanged != 2 || rep.Removed != 0 {
+		t.Errorf("lines apart, one changed: %+v", rep)
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, "4500012345"); len(o.Lines) != 2 || o.Lines[0].Available != 5 {
+		t.Errorf("lines of 4500012345 = %+v", o.Lines)
+	}
+}
+
+func TestImportLinesAfterAnotherChangeOfTheLines(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	if _, err := f.importLines(postgres.ImportRequest{}, frenchLines()); err != nil {
+		t.Fatal(err)
+	}
+	// A save of the order gives it other lines: the next import of the
+	// same export must put the export's back, not take them as unchanged.
+	o, err := f.st.OrderByNumber(f.ctx, "4500012345")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Lines = o.Lines[:1]
+	o.Lines[0].Available = 12
+	if _, err := f.st.SaveOrder(f.ctx, o, postgres.Change{At: f.now, Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.importLines(postgres.ImportRequest{}, frenchLines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 1 || rep.Updated != 1 {
+		t.Errorf("report = %+v", rep)
+	}
+	o, _ = f.st.OrderByNumber(f.ctx, "4500012345")
+	if len(o.Lines) != 2 || o.Lines[0].Available != 0 {
+		t.Errorf("lines = %+v", o.Lines)
 	}
 }

@@ -52,7 +52,48 @@ CREATE TABLE credit_history (
 );
 CREATE INDEX credit_history_customer_idx ON credit_history (customer_id, at);
 
+-- What a lines import last gave each order: a digest of its lines, so that
+-- the next import skips the orders whose lines are the same without
+-- sending them to the database. Any other change of an order's lines (a
+-- push, a save) forgets its digest, through the triggers below.
+CREATE TABLE line_digests (
+    order_id    bigint PRIMARY KEY,
+    number_hash bigint NOT NULL,
+    digest      bigint NOT NULL
+);
+
+-- +goose StatementBegin
+CREATE FUNCTION orderbot_forget_new_line_digests() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- Through the primary key, whatever the planner guesses of the
+    -- transition table's size.
+    DELETE FROM line_digests WHERE order_id = ANY (ARRAY(SELECT DISTINCT order_id FROM changed_lines));
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE FUNCTION orderbot_forget_all_line_digests() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM line_digests;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER order_lines_inserted_forget_digests AFTER INSERT ON order_lines
+    REFERENCING NEW TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION orderbot_forget_new_line_digests();
+CREATE TRIGGER order_lines_updated_forget_digests AFTER UPDATE ON order_lines
+    REFERENCING NEW TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION orderbot_forget_new_line_digests();
+CREATE TRIGGER order_lines_deleted_forget_digests AFTER DELETE ON order_lines
+    REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION orderbot_forget_new_line_digests();
+CREATE TRIGGER order_lines_truncated_forget_digests AFTER TRUNCATE ON order_lines
+    FOR EACH STATEMENT EXECUTE FUNCTION orderbot_forget_all_line_digests();
+
 -- +goose Down
+DROP TABLE line_digests;
+DROP TRIGGER order_lines_inserted_forget_digests ON order_lines;
+DROP TRIGGER order_lines_updated_forget_digests ON order_lines;
+DROP TRIGGER order_lines_deleted_forget_digests ON order_lines;
+DROP TRIGGER order_lines_truncated_forget_digests ON order_lines;
+DROP FUNCTION orderbot_forget_new_line_digests, orderbot_forget_all_line_digests;
 DROP TABLE credit_history, line_history;
 ALTER TABLE import_runs DROP COLUMN skipped, DROP COLUMN removed;
 DELETE FROM import_runs WHERE kind IN ('lines', 'credit');

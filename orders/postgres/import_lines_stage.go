@@ -1,0 +1,303 @@
+package postgres
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// LineSource is what a lines import reads. Next yields the lines, then
+// io.EOF. Reopen, when set, reads them again from the start: the import
+// then skips, without sending them to the database, the orders whose lines
+// are those a lines import gave them last (it keeps a digest of them), and
+// reads the lines again only for the orders whose lines are not together
+// (one after the other) in the export, should there be any.
+type LineSource struct {
+	Next   func() (LineRow, error)
+	Reopen func() (func() (LineRow, error), error)
+}
+
+// Lines is the source of a list of lines, read again as often as asked.
+func Lines(rows []LineRow) LineSource {
+	feed := func() func() (LineRow, error) {
+		i := 0
+		return func() (LineRow, error) {
+			if i == len(rows) {
+				return LineRow{}, io.EOF
+			}
+			i++
+			return rows[i-1], nil
+		}
+	}
+	return LineSource{Next: feed(), Reopen: func() (func() (LineRow, error), error) { return feed(), nil }}
+}
+
+// stagedLine is a line to send to the staging table, with its order's
+// number hash and digest when it is to be kept (nil otherwise), and its
+// order's ID when the digests know it (nil otherwise).
+type stagedLine struct {
+	row     LineRow
+	key     uint64
+	digest  *int64
+	orderID *int64
+}
+
+// keptDigest is what the last lines import kept of an order: its ID, and
+// the digest of its lines.
+type keptDigest struct {
+	orderID int64
+	digest  uint64
+}
+
+// lineStager reads an export's lines order by order (the lines of an order
+// one after the other), and queues for staging those of the orders whose
+// digest differs from the one kept, or that have none.
+type lineStager struct {
+	next  func() (LineRow, error)
+	known map[uint64]keptDigest // by order number hash; nil stages everything
+	// seen holds the orders read: how many lines of each were skipped, or
+	// -1 when they were staged.
+	seen  map[uint64]int32
+	split map[string]bool // orders whose lines are not together
+	group []LineRow
+	key   uint64
+	sum   uint64
+	queue []stagedLine
+	// rows counts the lines read; unchangedRows and unchangedOrders those
+	// skipped and their orders.
+	rows, unchangedRows, unchangedOrders int
+	readErr                              error
+	eof                                  bool
+}
+
+// lineHash is the hash of one line, all its fields.
+func lineHash(l orders.Line) uint64 {
+	var d xxhash.Digest
+	d.Reset()
+	var b [8]byte
+	num := func(v uint64) {
+		binary.LittleEndian.PutUint64(b[:], v)
+		_, _ = d.Write(b[:])
+	}
+	text := func(s string) {
+		_, _ = d.WriteString(s)
+		_, _ = d.Write([]byte{0})
+	}
+	num(uint64(l.Number))
+	text(l.Item)
+	text(l.Description)
+	num(math.Float64bits(l.Quantity))
+	num(math.Float64bits(l.Available))
+	num(math.Float64bits(l.Shipped))
+	restock := int64(math.MinInt64)
+	if l.RestockOn != nil {
+		restock = l.RestockOn.Unix()
+	}
+	num(uint64(restock))
+	text(l.Carrier)
+	text(l.Tracking)
+	return d.Sum64()
+}
+
+// groupDigest mixes the sum of an order's line hashes with their count: it
+// does not depend on the lines' order.
+func groupDigest(sum uint64, n int) uint64 { return sum ^ (uint64(n) * 0x9E3779B97F4A7C15) }
+
+// take returns the next line to stage, or ok false at the end. What next
+// ended with, other than io.EOF, is kept in readErr.
+func (g *lineStager) take() (stagedLine, bool) {
+	for len(g.queue) == 0 && !g.eof {
+		r, err := g.next()
+		if err != nil {
+			g.eof = true
+			if !errors.Is(err, io.EOF) {
+				g.readErr = err
+			}
+			g.closeGroup()
+			break
+		}
+		g.rows++
+		if g.known == nil {
+			return stagedLine{row: r}, true
+		}
+		if len(g.group) > 0 && r.Order != g.group[0].Order {
+			g.closeGroup()
+		}
+		if len(g.group) == 0 {
+			g.key, g.sum = xxhash.Sum64String(r.Order), 0
+		}
+		g.group = append(g.group, r)
+		g.sum += lineHash(r.Line)
+	}
+	if len(g.queue) == 0 {
+		return stagedLine{}, false
+	}
+	s := g.queue[0]
+	g.queue = g.queue[1:]
+	return s, true
+}
+
+// closeGroup decides about the lines of the order just read: skipped when
+// their digest is the one kept, staged otherwise.
+func (g *lineStager) closeGroup() {
+	if len(g.group) == 0 {
+		return
+	}
+	digest := groupDigest(g.sum, len(g.group))
+	prev, again := g.seen[g.key]
+	kept, known := g.known[g.key]
+	stage := func(d *int64) {
+		var id *int64
+		if known {
+			id = &kept.orderID
+		}
+		for _, r := range g.group {
+			g.queue = append(g.queue, stagedLine{row: r, key: g.key, digest: d, orderID: id})
+		}
+	}
+	switch {
+	case again:
+		// The order's lines are not together: the file is read again for
+		// them (see restageSplit).
+		g.split[g.group[0].Order] = true
+		if prev >= 0 {
+			g.unchangedRows -= int(prev)
+			g.unchangedOrders--
+			g.seen[g.key] = -1
+		}
+		stage(nil)
+	case known && kept.digest == digest:
+		g.seen[g.key] = int32(len(g.group))
+		g.unchangedRows += len(g.group)
+		g.unchangedOrders++
+	default:
+		g.seen[g.key] = -1
+		d := int64(digest)
+		stage(&d)
+	}
+	g.group = g.group[:0]
+}
+
+// copyLines stages lines from take into import_lines, returning how many.
+func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (int64, error) {
+	row := make([]any, 14)
+	return s.db.CopyFrom(ctx, pgx.Identifier{"import_lines"}, []string{"row_no", "number", "line_no", "item",
+		"description", "quantity", "available", "restock_on", "shipped", "carrier", "tracking", "number_hash", "digest", "order_id"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			sl, ok := take()
+			if !ok {
+				return nil, nil
+			}
+			r, l := sl.row, sl.row.Line
+			row[0], row[1], row[2], row[3], row[4] = r.Row, r.Order, l.Number, l.Item, l.Description
+			row[5], row[6], row[7], row[8], row[9], row[10] = l.Quantity, l.Available, l.RestockOn, l.Shipped, l.Carrier, l.Tracking
+			row[11], row[12], row[13] = int64(sl.key), sl.digest, sl.orderID
+			return row, nil
+		}))
+}
+
+// stageLines stages what src yields into import_lines, skipping the
+// orders whose lines have not changed since the last lines import when src
+// can be read again. It returns the stager (its counts) and the lines
+// staged.
+func (s *Store) stageLines(ctx context.Context, src LineSource) (*lineStager, int, error) {
+	g := &lineStager{next: src.Next, split: map[string]bool{}}
+	if src.Reopen != nil {
+		var err error
+		if g.known, err = s.lineDigests(ctx); err != nil {
+			return g, 0, err
+		}
+		g.seen = map[uint64]int32{}
+	}
+	n, err := s.copyLines(ctx, g.take)
+	switch {
+	case g.readErr != nil && !isInputErrors(g.readErr):
+		return g, int(n), g.readErr
+	case err != nil:
+		return g, int(n), fmt.Errorf("import lines: load: %w", err)
+	case len(g.split) == 0 || g.readErr != nil:
+		return g, int(n), nil
+	}
+	m, err := s.restageSplit(ctx, src, g.split)
+	return g, int(n) + m, err
+}
+
+// restageSplit stages again, from a second reading, every line of the
+// orders whose lines are not together in the export, in place of those
+// staged.
+func (s *Store) restageSplit(ctx context.Context, src LineSource, split map[string]bool) (int, error) {
+	numbers := make([]string, 0, len(split))
+	for n := range split {
+		numbers = append(numbers, n)
+	}
+	tag, err := s.db.Exec(ctx, `DELETE FROM import_lines WHERE number = ANY($1)`, numbers)
+	if err != nil {
+		return 0, fmt.Errorf("import lines: %w", err)
+	}
+	next, err := src.Reopen()
+	if err != nil {
+		return 0, err
+	}
+	var readErr error
+	n, err := s.copyLines(ctx, func() (stagedLine, bool) {
+		for {
+			r, err := next()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					readErr = err
+				}
+				return stagedLine{}, false
+			}
+			if split[r.Order] {
+				return stagedLine{row: r}, true
+			}
+		}
+	})
+	switch {
+	case readErr != nil && !isInputErrors(readErr):
+		return 0, readErr
+	case err != nil:
+		return 0, fmt.Errorf("import lines: load again: %w", err)
+	}
+	return int(n) - int(tag.RowsAffected()), nil
+}
+
+// lineDigests reads the digests of the orders' lines kept by the last
+// lines imports, by the hash of the order's number. Two orders whose
+// numbers share a hash are left out: their lines are compared in the
+// database.
+func (s *Store) lineDigests(ctx context.Context) (map[uint64]keptDigest, error) {
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM line_digests`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("import lines: digests: %w", err)
+	}
+	known := make(map[uint64]keptDigest, n)
+	collided := map[uint64]bool{}
+	rows, err := s.db.Query(ctx, `SELECT order_id, number_hash, digest FROM line_digests`)
+	if err != nil {
+		return nil, fmt.Errorf("import lines: digests: %w", err)
+	}
+	var id, key, digest int64
+	_, err = pgx.ForEachRow(rows, []any{&id, &key, &digest}, func() error {
+		if _, twice := known[uint64(key)]; twice {
+			collided[uint64(key)] = true
+		}
+		known[uint64(key)] = keptDigest{orderID: id, digest: uint64(digest)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("import lines: digests: %w", err)
+	}
+	for key := range collided {
+		delete(known, key)
+	}
+	return known, nil
+}
