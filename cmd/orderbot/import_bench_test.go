@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
 
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
@@ -202,7 +205,7 @@ func (ib *importBench) copyFile(file string) time.Duration {
 	}
 	defer f.Close()
 	start := time.Now()
-	if _, err := conn.PgConn().CopyFrom(ib.ctx, f, `COPY bench_copy FROM STDIN (FORMAT csv, HEADER true, DELIMITER ';')`); err != nil {
+	if _, err := conn.PgConn().CopyFrom(ib.ctx, f, `COPY bench_copy FROM STDIN (FORMAT csv, HEADER true, DELIMITER ';', ENCODING 'WIN1252')`); err != nil {
 		b.Fatal(err)
 	}
 	took := time.Since(start)
@@ -283,6 +286,7 @@ func p99ms(took []time.Duration) float64 {
 const benchProfile = `import:
   profiles:
     bench:
+      encoding: windows-1252
       separator: ";"
       decimal: ","
       date_format: dd/mm/yyyy
@@ -315,8 +319,8 @@ const benchProfile = `import:
 `
 
 // writeBenchExport writes a generated open portfolio of n orders as a French
-// ERP export (base), and the same with one order in twenty changing status
-// (changed).
+// ERP export (base, Windows-1252), and the same with one order in twenty
+// changing status (changed).
 func writeBenchExport(base, changed string, n int) error {
 	cfg := sample.DefaultGenConfig()
 	cfg.Orders, cfg.OpenShare = n, 1
@@ -334,7 +338,10 @@ func writeBenchExport(base, changed string, n int) error {
 		return err
 	}
 	defer fc.Close()
-	wb, wc := bufio.NewWriter(fb), bufio.NewWriter(fc)
+	// As a French ERP writes it: Windows-1252.
+	tb := transform.NewWriter(fb, encoding.ReplaceUnsupported(charmap.Windows1252.NewEncoder()))
+	tc := transform.NewWriter(fc, encoding.ReplaceUnsupported(charmap.Windows1252.NewEncoder()))
+	wb, wc := bufio.NewWriter(tb), bufio.NewWriter(tc)
 	header := "N° commande;Code client;Raison sociale;Réf. client;Commercial;ADV;Statut;Motif;Montant HT;Date commande;" +
 		"Date livraison souhaitée;Date livraison confirmée;Blocage crédit;Blocage livraison\n"
 	wb.WriteString(header)
@@ -352,10 +359,15 @@ func writeBenchExport(base, changed string, n int) error {
 	if err != nil {
 		return err
 	}
-	if err := wb.Flush(); err != nil {
+	for _, w := range []*bufio.Writer{wb, wc} {
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	if err := tb.Close(); err != nil {
 		return err
 	}
-	return wc.Flush()
+	return tc.Close()
 }
 
 // exportLine writes o as the ERP would; flip changes its status.
