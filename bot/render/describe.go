@@ -201,6 +201,7 @@ func (x *describer) order() {
 		if len(blocks) == 0 && o.Blocked() {
 			blocks = []orders.Block{{Kind: o.Status, Reason: o.BlockReason, Since: o.StatusSince, ExpectedRelease: o.ExpectedRelease}}
 		}
+		est := estimatedRelease(o)
 		for _, bl := range blocks {
 			line := bl.Kind.Label(x.lang())
 			if strings.TrimSpace(bl.Reason) != "" {
@@ -209,8 +210,11 @@ func (x *describer) order() {
 			if !bl.Since.IsZero() {
 				line += " — " + x.since(bl.Since)
 			}
-			if bl.ExpectedRelease != nil {
+			switch {
+			case bl.ExpectedRelease != nil:
 				line += ", " + x.t("order.release", catalog.Args{"Date": x.day(*bl.ExpectedRelease)})
+			case bl.Kind == orders.StatusOutOfStock && est != nil:
+				line += ", " + x.t("order.release_estimated", catalog.Args{"Date": x.day(*est)})
 			}
 			lines = append(lines, "• "+line)
 		}
@@ -220,7 +224,8 @@ func (x *describer) order() {
 		if o.ExpectedRelease != nil && len(o.Blocks) > 0 {
 			lines = append(lines, x.label(x.t("order.expected_release", nil), x.day(*o.ExpectedRelease)))
 		}
-		if est := estimatedRelease(o); est != nil {
+		if est != nil && onlyFor(blocks, orders.StatusOutOfStock) {
+			// Stock alone holds the order: its release is the stock's.
 			lines = append(lines, x.label(x.t("order.estimated_release", nil), x.day(*est)))
 		}
 		lines = append(lines, x.credit(o)...)

@@ -218,6 +218,16 @@ func estimatedRelease(o orders.Order) *time.Time {
 	return latest
 }
 
+// onlyFor reports whether every block of blocks is of kind.
+func onlyFor(blocks []orders.Block, kind orders.Status) bool {
+	for _, b := range blocks {
+		if b.Kind != kind {
+			return false
+		}
+	}
+	return len(blocks) > 0
+}
+
 // heldFor reports whether o is held for kind: its status, or one of its
 // blocks.
 func heldFor(o orders.Order, kinds ...orders.Status) bool {
