@@ -27,7 +27,9 @@ import (
 //   - Lease. The holder renews its claims every third of the lease while
 //     it answers, however long the answer waits for its channel's pace;
 //     Stop renews them until the questions in hand are answered (SIGTERM).
-//     A replica that dies or stalls stops renewing.
+//     A replica that dies or stalls stops renewing; one whose answers are
+//     cut short (a stop that takes too long) leaves them held, not
+//     answered, to be taken over.
 //   - Takeover. Every replica looks every third of the lease for questions
 //     whose lease ran out, and claims them (one replica each, a new
 //     generation of the claim), as many as its queue has room for: the
@@ -202,6 +204,9 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 		}
 		if err != nil {
 			a.log.Error("slack answer not posted", "channel", q.Channel, "err", err)
+			if ctx.Err() != nil {
+				return // cut short: left to another replica
+			}
 		}
 		a.answered(ctx, c)
 	}) {
@@ -228,6 +233,9 @@ func (a *App) answerCommand(ctx context.Context, q question, c *claim) {
 	}
 	if err := a.poster.Respond(ctx, q.Channel, q.ResponseURL, a.renderer.Slack(ans), a.opt.SlashEphemeral, replace); err != nil {
 		a.log.Error("slash command answer not posted", "channel", q.Channel, "err", err)
+		if ctx.Err() != nil {
+			return // cut short: left to another replica
+		}
 	}
 	a.answered(ctx, c)
 }
