@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -52,7 +53,9 @@ func (s *Store) dropDerivedIndexes(ctx context.Context) ([]derivedIndex, error) 
 }
 
 // buildDerivedIndexes builds the indexes dropDerivedIndexes dropped, each
-// in one pass over its table's rows.
+// in one pass over its table's rows, then gathers the tables' statistics:
+// without them the first questions after a first load would be planned
+// for empty tables (a scan of every order to find one).
 func (s *Store) buildDerivedIndexes(ctx context.Context, idx []derivedIndex) error {
 	if len(idx) == 0 {
 		return nil
@@ -62,6 +65,7 @@ func (s *Store) buildDerivedIndexes(ctx context.Context, idx []derivedIndex) err
 	for _, d := range idx {
 		batch.Queue(d.def)
 	}
+	batch.Queue(`ANALYZE ` + strings.Join(bulkTables, ", "))
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("import: build derived indexes: %w", err)
 	}

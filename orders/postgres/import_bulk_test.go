@@ -92,6 +92,11 @@ func TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn(t *testing.T) {
 	if n := f.count(`SELECT count(*) FROM order_blocks WHERE reason_words @> ARRAY['encours', 'depasse']`); n != 1 {
 		t.Errorf("%d blocks found by their reason's words, want 1", n)
 	}
+	// The planner knows the tables' sizes: the first questions are not
+	// planned for empty tables.
+	if n := f.count(`SELECT reltuples::integer FROM pg_class WHERE oid = 'orders'::regclass`); n != len(es) {
+		t.Errorf("the planner counts %d orders, want %d", n, len(es))
+	}
 }
 
 // TestQuestionDuringAFirstLoadWaitsForIt: while a first load builds its
