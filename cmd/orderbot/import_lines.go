@@ -139,7 +139,11 @@ func printLinesCounts(w io.Writer, rep postgres.LinesReport, dry bool) {
 	}
 	fmt.Fprintf(w, "Lines of %d orders %s: %d new, %d updated, %d unchanged, %d removed.\n",
 		rep.Orders, would("would be replaced", "replaced"), rep.Created, rep.Updated, rep.Unchanged, rep.Removed)
-	if rep.Skipped > 0 {
+	switch {
+	case rep.Skipped == 1:
+		fmt.Fprintf(w, "1 line of an order the portfolio lacks (invoiced long ago, or not imported yet) %s: %s.\n",
+			would("would be skipped", "was skipped"), namedList(rep.SkippedOrders, rep.Skipped))
+	case rep.Skipped > 1:
 		fmt.Fprintf(w, "%d lines of orders the portfolio lacks (invoiced long ago, or not imported yet) %s: %s.\n",
 			rep.Skipped, would("would be skipped", "were skipped"), namedList(rep.SkippedOrders, rep.Skipped))
 	}
@@ -237,11 +241,14 @@ func runImportCredit(ctx context.Context, cfg config.Config, e env, path string,
 			rep.Rows, took, rep.Created, rep.Updated, rep.Unchanged)
 	}
 	if rep.Skipped > 0 {
-		skipped := "were skipped"
+		what, skipped := fmt.Sprintf("%d positions of customers the portfolio lacks", rep.Skipped), "were skipped"
+		if rep.Skipped == 1 {
+			what, skipped = "1 position of a customer the portfolio lacks", "was skipped"
+		}
 		if opt.dryRun {
 			skipped = "would be skipped"
 		}
-		fmt.Fprintf(w, "%d positions of customers the portfolio lacks %s: %s.\n", rep.Skipped, skipped, namedList(rep.SkippedCustomers, rep.Skipped))
+		fmt.Fprintf(w, "%s %s: %s.\n", what, skipped, namedList(rep.SkippedCustomers, rep.Skipped))
 	}
 	printKindRun(w, rep.AsOf, rep.Forced, rep.Previous, rep.Phases, opt, zone)
 	return nil

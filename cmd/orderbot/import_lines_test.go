@@ -104,7 +104,7 @@ func TestImportFrenchLineExport(t *testing.T) {
 	}
 	out = importLines("--as-of", "2026-11-27 06:00", "-v")
 	for _, want := range []string{"Imported 4 lines", "Lines of 2 orders replaced: 3 new, 0 updated, 0 unchanged, 0 removed.",
-		"1 lines of orders the portfolio lacks (invoiced long ago, or not imported yet) were skipped: 4400000001.", "Steps: load "} {
+		"1 line of an order the portfolio lacks (invoiced long ago, or not imported yet) was skipped: 4400000001.", "Steps: load "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
 		}
@@ -187,7 +187,7 @@ func TestImportFrenchCreditExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Imported 3 credit positions", "2 new, 0 updated, 0 unchanged",
-		"1 positions of customers the portfolio lacks were skipped: P000999."} {
+		"1 position of a customer the portfolio lacks was skipped: P000999."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
 		}
@@ -273,5 +273,21 @@ func TestImportLineLevelOrdersExport(t *testing.T) {
 	}
 	if after := tablesDump(t, st, "orders", "order_lines", "import_runs"); after != before {
 		t.Errorf("a refused file changed the store")
+	}
+}
+
+func TestLinesProfileWithAnUnknownColumnIsRefusedAtLoad(t *testing.T) {
+	vars, cfg, dir, _ := importSetup(t)
+	bad := strings.Replace(kindProfiles, `        tracking: "N° suivi"`, `        tracking: "N° suivi"
+        statut: "Statut"`, 1)
+	if err := os.WriteFile(cfg, []byte(strings.Replace(sageProfile, "  profiles:\n", "  profiles:"+bad, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "lignes.csv")
+	write1252(t, file, frenchLinesHeader+"4500012345;1;CHAI-24;Chai;12;0;14/12/2026;0;;\r\n")
+	_, _, err := orderbot(t, vars, "--config", cfg, "import", "lines", file, "--profile", "sage_lignes")
+	if err == nil || strings.Contains(err.Error(), "\n") ||
+		!strings.Contains(err.Error(), "import.profiles.sage_lignes.columns.statut: not a field of a lines export") {
+		t.Errorf("unknown column of a lines profile: %v", err)
 	}
 }
