@@ -256,8 +256,9 @@ func Defaults() Config {
 			MaxBody: 10 << 20,
 		},
 		Alerts: AlertsConfig{
-			MaxTries: 5,
-			Top:      10,
+			MaxTries:          5,
+			Top:               10,
+			EscalateAfterDays: 2,
 		},
 		Digest: DigestConfig{
 			Days:        "mon-fri",
@@ -295,6 +296,14 @@ type AlertsConfig struct {
 	// Top (alerts.top) is how many orders a large batch lists, by value;
 	// the rest are counted.
 	Top int `mapstructure:"top" yaml:"top"`
+	// EscalateAfterDays (alerts.escalate_after_days) is how many working
+	// days (digest.days, less Holidays) a blocked order's alert may stay
+	// unclaimed before it is escalated to the rep's manager; 0 escalates
+	// nothing.
+	EscalateAfterDays int `mapstructure:"escalate_after_days" yaml:"escalate_after_days"`
+	// Holidays (alerts.holidays) are dates that are not working days,
+	// YYYY-MM-DD, comma-separated.
+	Holidays string `mapstructure:"holidays" yaml:"holidays"`
 }
 
 // DigestConfig is the digest section: the reps' daily digests and the

@@ -293,6 +293,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "digest time", env: map[string]string{"ORDERBOT_DIGEST_TIME": "8h30"}, want: []string{"digest.time", "HH:MM", "ORDERBOT_DIGEST_TIME"}},
 		{name: "digest missed", file: "digest:\n  missed: never\n", want: []string{"digest.missed", "late, skip"}},
 		{name: "alerts max tries", file: "alerts:\n  max_tries: 0\n", want: []string{"alerts.max_tries", "1 to 100"}},
+		{name: "alerts escalate after days", file: "alerts:\n  escalate_after_days: -1\n", want: []string{"alerts.escalate_after_days", "0 to 60"}},
+		{name: "alerts holidays", file: "alerts:\n  holidays: 2026-12-25,25/12/2026\n", want: []string{"alerts.holidays", `"25/12/2026" is not a date`}},
 		{name: "several problems in key order", file: "bot:\n  language: de\nlog:\n  level: loud\n", env: map[string]string{"ORDERBOT_SLACK_MODE": "x"}, want: []string{"slack.mode: ", "; bot.language: ", "; log.level: "}},
 	}
 	for _, tt := range tests {
@@ -526,7 +528,7 @@ func TestKeys(t *testing.T) {
 		"bot.language", "bot.access", "bot.timezone", "bot.stale_after", "bot.order_number_pattern", "bot.list_limit",
 		"import.max_close_share", "import.max_errors", "import.max_file_bytes", "import.max_rows", "import.max_field_bytes",
 		"import.max_row_bytes", "import.max_xlsx_uncompressed_bytes", "import.max_shared_strings",
-		"alerts.max_tries", "alerts.top",
+		"alerts.max_tries", "alerts.top", "alerts.escalate_after_days", "alerts.holidays",
 		"digest.days", "digest.time", "digest.timezone", "digest.stalled_days", "digest.when_empty", "digest.missed",
 		"digest.summary_channel", "digest.summary_time",
 		"api.tokens", "api.token_hashes", "api.max_body",

@@ -31,6 +31,7 @@ func publicSettings() map[string]string {
 		"bot.next_steps.*":         "wordings shown to every user",
 		"bot.tracking_urls.*":      "carriers' public tracking pages",
 		"import.profiles.*":        "column names and the ERP's words for statuses",
+		"alerts.holidays":          "dates of public holidays",
 		"digest.days":              "working days",
 		"digest.time":              "a time of day",
 		"digest.timezone":          "a time zone",

@@ -258,6 +258,12 @@ func (c Config) notifyProblems(ps *problemList) {
 	if c.Alerts.Top < 1 || c.Alerts.Top > 50 {
 		ps.add("alerts.top", "%d is out of range (want 1 to 50)", c.Alerts.Top)
 	}
+	if c.Alerts.EscalateAfterDays < 0 || c.Alerts.EscalateAfterDays > 60 {
+		ps.add("alerts.escalate_after_days", "%d is out of range (want 0 to 60, 0 for no escalation)", c.Alerts.EscalateAfterDays)
+	}
+	if _, err := ParseHolidays(c.Alerts.Holidays); err != nil {
+		ps.add("alerts.holidays", "%s", err)
+	}
 	if _, err := ParseDays(c.Digest.Days); err != nil {
 		ps.add("digest.days", "%s", err)
 	}
@@ -406,6 +412,24 @@ func ParseDays(s string) (map[time.Weekday]bool, error) {
 				break
 			}
 		}
+	}
+	return out, nil
+}
+
+// ParseHolidays reads alerts.holidays: dates YYYY-MM-DD, comma-separated,
+// as a set of days (YYYY-MM-DD).
+func ParseHolidays(s string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		d, err := time.Parse(time.DateOnly, part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a date (want YYYY-MM-DD, such as 2026-12-25, comma-separated)", part)
+		}
+		out[d.Format(time.DateOnly)] = true
 	}
 	return out, nil
 }
