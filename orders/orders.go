@@ -39,6 +39,9 @@ type Person struct {
 	SlackUserID   string   // empty until known
 	DigestChannel string   // reps: where their daily digest goes
 	Language      Language // empty means the configured default
+	// Manager is the e-mail of the person's manager, empty when the
+	// directory names none: who hears of their blocked orders nobody took on.
+	Manager string
 	// Placeholder marks a person created because an order named them before
 	// the directory did; they get no answers until the directory is imported.
 	Placeholder bool

@@ -15,9 +15,13 @@ import (
 )
 
 // peopleColumns are the columns of the people file; the first three are
-// required. code, beyond the documented header, gives the ERP's code of a
-// person, for profiles that name people by code.
-var peopleColumns = [...]string{"email", "name", "role", "slack_user_id", "digest_channel", "language", "code"}
+// required. manager is the e-mail of the person's manager, who hears of
+// their blocked orders nobody took on. code, beyond the documented header,
+// gives the ERP's code of a person, for profiles that name people by code.
+var peopleColumns = [...]string{"email", "name", "role", "slack_user_id", "digest_channel", "language", "manager", "code"}
+
+// documentedPeople is how many of peopleColumns the documented header has.
+const documentedPeople = 7
 
 // PeopleOptions say how ReadPeopleContext reads the people file.
 type PeopleOptions struct {
@@ -32,8 +36,8 @@ type PeopleOptions struct {
 }
 
 // ReadPeople reads the people directory, a CSV file with the header
-// email,name,role,slack_user_id,digest_channel,language (the last three
-// optional), in any of the encodings and separators exports come in. Every
+// email,name,role,slack_user_id,digest_channel,language,manager (the last
+// four optional), in any of the encodings and separators exports come in. Every
 // bad line is reported (an *orders.InputErrors, one line each, up to 100),
 // and then no person is returned. ReadPeople reads under DefaultLimits,
 // checks no name twice and cannot be interrupted: see ReadPeopleContext.
@@ -196,7 +200,7 @@ func peopleHeader(name string, next func([]string) ([]string, int, error)) ([]st
 			known = known || c == h
 		}
 		if !known {
-			return nil, nil, fileError(name, "unknown column %q (the columns are %s)", Clip(header[i]), strings.Join(peopleColumns[:6], ","))
+			return nil, nil, fileError(name, "unknown column %q (the columns are %s)", Clip(header[i]), strings.Join(peopleColumns[:documentedPeople], ","))
 		}
 		if _, twice := at[h]; twice {
 			return nil, nil, fileError(name, "the header has the column %q twice, so which one to read is unclear", h)
@@ -206,7 +210,7 @@ func peopleHeader(name string, next func([]string) ([]string, int, error)) ([]st
 	}
 	for _, c := range peopleColumns[:3] {
 		if _, ok := at[c]; !ok {
-			return nil, nil, fileError(name, "no column %q (the header is %s)", c, strings.Join(peopleColumns[:6], ","))
+			return nil, nil, fileError(name, "no column %q (the header is %s)", c, strings.Join(peopleColumns[:documentedPeople], ","))
 		}
 	}
 	return header, at, nil
@@ -246,7 +250,7 @@ func (s *peopleSeen) person(cells []string, at map[string]int, line int) (orders
 	}
 	p := orders.Person{Email: get("email"), Name: get("name"), Role: orders.Role(strings.ToLower(get("role"))),
 		SlackUserID: get("slack_user_id"), DigestChannel: get("digest_channel"),
-		Language: orders.Language(strings.ToLower(get("language"))), Code: get("code")}
+		Language: orders.Language(strings.ToLower(get("language"))), Code: get("code"), Manager: get("manager")}
 	switch {
 	case nul["email"]:
 	case p.Email == "":
@@ -291,6 +295,15 @@ func (s *peopleSeen) person(cells []string, at map[string]int, line int) (orders
 		if _, err := orders.ParseLanguage(string(p.Language)); err != nil {
 			ps.add("language", string(p.Language), "%s", orders.ErrorMessage(err))
 		}
+	}
+	switch m := p.Manager; {
+	case m == "":
+	case !strings.Contains(m, "@") || strings.ContainsAny(m, " \t,;<>"):
+		ps.add("manager", m, "%q is not an e-mail address (the manager's e-mail, as in their own row's email column)", Clip(m))
+	case tooLong(m, "an e-mail") != "":
+		ps.add("manager", m, "%s", tooLong(m, "an e-mail"))
+	case strings.EqualFold(m, p.Email):
+		ps.add("manager", m, "%s is the person's own e-mail: a person is not their own manager", Clip(m))
 	}
 	switch {
 	case p.Code == "":

@@ -27,7 +27,8 @@ type PeopleReport struct {
 // ImportPeople applies the directory, in one transaction: each person is
 // matched by e-mail, else a placeholder of the same code or name becomes
 // them, else they are created. People absent from the file are kept: orders
-// may still name them.
+// may still name them. A person's manager is kept as the e-mail the file
+// gives, found among people when needed (the manager may come later).
 func (s *Store) ImportPeople(ctx context.Context, source, sha256 string, people []orders.Person, dryRun bool) (PeopleReport, error) {
 	var rep PeopleReport
 	err := s.InTx(ctx, func(tx *Store) error {
@@ -59,7 +60,11 @@ func (s *Store) importPeople(ctx context.Context, source, sha256 string, people 
 		}
 		switch {
 		case orders.ErrorCode(err) == orders.ENotFound:
-			if _, err := s.UpsertPerson(ctx, p); err != nil {
+			created, err := s.UpsertPerson(ctx, p)
+			if err != nil {
+				return rep, err
+			}
+			if err := s.setManager(ctx, created.ID, p.Manager); err != nil {
 				return rep, err
 			}
 			rep.Created++
@@ -75,14 +80,14 @@ func (s *Store) importPeople(ctx context.Context, source, sha256 string, people 
 		}
 		if old.Email == p.Email && old.Name == p.Name && old.Role == p.Role && old.Code == p.Code &&
 			old.SlackUserID == p.SlackUserID && old.DigestChannel == p.DigestChannel && old.Language == p.Language &&
-			!old.Placeholder {
+			old.Manager == p.Manager && !old.Placeholder {
 			rep.Unchanged++
 			continue
 		}
 		_, err = s.db.Exec(ctx, `UPDATE people SET email = $2, name = $3, role = $4, code = $5,
 			slack_user_id = nullif($6, ''), digest_channel = $7, language = nullif($8, ''), placeholder = false,
-			updated_at = now() WHERE id = $1`,
-			old.ID, p.Email, p.Name, p.Role, p.Code, p.SlackUserID, p.DigestChannel, p.Language)
+			manager_email = $9, updated_at = now() WHERE id = $1`,
+			old.ID, p.Email, p.Name, p.Role, p.Code, p.SlackUserID, p.DigestChannel, p.Language, strings.TrimSpace(p.Manager))
 		if err != nil {
 			return rep, translate(err, "import people: %s", p.Email)
 		}
@@ -98,6 +103,17 @@ func (s *Store) importPeople(ctx context.Context, source, sha256 string, people 
 		return rep, fmt.Errorf("import people: record the run: %w", err)
 	}
 	return rep, nil
+}
+
+// setManager records the e-mail of a person's manager.
+func (s *Store) setManager(ctx context.Context, id int64, manager string) error {
+	if manager = strings.TrimSpace(manager); manager == "" {
+		return nil
+	}
+	if _, err := s.db.Exec(ctx, `UPDATE people SET manager_email = $2 WHERE id = $1`, id, manager); err != nil {
+		return fmt.Errorf("import people: the manager of person %d: %w", id, err)
+	}
+	return nil
 }
 
 // placeholderFor finds the placeholder an order created for p, by code or

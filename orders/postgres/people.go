@@ -11,12 +11,12 @@ import (
 )
 
 const personColumns = `id, coalesce(email, ''), name, role, code, coalesce(slack_user_id, ''), digest_channel,
-	coalesce(language, ''), placeholder`
+	coalesce(language, ''), placeholder, manager_email`
 
 func scanPerson(row interface{ Scan(...any) error }) (orders.Person, error) {
 	var p orders.Person
 	var role, lang string
-	err := row.Scan(&p.ID, &p.Email, &p.Name, &role, &p.Code, &p.SlackUserID, &p.DigestChannel, &lang, &p.Placeholder)
+	err := row.Scan(&p.ID, &p.Email, &p.Name, &role, &p.Code, &p.SlackUserID, &p.DigestChannel, &lang, &p.Placeholder, &p.Manager)
 	p.Role, p.Language = orders.Role(role), orders.Language(lang)
 	return p, err
 }

@@ -1,0 +1,252 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/orderbot/orderbot/orders"
+)
+
+// The actions taken on a block alert, as alert_actions records them.
+const (
+	ActionClaim    = "claim"
+	ActionSnooze   = "snooze"
+	ActionRelease  = "release"
+	ActionEscalate = "escalate"
+)
+
+// AlertOwner is who owns the alert of a blocked order, for the block it is
+// in: the person on it and since when, how long it is snoozed, who a "not
+// mine" handed it to. A new block of the order starts with none of these.
+type AlertOwner struct {
+	OrderID int64
+	Number  string
+	// Since is when the order's block started (its status_since).
+	Since     time.Time
+	ClaimedBy *orders.Person
+	ClaimedAt *time.Time
+	// SnoozedUntil is the last day the order is kept from escalation.
+	SnoozedUntil *time.Time
+	HandedTo     *orders.Person
+}
+
+// AlertAction is one entry of an order's alert history: who did what when.
+type AlertAction struct {
+	ID      int64
+	OrderID int64
+	Action  string // claim, snooze, release, escalate
+	// By is who acted (ID 0: orderbot itself); To who a release handed the
+	// alert to, or the manager an escalation went to.
+	By, To orders.Person
+	Until  *time.Time // snooze: the last day
+	At     time.Time
+}
+
+// alertTarget is the order an action is about, locked until the action's
+// transaction ends.
+type alertTarget struct {
+	id, repID, assistantID int64
+	status                 orders.Status
+	since                  time.Time
+}
+
+// lockAlert locks the order of number and its owner row, and returns them;
+// an order that is not blocked (released, invoiced) has no alert to act on.
+func (s *Store) lockAlert(ctx context.Context, number string) (alertTarget, error) {
+	var t alertTarget
+	err := s.db.QueryRow(ctx, `SELECT id, coalesce(rep_id, 0), coalesce(assistant_id, 0), status, status_since
+		FROM orders WHERE number = $1 FOR UPDATE`, number).Scan(&t.id, &t.repID, &t.assistantID, &t.status, &t.since)
+	if err != nil {
+		return t, notFound(err, "no order %s", number)
+	}
+	if !t.status.Blocked() {
+		return t, orders.Errorf(orders.EInvalid, "order %s is no longer blocked (%s)", number, t.status)
+	}
+	// The owner row of an earlier block is the past: this block starts
+	// unowned.
+	_, err = s.db.Exec(ctx, `INSERT INTO alert_owners (order_id, since, updated_at) VALUES ($1, $2, now())
+		ON CONFLICT (order_id) DO UPDATE SET since = excluded.since, claimed_by = NULL, claimed_at = NULL,
+			snoozed_until = NULL, handed_to = NULL, updated_at = now()
+		WHERE alert_owners.since <> excluded.since`, t.id, t.since)
+	if err != nil {
+		return t, fmt.Errorf("alert of order %s: %w", number, err)
+	}
+	return t, nil
+}
+
+// record writes an entry of the order's alert history.
+func (s *Store) record(ctx context.Context, orderID int64, action string, by, to int64, until *time.Time, at time.Time) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO alert_actions (order_id, action, by_id, to_id, until, at)
+		VALUES ($1, $2, nullif($3, 0), nullif($4, 0), $5, $6)`, orderID, action, by, to, until, at)
+	if err != nil {
+		return fmt.Errorf("record the %s of order %d: %w", action, orderID, err)
+	}
+	return nil
+}
+
+// ClaimAlert records that by is on the alert of order number from now. A
+// claim holds for the block the order is in; claiming again is a no-op,
+// and an alert someone else claimed stays theirs: the error (EConflict)
+// names them, and the owner returned says since when.
+func (s *Store) ClaimAlert(ctx context.Context, number string, by int64, now time.Time) (AlertOwner, error) {
+	var owner AlertOwner
+	err := s.InTx(ctx, func(tx *Store) error {
+		t, err := tx.lockAlert(ctx, number)
+		if err != nil {
+			return err
+		}
+		var holder int64
+		if err := tx.db.QueryRow(ctx, `SELECT coalesce(claimed_by, 0) FROM alert_owners WHERE order_id = $1`, t.id).
+			Scan(&holder); err != nil {
+			return fmt.Errorf("claim of order %s: %w", number, err)
+		}
+		if holder == 0 {
+			if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET claimed_by = $2, claimed_at = $3, updated_at = now()
+				WHERE order_id = $1`, t.id, by, now); err != nil {
+				return fmt.Errorf("claim of order %s: %w", number, err)
+			}
+			if err := tx.record(ctx, t.id, ActionClaim, by, 0, nil, now); err != nil {
+				return err
+			}
+		}
+		if owner, err = tx.alertOwner(ctx, t.id); err != nil {
+			return err
+		}
+		if holder != 0 && holder != by {
+			return orders.Errorf(orders.EConflict, "order %s is handled by %s already", number, owner.ClaimedBy.Name)
+		}
+		return nil
+	})
+	return owner, err
+}
+
+// SnoozeAlert keeps the alert of order number from escalation through the
+// day until, as by asked now.
+func (s *Store) SnoozeAlert(ctx context.Context, number string, by int64, until, now time.Time) (AlertOwner, error) {
+	var owner AlertOwner
+	day := time.Date(until.Year(), until.Month(), until.Day(), 0, 0, 0, 0, time.UTC)
+	err := s.InTx(ctx, func(tx *Store) error {
+		t, err := tx.lockAlert(ctx, number)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET snoozed_until = $2, updated_at = now() WHERE order_id = $1`,
+			t.id, day); err != nil {
+			return fmt.Errorf("snooze of order %s: %w", number, err)
+		}
+		if err := tx.record(ctx, t.id, ActionSnooze, by, 0, &day, now); err != nil {
+			return err
+		}
+		owner, err = tx.alertOwner(ctx, t.id)
+		return err
+	})
+	return owner, err
+}
+
+// ReleaseAlert records that the alert of order number is not by's ("not
+// mine") and hands it on: to the rep's assistant pool, which is the
+// assistant who assists the order's rep on most of the rep's open orders,
+// as the directory and the portfolio say, leaving out by and whoever said
+// "not mine" to this block already; else to the
+// rep, unless by is the rep; else to nobody (the order then goes to the
+// rep's manager when it is escalated). A claim by by ends. The owner
+// returned names who it was handed to (HandedTo nil: nobody).
+func (s *Store) ReleaseAlert(ctx context.Context, number string, by int64, now time.Time) (AlertOwner, error) {
+	var owner AlertOwner
+	err := s.InTx(ctx, func(tx *Store) error {
+		t, err := tx.lockAlert(ctx, number)
+		if err != nil {
+			return err
+		}
+		var to int64
+		err = tx.db.QueryRow(ctx, `SELECT p.id FROM orders o JOIN people p ON p.id = o.assistant_id
+			WHERE o.rep_id = $1 AND o.closed_at IS NULL AND p.id <> $2 AND p.role = 'assistant'
+				AND NOT p.placeholder AND p.slack_user_id IS NOT NULL
+				AND p.id NOT IN (SELECT a.by_id FROM alert_actions a WHERE a.order_id = $3 AND a.action = 'release'
+					AND a.at >= $4 AND a.by_id IS NOT NULL)
+			GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1`, t.repID, by, t.id, t.since).Scan(&to)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("release of order %s: %w", number, err)
+		}
+		if to == 0 && t.repID != by {
+			to = t.repID
+		}
+		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET handed_to = nullif($2, 0),
+				claimed_by = CASE WHEN claimed_by = $3 THEN NULL ELSE claimed_by END,
+				claimed_at = CASE WHEN claimed_by = $3 THEN NULL ELSE claimed_at END, updated_at = now()
+			WHERE order_id = $1`, t.id, to, by); err != nil {
+			return fmt.Errorf("release of order %s: %w", number, err)
+		}
+		if err := tx.record(ctx, t.id, ActionRelease, by, to, nil, now); err != nil {
+			return err
+		}
+		owner, err = tx.alertOwner(ctx, t.id)
+		return err
+	})
+	return owner, err
+}
+
+// AlertOwnerOf returns who owns the alert of order number for the block it
+// is in; false when nobody acted on it (or the order is not blocked).
+func (s *Store) AlertOwnerOf(ctx context.Context, number string) (AlertOwner, bool, error) {
+	var id int64
+	err := s.db.QueryRow(ctx, `SELECT o.id FROM orders o JOIN alert_owners w ON w.order_id = o.id AND w.since = o.status_since
+		WHERE o.number = $1 AND o.status = ANY($2)`, number, statusStrings(orders.BlockedStatuses())).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return AlertOwner{}, false, nil
+	}
+	if err != nil {
+		return AlertOwner{}, false, fmt.Errorf("owner of the alert of order %s: %w", number, err)
+	}
+	o, err := s.alertOwner(ctx, id)
+	return o, err == nil, err
+}
+
+// alertOwner reads the owner row of an order.
+func (s *Store) alertOwner(ctx context.Context, orderID int64) (AlertOwner, error) {
+	var o AlertOwner
+	var claimed, handed int64
+	err := s.db.QueryRow(ctx, `SELECT w.order_id, o.number, w.since, coalesce(w.claimed_by, 0), w.claimed_at, w.snoozed_until,
+			coalesce(w.handed_to, 0)
+		FROM alert_owners w JOIN orders o ON o.id = w.order_id WHERE w.order_id = $1`, orderID).
+		Scan(&o.OrderID, &o.Number, &o.Since, &claimed, &o.ClaimedAt, &o.SnoozedUntil, &handed)
+	if err != nil {
+		return o, notFound(err, "no alert owner for order %d", orderID)
+	}
+	for _, p := range []struct {
+		id  int64
+		out **orders.Person
+	}{{claimed, &o.ClaimedBy}, {handed, &o.HandedTo}} {
+		if p.id == 0 {
+			continue
+		}
+		person, err := s.PersonByID(ctx, p.id)
+		if err != nil {
+			return o, err
+		}
+		*p.out = &person
+	}
+	return o, nil
+}
+
+// AlertActions returns the alert history of order number, oldest first:
+// every claim, snooze, hand-back and escalation, with who and when.
+func (s *Store) AlertActions(ctx context.Context, number string) ([]AlertAction, error) {
+	rows, err := s.db.Query(ctx, `SELECT a.id, a.order_id, a.action, coalesce(a.by_id, 0), coalesce(b.name, ''),
+			coalesce(a.to_id, 0), coalesce(t.name, ''), a.until, a.at
+		FROM alert_actions a JOIN orders o ON o.id = a.order_id
+		LEFT JOIN people b ON b.id = a.by_id LEFT JOIN people t ON t.id = a.to_id
+		WHERE o.number = $1 ORDER BY a.at, a.id`, number)
+	if err != nil {
+		return nil, fmt.Errorf("alert history of order %s: %w", number, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AlertAction, error) {
+		var a AlertAction
+		err := r.Scan(&a.ID, &a.OrderID, &a.Action, &a.By.ID, &a.By.Name, &a.To.ID, &a.To.Name, &a.Until, &a.At)
+		return a, err
+	})
+}
