@@ -190,7 +190,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 		}
 	}
 	phase("load")
-	if err := s.diffRows(ctx, absent); err != nil {
+	if err := s.diffRows(ctx, absent, rep.FirstLoad); err != nil {
 		return rep, err
 	}
 	if err := s.importCustomers(ctx); err != nil {
@@ -487,10 +487,13 @@ func (req ImportRequest) clock(t time.Time) string {
 }
 
 // duplicateNumbers reports the order numbers the staged rows hold twice.
+// The numbers held twice are found by counting first: gathering the lines
+// of every number of a million-row first load would build a million arrays.
 func (s *Store) duplicateNumbers(ctx context.Context, req ImportRequest) ([]orders.InputProblem, error) {
 	rows, err := s.db.Query(ctx, `SELECT number, lines[1], unnest(lines[2:]) FROM (
 			SELECT number, array_agg(line ORDER BY line) AS lines FROM import_rows
-			GROUP BY number HAVING count(*) > 1) d
+			WHERE number IN (SELECT number FROM import_rows GROUP BY number HAVING count(*) > 1)
+			GROUP BY number) d
 		ORDER BY 3 LIMIT $1`, req.MaxProblems)
 	if err != nil {
 		return nil, fmt.Errorf("import: look for duplicates: %w", err)
@@ -564,8 +567,22 @@ func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, twice []twice
 // diffRows puts in import_diff the staged rows (those that differ from
 // what their order was last imported with, are new, or name a closed
 // order) with what their order holds now, and the absent open orders of a
-// snapshot.
-func (s *Store) diffRows(ctx context.Context, absent []int64) error {
+// snapshot. On a first load no order holds anything: the staging table
+// becomes import_diff as it is, given the columns of what orders would
+// hold (no copy of a million rows).
+func (s *Store) diffRows(ctx context.Context, absent []int64, firstLoad bool) error {
+	if firstLoad {
+		if _, err := s.db.Exec(ctx, `ALTER TABLE import_rows ADD COLUMN order_id bigint, ADD COLUMN old_status text,
+			ADD COLUMN absent boolean NOT NULL DEFAULT false, ADD COLUMN o_customer_id bigint, ADD COLUMN o_customer_ref text,
+			ADD COLUMN o_rep_id bigint, ADD COLUMN o_assistant_id bigint, ADD COLUMN o_block_reason text,
+			ADD COLUMN o_amount numeric(15, 2), ADD COLUMN o_currency text, ADD COLUMN o_ordered_on date,
+			ADD COLUMN o_requested_on date, ADD COLUMN o_promised_on date, ADD COLUMN o_expected_release date,
+			ADD COLUMN o_block_kinds text, ADD COLUMN o_blocks_key text;
+			ALTER TABLE import_rows RENAME TO import_diff`); err != nil {
+			return fmt.Errorf("import: compare with the store: %w", err)
+		}
+		return nil
+	}
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_diff ON COMMIT DROP AS
 		SELECT r.*, o.id AS order_id, o.status AS old_status, false AS absent,
 			o.customer_id AS o_customer_id, o.customer_ref AS o_customer_ref, o.rep_id AS o_rep_id,
@@ -760,10 +777,16 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 	// Blocks of changed orders: those still active keep their start.
 	batch.Queue(`DELETE FROM order_blocks b USING import_changes c
 		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND NOT (b.kind = ANY(c.bk_kinds))`)
+	// A new order's id is new: its blocks are inserted without looking for
+	// ones to update.
 	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release)
 		SELECT c.order_id, k.kind, k.reason, $1, k.release
 		FROM import_changes c, unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
-		WHERE c.changed
+		WHERE c.is_new`, req.AsOf)
+	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release)
+		SELECT c.order_id, k.kind, k.reason, $1, k.release
+		FROM import_changes c, unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+		WHERE c.changed AND NOT c.is_new
 		ON CONFLICT (order_id, kind) DO UPDATE SET reason = excluded.reason, expected_release = excluded.expected_release
 		WHERE (order_blocks.reason, order_blocks.expected_release) IS DISTINCT FROM (excluded.reason, excluded.expected_release)`,
 		req.AsOf)
