@@ -43,8 +43,9 @@ func sameDefs(a, b []string) bool {
 
 // TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn: a first load builds the
 // search indexes of customers, orders, blocks and history once its rows
-// are in, within its transaction: a first load that fails or is killed
-// after that step leaves every index as it was and nothing written; one
+// are in, within its transaction: a first load that fails after that step,
+// is cancelled, or whose session is killed, leaves every index as it was
+// and nothing written; one
 // that succeeds leaves the same indexes, through which the new customers
 // and block reasons are found.
 func TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn(t *testing.T) {
@@ -56,12 +57,23 @@ func TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn(t *testing.T) {
 	es[3].Blocks[0].Reason = es[3].BlockReason
 
 	failed := errors.New("the next step failed")
+	killed := 0
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()
-	for _, then := range []func(context.Context, *postgres.Store, *postgres.ImportReport) error{
+	for i, then := range []func(context.Context, *postgres.Store, *postgres.ImportReport) error{
 		func(context.Context, *postgres.Store, *postgres.ImportReport) error { return failed },
 		func(context.Context, *postgres.Store, *postgres.ImportReport) error { cancel(); return ctx.Err() },
+		// The import's session dies, as when its process is killed or
+		// PostgreSQL stops it.
+		func(context.Context, *postgres.Store, *postgres.ImportReport) error {
+			killed = f.count(`SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE datname = current_database() AND state = 'idle in transaction') k`)
+			return nil
+		},
 	} {
+		if i == 2 {
+			ctx = f.ctx
+		}
 		_, err := f.st.ImportOrders(ctx, postgres.ImportRequest{Source: "export.csv", Snapshot: true, AsOf: f.now,
 			PeopleBy: orders.ByEmail, MaxCloseShare: 0.3, Then: then}, entries(es...))
 		if err == nil {
@@ -73,6 +85,9 @@ func TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn(t *testing.T) {
 		if after := f.indexDefs(); !sameDefs(before, after) {
 			t.Errorf("after a failed first load (%v) the indexes are\n%q\nwant\n%q", err, after, before)
 		}
+	}
+	if killed != 1 {
+		t.Errorf("%d import sessions killed, want 1", killed)
 	}
 
 	rep, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, es...)
