@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -29,25 +30,12 @@ func (f *fixture) indexDefs() []string {
 	return defs
 }
 
-func sameDefs(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn: a first load builds the
 // search indexes of customers, orders, blocks and history once its rows
 // are in, within its transaction: a first load that fails after that step,
 // is cancelled, or whose session is killed, leaves every index as it was
-// and nothing written; one
-// that succeeds leaves the same indexes, through which the new customers
-// and block reasons are found.
+// and nothing written; one that succeeds leaves the same indexes, through
+// which the new customers and block reasons are found.
 func TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn(t *testing.T) {
 	f := setup(t)
 	before := f.indexDefs()
@@ -82,7 +70,7 @@ func TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn(t *testing.T) {
 		if n := f.count(`SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM import_runs) + (SELECT count(*) FROM order_blocks)`); n != 0 {
 			t.Errorf("after a failed first load (%v): %d rows written", err, n)
 		}
-		if after := f.indexDefs(); !sameDefs(before, after) {
+		if after := f.indexDefs(); !slices.Equal(before, after) {
 			t.Errorf("after a failed first load (%v) the indexes are\n%q\nwant\n%q", err, after, before)
 		}
 	}
@@ -97,7 +85,7 @@ func TestFirstLoadBuildsItsIndexesOnceItsRowsAreIn(t *testing.T) {
 	if !rep.FirstLoad || rep.Created != len(es) {
 		t.Fatalf("report %+v", rep)
 	}
-	if after := f.indexDefs(); !sameDefs(before, after) {
+	if after := f.indexDefs(); !slices.Equal(before, after) {
 		t.Errorf("after a first load the indexes are\n%q\nwant\n%q", after, before)
 	}
 	found, err := f.st.CustomersByName(f.ctx, "fromagerie lefevre", 5)
