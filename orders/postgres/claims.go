@@ -29,9 +29,13 @@ type AlertOwner struct {
 	Since     time.Time
 	ClaimedBy *orders.Person
 	ClaimedAt *time.Time
-	// SnoozedUntil is the last day the order is kept from escalation.
+	// SnoozedUntil is the last day the order is kept from escalation, as
+	// SnoozedBy asked.
 	SnoozedUntil *time.Time
-	HandedTo     *orders.Person
+	SnoozedBy    *orders.Person
+	// HandedBy said "not mine" last, and the alert went to HandedTo (nil:
+	// nobody else follows the order).
+	HandedBy, HandedTo *orders.Person
 }
 
 // AlertAction is one entry of an order's alert history: who did what when.
@@ -70,7 +74,8 @@ func (s *Store) lockAlert(ctx context.Context, number string) (alertTarget, erro
 	// unowned.
 	_, err = s.db.Exec(ctx, `INSERT INTO alert_owners (order_id, since, updated_at) VALUES ($1, $2, now())
 		ON CONFLICT (order_id) DO UPDATE SET since = excluded.since, claimed_by = NULL, claimed_at = NULL,
-			snoozed_until = NULL, handed_to = NULL, updated_at = now()
+			snoozed_until = NULL, snoozed_by = NULL, handed_by = NULL, handed_to = NULL,
+			updated_at = now()
 		WHERE alert_owners.since <> excluded.since`, t.id, t.since)
 	if err != nil {
 		return t, fmt.Errorf("alert of order %s: %w", number, err)
@@ -134,8 +139,8 @@ func (s *Store) SnoozeAlert(ctx context.Context, number string, by int64, until,
 		if err != nil {
 			return err
 		}
-		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET snoozed_until = $2, updated_at = now() WHERE order_id = $1`,
-			t.id, day); err != nil {
+		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET snoozed_until = $2, snoozed_by = $3, updated_at = now()
+			WHERE order_id = $1`, t.id, day, by); err != nil {
 			return fmt.Errorf("snooze of order %s: %w", number, err)
 		}
 		if err := tx.record(ctx, t.id, ActionSnooze, by, 0, &day, now); err != nil {
@@ -175,7 +180,7 @@ func (s *Store) ReleaseAlert(ctx context.Context, number string, by int64, now t
 		if to == 0 && t.repID != by {
 			to = t.repID
 		}
-		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET handed_to = nullif($2, 0),
+		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET handed_to = nullif($2, 0), handed_by = $3,
 				claimed_by = CASE WHEN claimed_by = $3 THEN NULL ELSE claimed_by END,
 				claimed_at = CASE WHEN claimed_by = $3 THEN NULL ELSE claimed_at END, updated_at = now()
 			WHERE order_id = $1`, t.id, to, by); err != nil {
@@ -209,18 +214,18 @@ func (s *Store) AlertOwnerOf(ctx context.Context, number string) (AlertOwner, bo
 // alertOwner reads the owner row of an order.
 func (s *Store) alertOwner(ctx context.Context, orderID int64) (AlertOwner, error) {
 	var o AlertOwner
-	var claimed, handed int64
+	var claimed, snoozer, handedBy, handed int64
 	err := s.db.QueryRow(ctx, `SELECT w.order_id, o.number, w.since, coalesce(w.claimed_by, 0), w.claimed_at, w.snoozed_until,
-			coalesce(w.handed_to, 0)
+			coalesce(w.snoozed_by, 0), coalesce(w.handed_by, 0), coalesce(w.handed_to, 0)
 		FROM alert_owners w JOIN orders o ON o.id = w.order_id WHERE w.order_id = $1`, orderID).
-		Scan(&o.OrderID, &o.Number, &o.Since, &claimed, &o.ClaimedAt, &o.SnoozedUntil, &handed)
+		Scan(&o.OrderID, &o.Number, &o.Since, &claimed, &o.ClaimedAt, &o.SnoozedUntil, &snoozer, &handedBy, &handed)
 	if err != nil {
 		return o, notFound(err, "no alert owner for order %d", orderID)
 	}
 	for _, p := range []struct {
 		id  int64
 		out **orders.Person
-	}{{claimed, &o.ClaimedBy}, {handed, &o.HandedTo}} {
+	}{{claimed, &o.ClaimedBy}, {snoozer, &o.SnoozedBy}, {handedBy, &o.HandedBy}, {handed, &o.HandedTo}} {
 		if p.id == 0 {
 			continue
 		}
@@ -231,6 +236,30 @@ func (s *Store) alertOwner(ctx context.Context, orderID int64) (AlertOwner, erro
 		*p.out = &person
 	}
 	return o, nil
+}
+
+// AlertOwners returns who owns the alerts of the orders of numbers, for
+// the blocks they are in, by number; orders nobody acted on are left out.
+func (s *Store) AlertOwners(ctx context.Context, numbers []string) (map[string]AlertOwner, error) {
+	rows, err := s.db.Query(ctx, `SELECT o.id FROM orders o
+		JOIN alert_owners w ON w.order_id = o.id AND w.since = o.status_since
+		WHERE o.number = ANY($1) AND o.status = ANY($2) ORDER BY o.id`, numbers, statusStrings(orders.BlockedStatuses()))
+	if err != nil {
+		return nil, fmt.Errorf("owners of alerts: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("owners of alerts: %w", err)
+	}
+	out := make(map[string]AlertOwner, len(ids))
+	for _, id := range ids {
+		o, err := s.alertOwner(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[o.Number] = o
+	}
+	return out, nil
 }
 
 // AlertActions returns the alert history of order number, oldest first:

@@ -106,8 +106,13 @@ func TestSnoozeAndReleaseAreRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner, err = f.st.ReleaseAlert(f.ctx, n, f.asst.ID, f.now.Add(time.Hour))
-	if err != nil || owner.HandedTo == nil || owner.HandedTo.ID != other.ID || owner.ClaimedBy != nil {
+	if err != nil || owner.HandedTo == nil || owner.HandedTo.ID != other.ID || owner.ClaimedBy != nil ||
+		owner.HandedBy == nil || owner.HandedBy.ID != f.asst.ID || owner.SnoozedBy == nil || owner.SnoozedBy.ID != f.asst.ID {
 		t.Fatalf("release %+v %v", owner, err)
+	}
+	owners, err := f.st.AlertOwners(f.ctx, []string{n, "4500011041"})
+	if err != nil || len(owners) != 1 || owners[n].HandedTo == nil || owners[n].HandedTo.Name != "Sophie Roux" {
+		t.Errorf("owners %+v %v", owners, err)
 	}
 	// Sophie hands it on in turn: the pool has nobody else, so the rep.
 	owner, err = f.st.ReleaseAlert(f.ctx, n, other.ID, f.now.Add(2*time.Hour))

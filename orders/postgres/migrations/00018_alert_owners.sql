@@ -19,7 +19,10 @@ CREATE TABLE alert_owners (
     claimed_by    bigint,
     claimed_at    timestamptz,
     snoozed_until date,
-    -- Where a "not mine" sent the alert: the person it was handed to.
+    snoozed_by    bigint,
+    -- The last "not mine": who said it, and who the alert was handed to
+    -- (NULL: nobody else follows the order).
+    handed_by     bigint,
     handed_to     bigint,
     updated_at    timestamptz NOT NULL
 );
