@@ -404,7 +404,49 @@ CREATE TABLE follow_answers (
     PRIMARY KEY (person_id, order_id, channel)
 );
 
+-- The imports whose changes were planned for their followers, each once.
+CREATE TABLE follow_plans (
+    import_id  bigint PRIMARY KEY,
+    changes    integer NOT NULL,
+    people     integer NOT NULL,
+    planned_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- A followed order's promised date moved: status_history keeps statuses
+-- only. Written by the statement that updates the orders (an import),
+-- stamped with its transaction's start, which is the import run's
+-- started_at; nothing is written while nobody follows anything.
+CREATE TABLE follow_promises (
+    changed_at    timestamptz NOT NULL DEFAULT now(),
+    order_id      bigint NOT NULL,
+    from_promised date,
+    to_promised   date
+);
+CREATE INDEX follow_promises_changed_idx ON follow_promises (changed_at);
+
+-- +goose StatementBegin
+CREATE FUNCTION orderbot_follow_promises() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM follows) THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO follow_promises (order_id, from_promised, to_promised)
+    SELECT n.id, o.promised_on, n.promised_on
+    FROM new_rows n JOIN old_rows o ON o.id = n.id
+    WHERE n.promised_on IS DISTINCT FROM o.promised_on
+        AND EXISTS (SELECT FROM follows f WHERE f.order_id = n.id OR f.customer_id = n.customer_id);
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER orders_follow_promises AFTER UPDATE ON orders
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION orderbot_follow_promises();
+
 -- +goose Down
+DROP TRIGGER orders_follow_promises ON orders;
+DROP FUNCTION orderbot_follow_promises();
+DROP TABLE follow_promises;
+DROP TABLE follow_plans;
 DROP TABLE follow_answers;
 DROP TABLE follow_changes;
 DROP TABLE follows;
