@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -83,14 +84,16 @@ func (s *Store) lockAlert(ctx context.Context, number string) (alertTarget, erro
 	return t, nil
 }
 
-// record writes an entry of the order's alert history.
-func (s *Store) record(ctx context.Context, orderID int64, action string, by, to int64, until *time.Time, at time.Time) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO alert_actions (order_id, action, by_id, to_id, until, at)
-		VALUES ($1, $2, nullif($3, 0), nullif($4, 0), $5, $6)`, orderID, action, by, to, until, at)
+// record writes an entry of the order's alert history, and reports
+// false when the same person's same action at the same moment (one click
+// handled twice) is there already.
+func (s *Store) record(ctx context.Context, orderID int64, action string, by, to int64, until *time.Time, at time.Time) (bool, error) {
+	tag, err := s.db.Exec(ctx, `INSERT INTO alert_actions (order_id, action, by_id, to_id, until, at)
+		VALUES ($1, $2, nullif($3, 0), nullif($4, 0), $5, $6) ON CONFLICT DO NOTHING`, orderID, action, by, to, until, at)
 	if err != nil {
-		return fmt.Errorf("record the %s of order %d: %w", action, orderID, err)
+		return false, fmt.Errorf("record the %s of order %d: %w", action, orderID, err)
 	}
-	return nil
+	return tag.RowsAffected() == 1, nil
 }
 
 // ClaimAlert records that by is on the alert of order number from now. A
@@ -114,7 +117,7 @@ func (s *Store) ClaimAlert(ctx context.Context, number string, by int64, now tim
 				WHERE order_id = $1`, t.id, by, now); err != nil {
 				return fmt.Errorf("claim of order %s: %w", number, err)
 			}
-			if err := tx.record(ctx, t.id, ActionClaim, by, 0, nil, now); err != nil {
+			if _, err := tx.record(ctx, t.id, ActionClaim, by, 0, nil, now); err != nil {
 				return err
 			}
 		}
@@ -139,12 +142,13 @@ func (s *Store) SnoozeAlert(ctx context.Context, number string, by int64, until,
 		if err != nil {
 			return err
 		}
+		if fresh, err := tx.record(ctx, t.id, ActionSnooze, by, 0, &day, now); err != nil || !fresh {
+			owner, _ = tx.alertOwner(ctx, t.id)
+			return err
+		}
 		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET snoozed_until = $2, snoozed_by = $3, updated_at = now()
 			WHERE order_id = $1`, t.id, day, by); err != nil {
 			return fmt.Errorf("snooze of order %s: %w", number, err)
-		}
-		if err := tx.record(ctx, t.id, ActionSnooze, by, 0, &day, now); err != nil {
-			return err
 		}
 		owner, err = tx.alertOwner(ctx, t.id)
 		return err
@@ -180,14 +184,15 @@ func (s *Store) ReleaseAlert(ctx context.Context, number string, by int64, now t
 		if to == 0 && t.repID != by {
 			to = t.repID
 		}
+		if fresh, err := tx.record(ctx, t.id, ActionRelease, by, to, nil, now); err != nil || !fresh {
+			owner, _ = tx.alertOwner(ctx, t.id)
+			return err
+		}
 		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET handed_to = nullif($2, 0), handed_by = $3,
 				claimed_by = CASE WHEN claimed_by = $3 THEN NULL ELSE claimed_by END,
 				claimed_at = CASE WHEN claimed_by = $3 THEN NULL ELSE claimed_at END, updated_at = now()
 			WHERE order_id = $1`, t.id, to, by); err != nil {
 			return fmt.Errorf("release of order %s: %w", number, err)
-		}
-		if err := tx.record(ctx, t.id, ActionRelease, by, to, nil, now); err != nil {
-			return err
 		}
 		owner, err = tx.alertOwner(ctx, t.id)
 		return err
@@ -276,6 +281,49 @@ func (s *Store) AlertActions(ctx context.Context, number string) ([]AlertAction,
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (AlertAction, error) {
 		var a AlertAction
 		err := r.Scan(&a.ID, &a.OrderID, &a.Action, &a.By.ID, &a.By.Name, &a.To.ID, &a.To.Name, &a.Until, &a.At)
+		return a, err
+	})
+}
+
+// AlertMessageAt returns the alerts of the message orderbot posted as ts
+// in channel (Slack's channel ID): an alert batch, or an alert handed on
+// by "not mine"; false when orderbot posted no alert there.
+func (s *Store) AlertMessageAt(ctx context.Context, channel, ts string) (AlertBatch, bool, error) {
+	d, err := scanDelivery(s.db.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+		WHERE kind IN ('alert', 'handback') AND ts = $2 AND (channel_id = $1 OR channel = $1) ORDER BY id DESC LIMIT 1`, channel, ts))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return AlertBatch{}, false, nil
+	}
+	if err != nil {
+		return AlertBatch{}, false, fmt.Errorf("alert message %s in %s: %w", ts, channel, err)
+	}
+	b := AlertBatch{Delivery: d}
+	if d.Kind == "alert" {
+		return b, true, s.fillAlerts(ctx, &b)
+	}
+	number, _, _ := strings.Cut(strings.TrimPrefix(d.Key, "handback:"), ":")
+	b.Alerts, err = s.CurrentAlerts(ctx, []string{number})
+	return b, true, err
+}
+
+// HandbackKey names the delivery of the alert of order number handed on
+// by the click click (unique per click): the same click handled again
+// posts it once.
+func HandbackKey(number, click string) string { return "handback:" + number + ":" + click }
+
+// CurrentAlerts returns the orders of numbers as an alert shows them, in
+// the block they are in now, the biggest first.
+func (s *Store) CurrentAlerts(ctx context.Context, numbers []string) ([]Alert, error) {
+	rows, err := s.db.Query(ctx, `SELECT 0, o.number, c.name, o.status, o.block_reason, (o.amount * 100)::bigint, o.currency,
+			o.status_since, ''
+		FROM orders o JOIN customers c ON c.id = o.customer_id
+		WHERE o.number = ANY($1) ORDER BY o.amount DESC, o.number`, numbers)
+	if err != nil {
+		return nil, fmt.Errorf("alerts of %v: %w", numbers, err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Alert, error) {
+		var a Alert
+		err := r.Scan(&a.EventID, &a.Number, &a.Customer, &a.Status, &a.Reason, &a.AmountCents, &a.Currency, &a.At, &a.From)
 		return a, err
 	})
 }

@@ -114,6 +114,10 @@ func TestSnoozeAndReleaseAreRecorded(t *testing.T) {
 	if err != nil || len(owners) != 1 || owners[n].HandedTo == nil || owners[n].HandedTo.Name != "Sophie Roux" {
 		t.Errorf("owners %+v %v", owners, err)
 	}
+	// The same click handled again (a replica died after it) changes nothing.
+	if again, err := f.st.ReleaseAlert(f.ctx, n, f.asst.ID, f.now.Add(time.Hour)); err != nil || again.HandedTo == nil || again.HandedTo.ID != other.ID {
+		t.Fatalf("release handled twice %+v %v", again, err)
+	}
 	// Sophie hands it on in turn: the pool has nobody else, so the rep.
 	owner, err = f.st.ReleaseAlert(f.ctx, n, other.ID, f.now.Add(2*time.Hour))
 	if err != nil || owner.HandedTo == nil || owner.HandedTo.ID != f.rep.ID {

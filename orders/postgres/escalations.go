@@ -109,7 +109,7 @@ func (s *Store) Escalate(ctx context.Context, d Delivery, manager int64, cutoff,
 			return fmt.Errorf("escalate to person %d: %w", manager, err)
 		}
 		for _, id := range ids {
-			if err := tx.record(ctx, id, ActionEscalate, 0, manager, nil, now); err != nil {
+			if _, err := tx.record(ctx, id, ActionEscalate, 0, manager, nil, now); err != nil {
 				return err
 			}
 		}

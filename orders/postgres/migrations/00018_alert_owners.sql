@@ -40,6 +40,8 @@ CREATE TABLE alert_actions (
     at       timestamptz NOT NULL
 );
 CREATE INDEX alert_actions_order_idx ON alert_actions (order_id, at);
+-- One click handled twice (a replica died in between) is recorded once.
+CREATE UNIQUE INDEX alert_actions_once_idx ON alert_actions (order_id, action, by_id, at) WHERE by_id IS NOT NULL;
 
 CREATE TABLE escalations (
     order_id     bigint NOT NULL,
