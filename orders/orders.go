@@ -149,6 +149,15 @@ type Order struct {
 	ClosedAt        *time.Time
 	Lines           []Line
 	UpdatedAt       time.Time
+	// HandledBy is who claimed the alert of the block the order is in,
+	// nil when nobody did (read with the order's lines).
+	HandledBy *Handling
+}
+
+// Handling is a claim of a blocked order's alert: who is on it, since when.
+type Handling struct {
+	Name  string    `json:"name"`
+	Since time.Time `json:"since"`
 }
 
 // Blocked reports whether the order waits for someone to act.

@@ -229,6 +229,10 @@ func (x *describer) order() {
 			lines = append(lines, x.label(x.t("order.estimated_release", nil), x.day(*est)))
 		}
 		lines = append(lines, x.credit(o)...)
+		if h := o.HandledBy; h != nil && o.Blocked() {
+			lines = append(lines, x.s.icon("raising_hand")+x.t("order.handled_by", catalog.Args{"Name": x.field(s, h.Name),
+				"When": DateTime(x.local(h.Since), x.lang())}))
+		}
 	}
 	lines = append(lines, x.orderLines(o)...)
 	lines = append(lines, x.label(x.t("order.amount", nil), x.money(o.AmountCents, o.Currency)))

@@ -210,6 +210,7 @@ func answers(lang orders.Language) map[string]bot.Answer {
 	add("not_found_customer_id", bot.Answer{Kind: bot.NotFound, Subject: bot.Subject{What: "customer_id"}}, fresh)
 	newAnswers(lang, add, orderOf)
 	linesAnswers(add, orderOf)
+	handledAnswers(add, orderOf)
 	add("refused", bot.Answer{Kind: bot.Refused}, bot.Freshness{})
 	add("help", bot.Answer{Kind: bot.Help}, bot.Freshness{})
 	add("thanks", bot.Answer{Kind: bot.Thanks}, bot.Freshness{})

@@ -38,7 +38,7 @@ var goldenNames = []string{
 	"order_short_lines", "order_lines_all", "order_short_undated", "order_lines_none", "order_many_lines",
 	"order_many_lines_all", "order_lines_escaped", "order_credit_excess", "order_credit_overdue",
 	"order_credit_overdue_only", "order_credit_hold_only", "order_credit_and_short", "list_item", "list_item_code",
-	"list_item_empty",
+	"list_item_empty", "order_handled",
 }
 
 func TestGolden(t *testing.T) {

@@ -68,6 +68,10 @@ func TestClaimAlertIsTheFirstClickersAndRecorded(t *testing.T) {
 	if err != nil || !ok || got.ClaimedBy == nil || got.ClaimedBy.ID != f.asst.ID || !got.ClaimedAt.Equal(at) {
 		t.Errorf("owner of %s: %+v %v %v", n, got, ok, err)
 	}
+	if o, err := f.st.OrderByNumber(f.ctx, n); err != nil || o.HandledBy == nil || o.HandledBy.Name != "Hélène Lefèvre" ||
+		!o.HandledBy.Since.Equal(at) {
+		t.Errorf("the order read says handled by %+v, %v", o.HandledBy, err)
+	}
 	if acts := actionsOf(t, f, n); len(acts) != 1 || acts[0] != "claim by Hélène Lefèvre" {
 		t.Errorf("history %q", acts)
 	}
@@ -80,6 +84,9 @@ func TestClaimAlertIsTheFirstClickersAndRecorded(t *testing.T) {
 	}
 	if got, ok, err := f.st.AlertOwnerOf(f.ctx, n); err != nil || ok {
 		t.Errorf("after a new block: %+v %v %v", got, ok, err)
+	}
+	if o, err := f.st.OrderByNumber(f.ctx, n); err != nil || o.HandledBy != nil {
+		t.Errorf("after a new block, handled by %+v, %v", o.HandledBy, err)
 	}
 	// A released order has no alert to claim.
 	f.order("4500011040", f.dupre, orders.StatusOpen, 1000)

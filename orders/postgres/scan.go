@@ -23,8 +23,10 @@ func personJSON(alias string) string {
 // assistant and active blocks (and lines and the customer's credit position
 // when withLines), from "orders o".
 func orderSelect(withLines bool) string {
-	lines, credit := "NULL::jsonb", "NULL::jsonb"
+	lines, credit, handled := "NULL::jsonb", "NULL::jsonb", "NULL::jsonb"
 	if withLines {
+		handled = `(SELECT jsonb_build_object('name', p.name, 'since', w.claimed_at) FROM alert_owners w
+			JOIN people p ON p.id = w.claimed_by WHERE w.order_id = o.id AND w.since = o.status_since)`
 		credit = `(SELECT jsonb_build_object('limit', (cr.credit_limit * 100)::bigint,
 			'exposure', (cr.exposure * 100)::bigint, 'overdue', (cr.overdue * 100)::bigint,
 			'overdue_since', cr.overdue_since, 'currency', cr.currency, 'account_hold', cr.account_hold,
@@ -41,7 +43,7 @@ func orderSelect(withLines bool) string {
 		(SELECT jsonb_agg(jsonb_build_object('kind', b.kind, 'reason', b.reason, 'since', b.since,
 			'expected_release', b.expected_release) ORDER BY b.since, b.kind)
 			FROM order_blocks b WHERE b.order_id = o.id),
-		` + lines + `, ` + credit + `
+		` + lines + `, ` + credit + `, ` + handled + `
 	FROM orders o
 	JOIN customers c ON c.id = o.customer_id
 	LEFT JOIN people r ON r.id = o.rep_id
@@ -120,7 +122,7 @@ func scanOrder(row pgx.Row) (orders.Order, error) {
 		&rep, &asst,
 		&status, &o.BlockReason, &o.StatusSince, &o.ExpectedRelease, &o.AmountCents, &o.Currency,
 		&o.OrderedOn, &o.RequestedOn, &o.PromisedOn, &o.ClosedAt, &o.UpdatedAt,
-		&blocks, &lines, &credit)
+		&blocks, &lines, &credit, &o.HandledBy)
 	if err != nil {
 		return o, err
 	}
