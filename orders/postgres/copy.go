@@ -161,10 +161,12 @@ func nullIfZero(n int64) any {
 	return n
 }
 
-// Truncate empties the portfolio: every order, customer and person. It is for
-// development databases that are refilled with generated data.
+// Truncate empties the portfolio: every order, customer and person, and
+// whatever names them (CASCADE: lines, credit positions, follows). It is
+// for development databases that are refilled with generated data.
 func (s *Store) Truncate(ctx context.Context) error {
-	if _, err := s.db.Exec(ctx, `TRUNCATE alert_events, status_history, order_lines, order_blocks, orders, customer_credit, customers, customer_words, people, import_runs`); err != nil {
+	if _, err := s.db.Exec(ctx, `TRUNCATE alert_events, status_history, order_lines, order_blocks, orders, customer_credit,
+		customers, customer_words, people, import_runs CASCADE`); err != nil {
 		return fmt.Errorf("empty the portfolio: %w", err)
 	}
 	return nil
