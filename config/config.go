@@ -41,6 +41,8 @@ type Config struct {
 	Alerts AlertsConfig `mapstructure:"alerts" yaml:"alerts"`
 	// Digest is when the reps' digests and the managers' summary are posted.
 	Digest DigestConfig `mapstructure:"digest" yaml:"digest"`
+	// Release is where releases of blocked orders are asked for and decided.
+	Release ReleaseConfig `mapstructure:"release" yaml:"release"`
 	// API is the push API of ERPs.
 	API APIConfig `mapstructure:"api" yaml:"api"`
 	// Log is the program's own logging.
@@ -269,6 +271,9 @@ func Defaults() Config {
 			Missed:      "late",
 			SummaryTime: "08:00",
 		},
+		Release: ReleaseConfig{
+			StaleAfterHours: 24,
+		},
 		Log: LogConfig{
 			Level:  "info",
 			Format: "auto",
@@ -370,7 +375,9 @@ const (
 )
 
 // fileOnlyKeys lists the settings read from the file only.
-func fileOnlyKeys() []string { return []string{profilesKey, nextStepsKey, trackingURLsKey} }
+func fileOnlyKeys() []string {
+	return []string{profilesKey, nextStepsKey, trackingURLsKey, releaseRoutesKey}
+}
 
 // keys lists every single-valued key in declaration order.
 func keys() []string {

@@ -531,13 +531,14 @@ func TestKeys(t *testing.T) {
 		"alerts.max_tries", "alerts.top", "alerts.escalate_after_days", "alerts.holidays",
 		"digest.days", "digest.time", "digest.timezone", "digest.stalled_days", "digest.when_empty", "digest.missed",
 		"digest.summary_channel", "digest.summary_time",
+		"release.stale_after_hours", "release.webhook_url", "release.webhook_secret",
 		"api.tokens", "api.token_hashes", "api.max_body",
 		"log.level", "log.format",
 	}
 	if got := keys(); !slices.Equal(got, want) {
 		t.Errorf("keys() =\n%q\nwant\n%q", got, want)
 	}
-	if got, want := fileOnlyKeys(), []string{"import.profiles", "bot.next_steps", "bot.tracking_urls"}; !slices.Equal(got, want) {
+	if got, want := fileOnlyKeys(), []string{"import.profiles", "bot.next_steps", "bot.tracking_urls", "release.routes"}; !slices.Equal(got, want) {
 		t.Errorf("fileOnlyKeys() = %q, want %q", got, want)
 	}
 	// The YAML output must use the same names as the file.

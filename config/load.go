@@ -60,12 +60,13 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	var profiles map[string]ingest.Profile
 	var steps map[string]map[string]string
 	var tracking map[string]string
+	var routes map[string]ReleaseRoute
 	if path != "" {
 		settings, lines, fr, err := readFile(path)
 		if err != nil {
 			return Config{}, err
 		}
-		profiles, steps, tracking = fr.profiles, fr.steps, fr.tracking
+		profiles, steps, tracking, routes = fr.profiles, fr.steps, fr.tracking, fr.routes
 		if err := v.MergeConfigMap(settings); err != nil {
 			return Config{}, fmt.Errorf("config: %s: %s", path, oneLine(err.Error()))
 		}
@@ -95,6 +96,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	c.Import.Profiles = profiles
 	c.Bot.NextSteps = steps
 	c.Bot.TrackingURLs = tracking
+	c.Release.Routes = routes
 	if ps := c.problems(); len(ps) > 0 {
 		return Config{}, joinProblems(ps, origin)
 	}
@@ -226,6 +228,7 @@ type fileReader struct {
 	profiles map[string]ingest.Profile
 	steps    map[string]map[string]string
 	tracking map[string]string
+	routes   map[string]ReleaseRoute
 	errs     []string
 }
 
@@ -264,6 +267,9 @@ func (r *fileReader) walk(n *yaml.Node, section string) {
 		case section != "" && key == trackingURLsKey:
 			r.lines[key] = k.Line
 			r.readTrackingURLs(val)
+		case section != "" && key == releaseRoutesKey:
+			r.lines[key] = k.Line
+			r.readReleaseRoutes(val)
 		case section != "" && slices.Contains(keys(), key):
 			if isNull(val) {
 				continue

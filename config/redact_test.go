@@ -39,6 +39,7 @@ func publicSettings() map[string]string {
 		"digest.missed":            "a choice",
 		"digest.summary_channel":   "a Slack channel ID, which Slack shows to every member",
 		"digest.summary_time":      "a time of day",
+		"release.routes.*":         "Slack channel IDs and the work e-mails of the people who decide releases, as the people file has them",
 		"api.token_hashes":         "SHA-256 hashes of high-entropy tokens, made to be kept in the file",
 		"log.level":                "a level",
 		"log.format":               "a format",

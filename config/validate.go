@@ -100,6 +100,7 @@ func (c Config) problems() []problem {
 	c.trackingProblems(&ps)
 	c.importProblems(&ps)
 	c.notifyProblems(&ps)
+	c.releaseProblems(&ps)
 	c.serviceProblems(&ps)
 	return ps
 }
