@@ -31,9 +31,9 @@ import (
 
 // Store is what the app needs of the store beyond answering.
 type Store interface {
-	// HoldQuestion stores a question under key, held by holder for lease;
-	// false when the key was stored before.
-	HoldQuestion(ctx context.Context, key string, payload []byte, holder string, lease time.Duration) (bool, error)
+	// HoldQuestions stores questions under keys, held by holder for lease,
+	// and returns the keys not stored before.
+	HoldQuestions(ctx context.Context, keys, payloads []string, holder string, lease time.Duration) (map[string]bool, error)
 	// RenewQuestions extends the claims holder holds by lease from now.
 	RenewQuestions(ctx context.Context, holder string, lease time.Duration) (int64, error)
 	// TakeOverQuestions claims at most limit questions whose lease ran out.
@@ -41,8 +41,9 @@ type Store interface {
 	// MarkQuestionPosting records that a question's answer goes out now,
 	// or fails with postgres.ErrQuestionLost when holder lost its claim.
 	MarkQuestionPosting(ctx context.Context, key, holder string, gen int, lease time.Duration) error
-	// MarkQuestionAnswered records a question answered.
-	MarkQuestionAnswered(ctx context.Context, key, holder string, gen int) error
+	// MarkQuestionsAnswered records questions answered, each of keys under
+	// the claim of the same index of gens.
+	MarkQuestionsAnswered(ctx context.Context, holder string, keys []string, gens []int) (int64, error)
 	PersonBySlackID(ctx context.Context, id string) (orders.Person, error)
 	PersonByEmail(ctx context.Context, email string) (orders.Person, error)
 	LinkSlackUser(ctx context.Context, personID int64, slackUserID string) error
@@ -100,6 +101,8 @@ type App struct {
 	// questions in hand are answered.
 	keeping chan struct{}
 	kept    sync.WaitGroup
+	claims  claims
+	holds   chan holdRequest
 
 	mu     sync.Mutex
 	emails map[string]cachedEmail
@@ -191,10 +194,10 @@ func New(answerer *bot.Answerer, renderer *render.Renderer, poster *Poster, api 
 	if opt.Lease <= 0 {
 		opt.Lease = 15 * time.Second
 	}
-	return &App{keeping: make(chan struct{}), answerer: answerer, renderer: renderer, poster: poster, api: api, store: store, log: log, opt: opt,
+	return &App{answerer: answerer, renderer: renderer, poster: poster, api: api, store: store, log: log, opt: opt,
 		botUserID: botUserID, outbox: newOutbox(poster.every, opt.ChannelQueue, maxWaitingPosts, log),
 		jobs: make(chan func(context.Context), opt.Queue), emails: map[string]cachedEmail{}, askers: map[string]cachedAsker{},
-		convs: map[conversation]remembered{}}
+		convs: map[conversation]remembered{}, keeping: make(chan struct{}), holds: make(chan holdRequest, maxStoring)}
 }
 
 // Start starts the workers and the channels' queues; they answer and post
@@ -203,6 +206,9 @@ func New(answerer *bot.Answerer, renderer *render.Renderer, poster *Poster, api 
 func (a *App) Start(ctx context.Context) {
 	a.outbox.start(ctx)
 	a.kept.Go(a.keep)
+	for range holders {
+		a.kept.Go(a.storeHolds)
+	}
 	for range a.opt.Workers {
 		a.workers.Go(func() {
 			for job := range a.jobs {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -22,8 +23,10 @@ import (
 //     command's trigger_id, with a claim: this replica holds it until its
 //     lease runs out. A key stored before (Slack delivering the event again,
 //     or to another replica first) is acknowledged and not answered again.
-//     A store that cannot say within holdWait gets the benefit of the
-//     doubt: the question is answered without a claim, better than never.
+//     Questions arriving together are stored together, one commit for a
+//     burst, which does not wait for the disk (see HoldQuestions). A store
+//     that cannot say within holdWait gets the benefit of the doubt: the
+//     question is answered without a claim, better than never.
 //   - Lease. The holder renews its claims every third of the lease while
 //     it answers, however long the answer waits for its channel's pace;
 //     Stop renews them until the questions in hand are answered (SIGTERM).
@@ -35,20 +38,24 @@ import (
 //     generation of the claim), as many as its queue has room for: the
 //     longest a question waits for another replica is the lease and a third
 //     of it, then its answer.
-//   - Holding. The answer (or the notice that the model is consulted) is
-//     posted only after the question is marked posting by the holder of
-//     the claim's current generation: a former holder that wakes up finds
-//     its claim gone and posts nothing.
+//   - Holding. An answer (or the notice that the model is consulted) is
+//     posted only while its claim surely holds: its hold or its last
+//     renewal, sent less than two thirds of the lease ago by this process's
+//     own clock (a replica that stalled sees the time it lost), else the
+//     store says so, the claim of the current generation marked posting. A
+//     former holder that wakes up finds its claim gone and posts nothing.
 //   - Posting. Each answer carries its question's key in the message's
-//     metadata (the notice too, marked as such). A question taken over
-//     after its answer may have gone out is looked for first, in its
-//     thread or the direct message since the first post: an answer found is
-//     not posted again, a notice found is replaced by the answer. A slash
-//     command's answer cannot be looked for (a response_url post is in no
-//     history): one taken over after posting is answered in place of the
-//     earlier response (replace_original).
-//   - Done. An answered question is marked so, and the claims are
-//     forgotten after a day (ForgetEvents).
+//     metadata (the notice too, marked as such). A question taken over is
+//     looked for first, in its thread or its direct message since it was
+//     received: an answer found is not posted again, a notice found is
+//     replaced by the answer. A slash command's answer cannot be looked for
+//     (a response_url post is in no history): it is marked posting in the
+//     store before it goes out, and one taken over after that is answered
+//     in place of the earlier response (replace_original).
+//   - Done. Answered questions are marked so a few times a second, together,
+//     and forgotten after a day (ForgetEvents). One answered whose mark was
+//     lost with its replica is taken over, found answered, and not posted
+//     again.
 
 // answerMark is the metadata event type that marks orderbot's answers
 // with their question's key.
@@ -76,9 +83,29 @@ type question struct {
 type claim struct {
 	key string // "" for a question answered without a claim
 	gen int
-	// postingAt is when an earlier holder's answer first went out, or nil.
+	// sent is when the hold (or the takeover) was sent to the store, and
+	// stored when it was known stored, by this process's clock.
+	sent, stored time.Time
+	// taken marks a question taken over: its answer may be in Slack since
+	// received.
+	taken    bool
+	received time.Time
+	// postingAt is when an earlier holder marked a slash command's answer
+	// posting, or nil.
 	postingAt *time.Time
 }
+
+// claims is what the app knows of its claims: when its last renewal was
+// sent, and the questions answered whose mark waits.
+type claims struct {
+	mu      sync.Mutex
+	renewed time.Time // when the last successful renewal was sent
+	keys    []string
+	gens    []int
+}
+
+// answeredEvery is how often the questions answered are marked so.
+const answeredEvery = 200 * time.Millisecond
 
 // randomName returns a name no other replica has.
 func randomName() string {
@@ -99,26 +126,94 @@ func (a *App) hold(ctx context.Context, key string, q question) (*claim, bool) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), holdWait)
 	defer cancel()
-	fresh, err := a.store.HoldQuestion(ctx, key, payload, a.opt.Replica, a.opt.Lease)
+	sent := time.Now()
+	req := holdRequest{key: key, payload: string(payload), answer: make(chan holdAnswer, 1)}
+	var ans holdAnswer
+	select {
+	case a.holds <- req:
+		select {
+		case ans = <-req.answer:
+		case <-ctx.Done():
+			ans.err = ctx.Err()
+		}
+	case <-ctx.Done():
+		ans.err = ctx.Err()
+	}
 	switch {
-	case err != nil:
-		a.log.Error("slack question not stored: answered without a claim", "key", key, "err", err)
+	case ans.err != nil:
+		a.log.Error("slack question not stored: answered without a claim", "key", key, "err", ans.err)
 		return &claim{}, true
-	case !fresh:
+	case !ans.fresh:
 		a.log.Info("slack question answered before", "key", key)
 		if a.opt.OnDuplicate != nil {
 			a.opt.OnDuplicate()
 		}
 		return nil, false
 	}
-	return &claim{key: key}, true
+	return &claim{key: key, sent: sent, stored: time.Now()}, true
 }
 
-// posting marks c's question posting, and reports whether this replica
-// may post: false when its claim was taken over. A store that cannot say
-// lets it post.
-func (a *App) posting(ctx context.Context, c *claim) bool {
-	if c.key == "" {
+// holdRequest asks storeHolds to store a question.
+type holdRequest struct {
+	key, payload string
+	answer       chan holdAnswer
+}
+
+// holdAnswer is whether a question was stored now.
+type holdAnswer struct {
+	fresh bool
+	err   error
+}
+
+// holders is how many batches of questions are stored at once, and
+// maxHoldBatch the most questions one batch stores.
+const (
+	holders      = 2
+	maxHoldBatch = 256
+)
+
+// storeHolds stores the questions asked of it, in batches: those waiting
+// while the previous batch was stored go together, one commit for all,
+// until Stop has answered the questions in hand.
+func (a *App) storeHolds() {
+	for {
+		var batch []holdRequest
+		select {
+		case <-a.keeping:
+			return
+		case r := <-a.holds:
+			batch = append(batch, r)
+		}
+	more:
+		for len(batch) < maxHoldBatch {
+			select {
+			case r := <-a.holds:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		keys, payloads := make([]string, len(batch)), make([]string, len(batch))
+		for i, r := range batch {
+			keys[i], payloads[i] = r.key, r.payload
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), holdWait)
+		stored, err := a.store.HoldQuestions(ctx, keys, payloads, a.opt.Replica, a.opt.Lease)
+		cancel()
+		for _, r := range batch {
+			// A key twice in a batch is stored once: the first is answered.
+			r.answer <- holdAnswer{fresh: stored[r.key], err: err}
+			delete(stored, r.key)
+		}
+	}
+}
+
+// posting reports whether this replica may post the answer of c's
+// question: true while the claim surely holds, else when the store marks
+// it posting (always, when durable); false when the claim was taken over.
+// A store that cannot say lets it post.
+func (a *App) posting(ctx context.Context, c *claim, durable bool) bool {
+	if c.key == "" || !durable && a.surelyHeld(c) {
 		return true
 	}
 	err := a.store.MarkQuestionPosting(ctx, c.key, a.opt.Replica, c.gen, a.opt.Lease)
@@ -132,14 +227,50 @@ func (a *App) posting(ctx context.Context, c *claim) bool {
 	return true
 }
 
-// answered marks c's question answered.
-func (a *App) answered(ctx context.Context, c *claim) {
+// surelyHeld reports whether c's claim holds for a while yet, by this
+// process's clock: its lease runs from its hold, or from a renewal sent
+// after the hold was stored, and less than two thirds of it have passed.
+// The store's lease started no earlier than the statement was sent.
+func (a *App) surelyHeld(c *claim) bool {
+	from := c.sent
+	a.claims.mu.Lock()
+	if a.claims.renewed.After(c.stored) {
+		from = a.claims.renewed
+	}
+	a.claims.mu.Unlock()
+	return time.Since(from) < a.opt.Lease*2/3
+}
+
+// answered records c's question answered: its mark waits for the next
+// flushAnswered.
+func (a *App) answered(c *claim) {
 	if c.key == "" {
 		return
 	}
-	err := a.store.MarkQuestionAnswered(context.WithoutCancel(ctx), c.key, a.opt.Replica, c.gen)
-	if err != nil && !errors.Is(err, postgres.ErrQuestionLost) {
-		a.log.Warn("slack question not marked answered", "key", c.key, "err", err)
+	a.claims.mu.Lock()
+	a.claims.keys = append(a.claims.keys, c.key)
+	a.claims.gens = append(a.claims.gens, c.gen)
+	a.claims.mu.Unlock()
+}
+
+// flushAnswered marks the questions answered so in the store; those it
+// could not mark wait for the next try.
+func (a *App) flushAnswered() {
+	a.claims.mu.Lock()
+	keys, gens := a.claims.keys, a.claims.gens
+	a.claims.keys, a.claims.gens = nil, nil
+	a.claims.mu.Unlock()
+	if len(keys) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), a.opt.Lease/3)
+	defer cancel()
+	if _, err := a.store.MarkQuestionsAnswered(ctx, a.opt.Replica, keys, gens); err != nil {
+		a.log.Warn("slack questions not marked answered", "count", len(keys), "err", err)
+		a.claims.mu.Lock()
+		a.claims.keys = append(keys, a.claims.keys...)
+		a.claims.gens = append(gens, a.claims.gens...)
+		a.claims.mu.Unlock()
 	}
 }
 
@@ -164,11 +295,11 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 	// channel's pace allows, and put the answer in place of the notice.
 	// The notice goes first in the channel's queue, so the answer finds
 	// its ts set, or empty when the notice failed. A question taken over
-	// after an earlier holder posted gets no second notice.
+	// gets no notice: it is late already.
 	notice := new(string)
-	if lang, ok := a.answerer.LookingAfter(ctx, a.asker(ctx, q.User), prev, q.Text); ok && c.postingAt == nil {
+	if lang, ok := a.answerer.LookingAfter(ctx, a.asker(ctx, q.User), prev, q.Text); ok && !c.taken {
 		a.enqueue(q.Channel, func(ctx context.Context, pace *rate.Limiter) {
-			if !a.posting(ctx, c) {
+			if !a.posting(ctx, c, false) {
 				return
 			}
 			ts, err := a.poster.post(ctx, pace, q.Channel, q.Thread, a.renderer.Looking(lang), mark(c, true)...)
@@ -180,18 +311,18 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 	}
 	msg := a.renderer.Slack(a.ask(ctx, conv, prev, q.Text))
 	if !a.enqueue(q.Channel, func(ctx context.Context, pace *rate.Limiter) {
-		if !a.posting(ctx, c) {
+		if !a.posting(ctx, c, false) {
 			return
 		}
 		ts := *notice
-		if ts == "" && c.postingAt != nil {
+		if ts == "" && c.taken {
 			found, final, err := a.findAnswer(ctx, q, c)
 			switch {
 			case err != nil:
 				a.log.Warn("slack answer not looked for: answered again", "key", c.key, "err", err)
 			case final:
 				a.log.Info("slack answer found posted by an earlier holder", "key", c.key, "ts", found)
-				a.answered(ctx, c)
+				a.answered(c)
 				return
 			}
 			ts = found
@@ -208,9 +339,9 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 				return // cut short: left to another replica
 			}
 		}
-		a.answered(ctx, c)
+		a.answered(c)
 	}) {
-		a.answered(ctx, c)
+		a.answered(c)
 	}
 }
 
@@ -222,13 +353,13 @@ func (a *App) answerCommand(ctx context.Context, q question, c *claim) {
 	prev := a.memory(conv)
 	replace := c.postingAt != nil
 	if lang, ok := a.answerer.LookingAfter(ctx, a.asker(ctx, q.User), prev, q.Text); ok && !replace {
-		if !a.posting(ctx, c) {
+		if !a.posting(ctx, c, true) {
 			return
 		}
 		replace = a.poster.Respond(ctx, q.Channel, q.ResponseURL, a.renderer.Looking(lang), a.opt.SlashEphemeral, false) == nil
 	}
 	ans := a.ask(ctx, conv, prev, q.Text)
-	if !a.posting(ctx, c) {
+	if !a.posting(ctx, c, true) {
 		return
 	}
 	if err := a.poster.Respond(ctx, q.Channel, q.ResponseURL, a.renderer.Slack(ans), a.opt.SlashEphemeral, replace); err != nil {
@@ -237,14 +368,14 @@ func (a *App) answerCommand(ctx context.Context, q question, c *claim) {
 			return // cut short: left to another replica
 		}
 	}
-	a.answered(ctx, c)
+	a.answered(c)
 }
 
 // findAnswer looks in q's thread, or its direct message, since a minute
-// before c's first post, for a post marked with c's key: its ts, and
-// whether it is the answer rather than the notice.
+// before c's question was received, for a post marked with c's key: its
+// ts, and whether it is the answer rather than the notice.
 func (a *App) findAnswer(ctx context.Context, q question, c *claim) (string, bool, error) {
-	since := strconv.FormatFloat(float64(c.postingAt.Add(-time.Minute).UnixMicro())/1e6, 'f', 6, 64)
+	since := strconv.FormatFloat(float64(c.received.Add(-time.Minute).UnixMicro())/1e6, 'f', 6, 64)
 	var fetch func(cursor string) ([]slack.Message, string, error)
 	if q.Thread != "" {
 		fetch = func(cursor string) ([]slack.Message, string, error) {
@@ -284,6 +415,7 @@ func (a *App) TakeOver(ctx context.Context) {
 		if room <= 0 {
 			continue
 		}
+		sent := time.Now()
 		held, err := a.store.TakeOverQuestions(ctx, a.opt.Replica, a.opt.Lease, room)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -291,15 +423,16 @@ func (a *App) TakeOver(ctx context.Context) {
 			}
 			continue
 		}
+		stored := time.Now()
 		for _, h := range held {
-			a.takeOver(ctx, h)
+			a.takeOver(h, &claim{key: h.Key, gen: h.Generation, sent: sent, stored: stored, taken: true,
+				received: h.ReceivedAt, postingAt: h.PostingAt})
 		}
 	}
 }
 
-// takeOver answers a question taken over.
-func (a *App) takeOver(ctx context.Context, h postgres.HeldQuestion) {
-	c := &claim{key: h.Key, gen: h.Generation, postingAt: h.PostingAt}
+// takeOver answers a question taken over, under c.
+func (a *App) takeOver(h postgres.HeldQuestion, c *claim) {
 	a.log.Warn("slack question taken over", "key", h.Key, "from", h.From, "replica", a.opt.Replica,
 		"posted_before", h.PostingAt != nil)
 	if a.opt.OnTakeOver != nil {
@@ -308,7 +441,7 @@ func (a *App) takeOver(ctx context.Context, h postgres.HeldQuestion) {
 	var q question
 	if err := json.Unmarshal(h.Payload, &q); err != nil || h.Payload == nil {
 		a.log.Error("slack question taken over not understood: not answered", "key", h.Key, "err", err)
-		a.answered(ctx, c)
+		a.answered(c)
 		return
 	}
 	if q.Command {
@@ -318,21 +451,37 @@ func (a *App) takeOver(ctx context.Context, h postgres.HeldQuestion) {
 	}
 }
 
-// keep renews the claims this replica holds every third of the lease,
-// until Stop has answered the questions in hand.
+// keep renews the claims this replica holds every third of the lease, and
+// marks the questions answered a few times a second, until Stop has
+// answered the questions in hand.
 func (a *App) keep() {
-	t := time.NewTicker(a.opt.Lease / 3)
-	defer t.Stop()
+	renew := time.NewTicker(a.opt.Lease / 3)
+	defer renew.Stop()
+	flush := time.NewTicker(answeredEvery)
+	defer flush.Stop()
 	for {
 		select {
 		case <-a.keeping:
+			a.flushAnswered()
 			return
-		case <-t.C:
+		case <-flush.C:
+			a.flushAnswered()
+		case <-renew.C:
+			a.renew()
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), a.opt.Lease/3)
-		if _, err := a.store.RenewQuestions(ctx, a.opt.Replica, a.opt.Lease); err != nil {
-			a.log.Warn("slack questions' claims not renewed", "err", err)
-		}
-		cancel()
 	}
+}
+
+// renew extends the lease of every claim this replica holds.
+func (a *App) renew() {
+	ctx, cancel := context.WithTimeout(context.Background(), a.opt.Lease/3)
+	defer cancel()
+	sent := time.Now()
+	if _, err := a.store.RenewQuestions(ctx, a.opt.Replica, a.opt.Lease); err != nil {
+		a.log.Warn("slack questions' claims not renewed", "err", err)
+		return
+	}
+	a.claims.mu.Lock()
+	a.claims.renewed = sent
+	a.claims.mu.Unlock()
 }

@@ -37,8 +37,8 @@ func newDeadReplica(t *testing.T, fake *slackfake.Server, db string) *deadReplic
 func (d *deadReplica) hold(key string, q question) {
 	d.t.Helper()
 	payload, _ := json.Marshal(q)
-	if ok, err := d.st.HoldQuestion(context.Background(), key, payload, "replica-dead", deadLease); err != nil || !ok {
-		d.t.Fatalf("hold %s: %v, %v", key, ok, err)
+	if got, err := d.st.HoldQuestions(context.Background(), []string{key}, []string{string(payload)}, "replica-dead", deadLease); err != nil || !got[key] {
+		d.t.Fatalf("hold %s: %v, %v", key, got, err)
 	}
 }
 

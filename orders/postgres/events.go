@@ -16,8 +16,8 @@ import (
 // or stalls leaves its questions to whoever finds their lease run out
 // (TakeOverQuestions). Each claim has a generation, counted up at every
 // takeover: only the holder of the current generation may mark the
-// question posting (MarkQuestionPosting) or answered (MarkQuestionAnswered),
-// so a former holder that wakes up posts nothing. Leases run on the
+// question posting (MarkQuestionPosting) or answered
+// (MarkQuestionsAnswered), so a former holder that wakes up posts nothing. Leases run on the
 // database's clock, the one clock all replicas share.
 
 // HeldQuestion is a question held under a claim.
@@ -34,22 +34,49 @@ type HeldQuestion struct {
 	PostingAt *time.Time
 	// From is the holder the question was taken from.
 	From string
+	// ReceivedAt is when the question was stored: its answer, if any, is
+	// not older.
+	ReceivedAt time.Time
 }
 
 // ErrQuestionLost says a question's claim ran out and someone else may
 // hold it now: its former holder must not post.
 var ErrQuestionLost = errors.New("the question's lease ran out: someone else may hold it")
 
-// HoldQuestion stores a question (payload) under key, held by holder for
-// lease. It returns false when the key was stored before (Slack delivering
-// it again, or to another replica first): it must not be answered again.
-func (s *Store) HoldQuestion(ctx context.Context, key string, payload []byte, holder string, lease time.Duration) (bool, error) {
-	tag, err := s.db.Exec(ctx, `INSERT INTO slack_events (event_id, payload, holder, lease_until, state)
-		VALUES ($1, $2, $3, now() + $4::interval, 'held') ON CONFLICT DO NOTHING`, key, payload, holder, lease)
+// HoldQuestions stores questions (payloads, JSON) under keys, held by
+// holder for lease, in one statement: one commit for a burst. It returns
+// the keys stored now; one stored before (Slack delivering it again, or to
+// another replica first) must not be answered again.
+//
+// The commit does not wait for the disk (synchronous_commit off): Slack
+// waits for the acknowledgement that follows, and a disk under load can
+// take a tenth of a second. The questions are committed and seen by every
+// replica at once; PostgreSQL writes them to disk within a few tenths of
+// a second (wal_writer_delay), so only a crash of PostgreSQL itself in
+// that moment loses them, not the death of a replica.
+func (s *Store) HoldQuestions(ctx context.Context, keys, payloads []string, holder string, lease time.Duration) (map[string]bool, error) {
+	var stored []string
+	err := s.InTx(ctx, func(tx *Store) error {
+		if _, err := tx.db.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
+		}
+		rows, err := tx.db.Query(ctx, `INSERT INTO slack_events (event_id, payload, holder, lease_until, state)
+			SELECT k, p::jsonb, $3, now() + $4::interval, 'held' FROM unnest($1::text[], $2::text[]) AS q(k, p)
+			ON CONFLICT DO NOTHING RETURNING event_id`, keys, payloads, holder, lease)
+		if err != nil {
+			return err
+		}
+		stored, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
 	if err != nil {
-		return false, fmt.Errorf("hold Slack question %s: %w", key, err)
+		return nil, fmt.Errorf("hold Slack questions: %w", err)
 	}
-	return tag.RowsAffected() == 1, nil
+	out := make(map[string]bool, len(stored))
+	for _, k := range stored {
+		out[k] = true
+	}
+	return out, nil
 }
 
 // RenewQuestions extends by lease from now the claims holder holds on
@@ -72,13 +99,13 @@ func (s *Store) TakeOverQuestions(ctx context.Context, holder string, lease time
 			ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED)
 		UPDATE slack_events e SET holder = $1, lease_until = now() + $2::interval, taken_over = e.taken_over + 1
 		FROM due WHERE e.event_id = due.event_id
-		RETURNING e.event_id, e.payload, e.taken_over, e.posting_at, due.holder`, holder, lease, limit)
+		RETURNING e.event_id, e.payload, e.taken_over, e.posting_at, due.holder, e.received_at`, holder, lease, limit)
 	if err != nil {
 		return nil, fmt.Errorf("take over Slack questions: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (HeldQuestion, error) {
 		var q HeldQuestion
-		err := row.Scan(&q.Key, &q.Payload, &q.Generation, &q.PostingAt, &q.From)
+		err := row.Scan(&q.Key, &q.Payload, &q.Generation, &q.PostingAt, &q.From, &q.ReceivedAt)
 		return q, err
 	})
 	if err != nil {
@@ -96,10 +123,18 @@ func (s *Store) MarkQuestionPosting(ctx context.Context, key, holder string, gen
 		lease_until = now() + $4::interval`, `AND lease_until > now()`, lease)
 }
 
-// MarkQuestionAnswered records a question answered (or given up, in the
-// log): no one takes it over any more.
-func (s *Store) MarkQuestionAnswered(ctx context.Context, key, holder string, gen int) error {
-	return s.markQuestion(ctx, key, holder, gen, `state = 'done'`, "")
+// MarkQuestionsAnswered records questions answered (or given up, in the
+// log), each of keys under the claim of the same index of gens, as far as
+// holder still holds it: no one takes them over any more. It returns how
+// many it marked.
+func (s *Store) MarkQuestionsAnswered(ctx context.Context, holder string, keys []string, gens []int) (int64, error) {
+	tag, err := s.db.Exec(ctx, `UPDATE slack_events e SET state = 'done'
+		FROM unnest($2::text[], $3::int[]) AS a(key, gen)
+		WHERE e.event_id = a.key AND e.holder = $1 AND e.taken_over = a.gen AND e.state <> 'done'`, holder, keys, gens)
+	if err != nil {
+		return 0, fmt.Errorf("mark Slack questions answered: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // markQuestion updates the question of key if holder holds its claim of

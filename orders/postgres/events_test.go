@@ -20,10 +20,10 @@ func TestQuestionTakenOverOnceLeaseRunsOut(t *testing.T) {
 	ctx := context.Background()
 	const key = "Ev0TAKE0001"
 	payload := []byte(`{"user":"U0REP0001","text":"où en est la 4500012345 ?","channel":"C0VENTES1"}`)
-	if ok, err := st.HoldQuestion(ctx, key, payload, "replica-a", 300*time.Millisecond); err != nil || !ok {
+	if ok, err := holdOne(st, key, payload, "replica-a", 300*time.Millisecond); err != nil || !ok {
 		t.Fatalf("hold: %v, %v", ok, err)
 	}
-	if ok, err := st.HoldQuestion(ctx, key, payload, "replica-b", time.Minute); err != nil || ok {
+	if ok, err := holdOne(st, key, payload, "replica-b", time.Minute); err != nil || ok {
 		t.Errorf("the same event held again: %v, %v", ok, err)
 	}
 	if err := st.MarkQuestionPosting(ctx, key, "replica-a", 0, 300*time.Millisecond); err != nil {
@@ -44,7 +44,7 @@ func TestQuestionTakenOverOnceLeaseRunsOut(t *testing.T) {
 	if err := json.Unmarshal(q.Payload, &asked); err != nil || asked["text"] != "où en est la 4500012345 ?" {
 		t.Errorf("the payload taken over: %s, %v", q.Payload, err)
 	}
-	if q.Key != key || q.Generation != 1 || q.PostingAt == nil || q.From != "replica-a" {
+	if q.Key != key || q.Generation != 1 || q.PostingAt == nil || q.From != "replica-a" || q.ReceivedAt.IsZero() {
 		t.Errorf("taken over as %s generation %d, posting at %v, from %s", q.Key, q.Generation, q.PostingAt, q.From)
 	}
 	if err := st.MarkQuestionPosting(ctx, key, "replica-a", 0, time.Minute); !errors.Is(err, postgres.ErrQuestionLost) {
@@ -53,14 +53,14 @@ func TestQuestionTakenOverOnceLeaseRunsOut(t *testing.T) {
 	if n, err := st.RenewQuestions(ctx, "replica-a", time.Minute); err != nil || n != 0 {
 		t.Errorf("the former holder renews %d, %v", n, err)
 	}
-	if err := st.MarkQuestionAnswered(ctx, key, "replica-a", 0); !errors.Is(err, postgres.ErrQuestionLost) {
-		t.Errorf("the former holder closes it: %v", err)
+	if n, err := st.MarkQuestionsAnswered(ctx, "replica-a", []string{key}, []int{0}); err != nil || n != 0 {
+		t.Errorf("the former holder closes it: %d, %v", n, err)
 	}
 	if err := st.MarkQuestionPosting(ctx, key, "replica-b", 1, time.Minute); err != nil {
 		t.Errorf("the new holder marks it posting: %v", err)
 	}
-	if err := st.MarkQuestionAnswered(ctx, key, "replica-b", 1); err != nil {
-		t.Errorf("the new holder closes it: %v", err)
+	if n, err := st.MarkQuestionsAnswered(ctx, "replica-b", []string{key}, []int{1}); err != nil || n != 1 {
+		t.Errorf("the new holder closes it: %d, %v", n, err)
 	}
 	if got, err := st.TakeOverQuestions(ctx, "replica-c", time.Minute, 10); err != nil || len(got) != 0 {
 		t.Errorf("an answered question taken over: %v, %v", got, err)
@@ -75,7 +75,7 @@ func TestRenewedQuestionNotTakenOver(t *testing.T) {
 	st := server.Store(t)
 	ctx := context.Background()
 	for _, key := range []string{"Ev0RENEW001", postgres.CommandKey("1700000500.47445629121.aa")} {
-		if ok, err := st.HoldQuestion(ctx, key, []byte(`{}`), "replica-a", 300*time.Millisecond); err != nil || !ok {
+		if ok, err := holdOne(st, key, []byte(`{}`), "replica-a", 300*time.Millisecond); err != nil || !ok {
 			t.Fatalf("hold %s: %v, %v", key, ok, err)
 		}
 	}
@@ -95,5 +95,31 @@ func TestRenewedQuestionNotTakenOver(t *testing.T) {
 	}
 	if err := st.MarkQuestionPosting(ctx, got[0].Key, "replica-a", 0, time.Minute); !errors.Is(err, postgres.ErrQuestionLost) {
 		t.Errorf("the claim before the takeover still posts: %v", err)
+	}
+}
+
+// holdOne stores one question, as HoldQuestions stores a burst.
+func holdOne(st *postgres.Store, key string, payload []byte, holder string, lease time.Duration) (bool, error) {
+	got, err := st.HoldQuestions(context.Background(), []string{key}, []string{string(payload)}, holder, lease)
+	return got[key], err
+}
+
+// TestBurstHeldInOneStatement: a burst of questions is stored at once;
+// those stored before, by this replica or another, are not stored again.
+func TestBurstHeldInOneStatement(t *testing.T) {
+	t.Parallel()
+	st := server.Store(t)
+	ctx := context.Background()
+	if ok, err := holdOne(st, "Ev0BURST002", []byte(`{"text":"4500012345"}`), "replica-b", time.Minute); err != nil || !ok {
+		t.Fatalf("hold: %v, %v", ok, err)
+	}
+	keys := []string{"Ev0BURST001", "Ev0BURST002", postgres.CommandKey("1700000800.47445629121.bb"), "Ev0BURST004"}
+	payloads := []string{`{"text":"où en est la 4500012345 ?"}`, `{"text":"4500012345"}`, `{"command":true,"text":"Dupré"}`, `{"text":"et l'avoir ?"}`}
+	got, err := st.HoldQuestions(ctx, keys, payloads, "replica-a", time.Minute)
+	if err != nil || len(got) != 3 || !got["Ev0BURST001"] || got["Ev0BURST002"] || !got[keys[2]] || !got["Ev0BURST004"] {
+		t.Errorf("held %v, %v; want all but the one held before", got, err)
+	}
+	if n, err := st.RenewQuestions(ctx, "replica-a", time.Minute); err != nil || n != 3 {
+		t.Errorf("replica-a holds %d, %v; want 3", n, err)
 	}
 }

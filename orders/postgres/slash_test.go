@@ -20,7 +20,7 @@ func TestClaimCommand(t *testing.T) {
 	const trigger = "1700000400.47445629121.0f3c2a9b8d7e6f5a4b3c2d1e0f9a8b7c"
 	claim := func(what string, f func(string) string, id string, want bool) {
 		t.Helper()
-		if got, err := st.HoldQuestion(ctx, f(id), []byte(`{}`), "replica-1", time.Minute); err != nil || got != want {
+		if got, err := holdOne(st, f(id), []byte(`{}`), "replica-1", time.Minute); err != nil || got != want {
 			t.Errorf("%s: %v, %v; want %v", what, got, err, want)
 		}
 	}
