@@ -277,7 +277,13 @@ func (s *Store) skippedLines(ctx context.Context, staged int, c *lineCounts) err
 // are read.
 func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error {
 	// What changes: the lines new, changed or removed, with what the store
-	// had.
+	// had, reading only the lines of the orders staged (through the primary
+	// key, when they are few).
+	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_orders ON COMMIT DROP AS
+			SELECT DISTINCT order_id FROM import_lines_known;
+		ANALYZE import_line_orders`); err != nil {
+		return fmt.Errorf("import lines: compare: %w", err)
+	}
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE line_changes ON COMMIT DROP AS
 		SELECT coalesce(k.order_id, l.order_id) AS order_id, coalesce(k.line_no, l.line_no) AS line_no,
 			k.item, k.description, k.quantity, k.available, k.restock_on, k.shipped, k.carrier, k.tracking,
@@ -285,7 +291,7 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 			l.quantity AS quantity_before, l.shipped AS shipped_before, l.available AS available_before,
 			l.restock_on AS restock_on_before
 		FROM import_lines_known k
-		FULL JOIN (SELECT * FROM order_lines WHERE order_id IN (SELECT order_id FROM import_lines_known)) l
+		FULL JOIN (SELECT l.* FROM import_line_orders n JOIN order_lines l ON l.order_id = n.order_id) l
 			ON l.order_id = k.order_id AND l.line_no = k.line_no
 		WHERE k.order_id IS NULL OR l.order_id IS NULL
 			OR (l.item, l.description, l.quantity, l.available, l.restock_on, l.shipped, l.carrier, l.tracking)
