@@ -104,6 +104,9 @@ func benchImport(b *testing.B, bin string, rows int) {
 	}
 	copyTook := ib.copyFile(ib.changed)
 	first := ib.run(ib.base) // the portfolio, as it stood yesterday
+	// The vacuum that autovacuum would run after a first load, before the
+	// daily re-imports: not timed, and not left to run during them.
+	ib.vacuum()
 
 	b.ResetTimer()
 	var re importRun
@@ -168,7 +171,6 @@ func (ib *importBench) run(file string) importRun {
 	if err != nil {
 		b.Fatalf("import %s: %v\n%s", file, err, out)
 	}
-	b.Logf("%s", strings.TrimSpace(string(out)))
 	r.peakMB = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss / 1024
 	for _, l := range strings.Split(string(out), "\n") {
 		list, ok := strings.CutPrefix(strings.TrimSpace(l), "Steps: ")
@@ -183,6 +185,18 @@ func (ib *importBench) run(file string) importRun {
 		}
 	}
 	return r
+}
+
+// vacuum vacuums and analyzes the store's tables.
+func (ib *importBench) vacuum() {
+	conn, err := pgx.Connect(ib.ctx, ib.url)
+	if err != nil {
+		ib.b.Fatal(err)
+	}
+	defer conn.Close(ib.ctx)
+	if _, err := conn.Exec(ib.ctx, `VACUUM (ANALYZE) orders, order_blocks, status_history, customers, customer_words`); err != nil {
+		ib.b.Fatal(err)
+	}
 }
 
 // copyFile times PostgreSQL's own COPY of file into an unlogged table.
