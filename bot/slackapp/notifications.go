@@ -263,3 +263,9 @@ func (n *Notifications) UploadUnshared(ctx context.Context, filename, title, alt
 	}
 	return f.ID, nil
 }
+
+// Update replaces the message ts of channel, which orderbot posted, with
+// msg (chat.update): an alert showing who took it on.
+func (n *Notifications) Update(ctx context.Context, channel, ts string, msg render.Message) error {
+	return withDelay(n.poster.update(ctx, n.poster.limiter(channel), channel, ts, msg))
+}
