@@ -74,6 +74,9 @@ type Options struct {
 	// OnTakeOver, when set, hears of each question taken over from a
 	// holder whose lease ran out.
 	OnTakeOver func()
+	// Actions routes the presses of buttons registered from outside
+	// (follow, alerts' owners) to their handlers: see Interact.
+	Actions *Actions
 }
 
 // maxWaitingPosts bounds the answers waiting for their channels' pace, all

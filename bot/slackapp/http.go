@@ -85,7 +85,7 @@ func (a *App) handleCommand(ctx context.Context, w http.ResponseWriter, body []b
 	a.Command(ctx, cmd, func() { w.WriteHeader(http.StatusOK) })
 }
 
-func (a *App) handleInteraction(_ context.Context, w http.ResponseWriter, body []byte) {
+func (a *App) handleInteraction(ctx context.Context, w http.ResponseWriter, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "not a form", http.StatusBadRequest)
@@ -96,6 +96,5 @@ func (a *App) handleInteraction(_ context.Context, w http.ResponseWriter, body [
 		http.Error(w, "not an interaction payload", http.StatusBadRequest)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
-	a.Interaction(cb)
+	a.Interact(ctx, cb, func() { w.WriteHeader(http.StatusOK) })
 }

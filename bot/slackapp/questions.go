@@ -77,6 +77,8 @@ type question struct {
 	Channel     string `json:"channel"`
 	Thread      string `json:"thread,omitempty"`
 	ResponseURL string `json:"response_url,omitempty"`
+	// Click is the press of a registered button (see Interact).
+	Click *Click `json:"click,omitempty"`
 }
 
 // claim is this replica's hold on a question.
@@ -444,9 +446,12 @@ func (a *App) takeOver(h postgres.HeldQuestion, c *claim) {
 		a.answered(c)
 		return
 	}
-	if q.Command {
+	switch {
+	case q.Click != nil:
+		a.submit(func(ctx context.Context) { a.handleClick(ctx, *q.Click, c) })
+	case q.Command:
 		a.submit(func(ctx context.Context) { a.answerCommand(ctx, q, c) })
-	} else {
+	default:
 		a.submit(func(ctx context.Context) { a.answerEvent(ctx, q, c) })
 	}
 }

@@ -38,7 +38,8 @@ func (a *App) RunSocket(ctx context.Context, client *socketmode.Client, connecte
 			}
 			return fmt.Errorf("slack socket mode: %w", err)
 		case evt := <-client.Events:
-			if evt.Type != socketmode.EventTypeEventsAPI && evt.Type != socketmode.EventTypeSlashCommand {
+			if evt.Type != socketmode.EventTypeEventsAPI && evt.Type != socketmode.EventTypeSlashCommand &&
+				evt.Type != socketmode.EventTypeInteractive {
 				a.socketEvent(ctx, client, evt, connected)
 				continue
 			}
@@ -84,9 +85,10 @@ func (a *App) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 			ack()
 		}
 	case socketmode.EventTypeInteractive:
-		ack()
 		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
-			a.Interaction(cb)
+			a.Interact(ctx, cb, ack)
+		} else {
+			ack()
 		}
 	case socketmode.EventTypeConnected:
 		connected(true)
