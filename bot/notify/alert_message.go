@@ -2,8 +2,12 @@ package notify
 
 import (
 	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
 
 	"github.com/orderbot/orderbot/bot/catalog"
+	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
 )
@@ -12,8 +16,33 @@ import (
 // went from one block to another (said as a change: the order was blocked
 // already), the biggest first; past top, the rest are counted. An order
 // with a shortfall (by number) gets one more short line: how many items
-// it is short of, how far its customer is over the credit limit.
+// it is short of, how far its customer is over the credit limit. Each
+// order listed carries its buttons (see OwnedAlertMessage).
 func AlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortfall, top int, lang orders.Language) Message {
+	return OwnedAlertMessage(alerts, short, nil, top, lang, time.UTC)
+}
+
+// The action ids of an alert's buttons: AlertActionPrefix, the action,
+// ':' and the order's number (a message's action ids must differ).
+const (
+	AlertActionPrefix = "alert_"
+	alertClaim        = AlertActionPrefix + "claim"
+	alertSnooze1      = AlertActionPrefix + "snooze_1"
+	alertSnooze3      = AlertActionPrefix + "snooze_3"
+	alertRelease      = AlertActionPrefix + "release"
+)
+
+// maxButtoned is how many orders of an alert carry buttons: Slack takes 50
+// blocks, two per order.
+const maxButtoned = 20
+
+// OwnedAlertMessage is AlertMessage showing, under each order, who owns
+// its alert (owners by number: claimed by whom since when, in loc; snoozed;
+// handed on). Each of the first orders listed carries the buttons "I'm on
+// it", "Snooze 1 day", "Snooze 3 days" and "Not mine"; a claimed order
+// keeps "Not mine" only.
+func OwnedAlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortfall, owners map[string]postgres.AlertOwner,
+	top int, lang orders.Language, loc *time.Location) Message {
 	var total postgres.Amounts
 	changed := 0
 	for _, a := range alerts {
@@ -37,7 +66,7 @@ func AlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortfall, 
 		return t.T("alert.head.mixed", catalog.Args{"Blocked": t.N("alert.part.blocked", blocked, nil),
 			"Changed": t.N("alert.part.changed", changed, nil), "Total": t.amounts(total)})
 	}
-	return write(lang, head, func(t *text) {
+	m := write(lang, head, func(t *text) {
 		t.put(t.icon("rotating_light") + t.bold(head(t)))
 		for i, a := range alerts {
 			if i == top {
@@ -45,8 +74,12 @@ func AlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortfall, 
 				for _, r := range alerts[top:] {
 					rest.Add(1, r.Currency, r.AmountCents)
 				}
+				t.block()
 				t.put(t.N("alert.more", rest.Count, catalog.Args{"Total": t.amounts(rest)}))
 				break
+			}
+			if i <= maxButtoned {
+				t.block()
 			}
 			status := a.Status.Label(t.lang)
 			if a.From.Blocked() {
@@ -57,7 +90,58 @@ func AlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortfall, 
 			}
 			t.put(bullet(t.bold(t.data(a.Number)), t.data(a.Customer), status, t.money(a.AmountCents, a.Currency)))
 			t.shortfall(short[a.Number])
+			t.owner(owners[a.Number], loc)
 		}
+		t.block()
 		t.put(t.T("alert.ask", nil))
 	})
+	texts := messages().In(lang)
+	m.after = map[int][]slack.Block{}
+	for i, a := range alerts[:min(len(alerts), top, maxButtoned)] {
+		m.after[i+1] = []slack.Block{alertButtons(texts, a.Number, owners[a.Number])}
+	}
+	return m
+}
+
+// owner writes, under an order's line, who owns its alert; nothing when
+// nobody acted on it.
+func (t *text) owner(o postgres.AlertOwner, loc *time.Location) {
+	var parts []string
+	if o.ClaimedBy != nil && o.ClaimedAt != nil {
+		parts = append(parts, t.icon("white_check_mark")+t.T("alert.owner.claimed", catalog.Args{
+			"Name": t.data(o.ClaimedBy.Name), "When": render.DateTime(o.ClaimedAt.In(loc), t.lang)}))
+	}
+	if o.SnoozedUntil != nil && o.SnoozedBy != nil {
+		parts = append(parts, t.T("alert.owner.snoozed", catalog.Args{"Day": render.Date(*o.SnoozedUntil, t.lang),
+			"Name": t.data(o.SnoozedBy.Name)}))
+	}
+	switch {
+	case o.HandedBy == nil:
+	case o.HandedTo != nil:
+		parts = append(parts, t.T("alert.owner.handed", catalog.Args{"Name": t.data(o.HandedTo.Name), "By": t.data(o.HandedBy.Name)}))
+	default:
+		parts = append(parts, t.T("alert.owner.dropped", catalog.Args{"By": t.data(o.HandedBy.Name)}))
+	}
+	if len(parts) > 0 {
+		t.put("    ↳ " + strings.Join(parts, " · "))
+	}
+}
+
+// alertButtons are the buttons of one order of an alert.
+func alertButtons(texts catalog.Texts, number string, o postgres.AlertOwner) slack.Block {
+	button := func(action, label string, style slack.Style) slack.BlockElement {
+		b := slack.NewButtonBlockElement(action+":"+number, number,
+			slack.NewTextBlockObject(slack.PlainTextType, texts.T(label, nil), false, false))
+		if style != "" {
+			b = b.WithStyle(style)
+		}
+		return b
+	}
+	var elems []slack.BlockElement
+	if o.ClaimedBy == nil {
+		elems = append(elems, button(alertClaim, "alert.button.claim", slack.StylePrimary),
+			button(alertSnooze1, "alert.button.snooze_1", ""), button(alertSnooze3, "alert.button.snooze_3", ""))
+	}
+	elems = append(elems, button(alertRelease, "alert.button.release", ""))
+	return slack.NewActionBlock("alert:"+number, elems...)
 }

@@ -231,7 +231,8 @@ func TestEveryVariantReadsRight(t *testing.T) {
 func TestEveryWordingInItsLanguage(t *testing.T) {
 	c := notify.Messages()
 	for _, id := range c.IDs() {
-		if !strings.HasPrefix(id, "alert.") && !strings.HasPrefix(id, "digest.") && !strings.HasPrefix(id, "message.") {
+		if !strings.HasPrefix(id, "alert.") && !strings.HasPrefix(id, "digest.") && !strings.HasPrefix(id, "message.") &&
+			!strings.HasPrefix(id, "escalation.") && !strings.HasPrefix(id, "handback.") {
 			continue
 		}
 		names, plural := c.Args(id)

@@ -21,13 +21,15 @@ var (
 	digestMessagesYAML []byte
 	//go:embed summary_messages.yaml
 	summaryMessagesYAML []byte
+	//go:embed owner_messages.yaml
+	ownerMessagesYAML []byte
 )
 
 // messages is notify's catalog, parsed on first use and read-only after:
 // every goroutine shares it. The package's tests parse it, so a broken file
 // never ships.
 var messages = sync.OnceValue(func() *catalog.Catalog {
-	return catalog.MustParse(digestMessagesYAML, summaryMessagesYAML)
+	return catalog.MustParse(digestMessagesYAML, summaryMessagesYAML, ownerMessagesYAML)
 })
 
 // Messages returns notify's message catalog (alerts, digests, summary), for
@@ -125,6 +127,9 @@ type Message struct {
 	Sections []string // Slack mrkdwn
 	Console  string
 	lang     orders.Language
+	// after holds the blocks that follow a section in Slack (an alert's
+	// buttons), by the section's index.
+	after map[int][]slack.Block
 }
 
 // Slack returns the message as Slack Block Kit, within its limits: a
@@ -133,7 +138,8 @@ type Message struct {
 // nothing is left out silently.
 func (m Message) Slack() render.Message {
 	var parts []string
-	for _, s := range m.Sections {
+	extra := map[int][]slack.Block{} // by index in parts
+	for i, s := range m.Sections {
 		for len(s) > 0 {
 			part := s
 			if len([]rune(part)) > render.MaxSectionText {
@@ -146,6 +152,9 @@ func (m Message) Slack() render.Message {
 			parts = append(parts, part)
 			s = strings.TrimPrefix(s[len(part):], "\n")
 		}
+		if len(m.after[i]) > 0 && len(parts) > 0 {
+			extra[len(parts)-1] = m.after[i]
+		}
 	}
 	if len(parts) > render.MaxBlocks {
 		lines := 0
@@ -154,9 +163,10 @@ func (m Message) Slack() render.Message {
 		}
 		parts = append(parts[:render.MaxBlocks-1], messages().In(m.lang).N("message.cut", lines, nil))
 	}
-	blocks := make([]slack.Block, len(parts))
+	blocks := make([]slack.Block, 0, len(parts))
 	for i, p := range parts {
-		blocks[i] = slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, p, false, true), nil, nil)
+		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, p, false, true), nil, nil))
+		blocks = append(blocks, extra[i]...)
 	}
 	return render.Message{Text: m.Fallback, Blocks: blocks}
 }
@@ -182,9 +192,10 @@ func write(lang orders.Language, fallback func(t *text) string, fill func(t *tex
 		fill(t)
 		out := strings.TrimRight(t.b.String(), "\n")
 		if console {
-			m.Console = strings.ReplaceAll(out, sectionBreak, "\n") + "\n"
+			m.Console = strings.ReplaceAll(strings.ReplaceAll(out, sectionBreak, "\n"), blockBreak, "") + "\n"
 			continue
 		}
+		out = strings.ReplaceAll(out, blockBreak, sectionBreak)
 		for _, s := range strings.Split(out, sectionBreak) {
 			if s = strings.Trim(s, "\n"); s != "" {
 				m.Sections = append(m.Sections, s)
@@ -199,3 +210,9 @@ func write(lang orders.Language, fallback func(t *text) string, fill func(t *tex
 const sectionBreak = "\x00section\x00"
 
 func (t *text) section() { t.b.WriteString(sectionBreak) }
+
+// blockBreak separates two sections of a message in Slack only (an
+// alert's orders, each followed by its buttons): the console reads on.
+const blockBreak = "\x00block\x00"
+
+func (t *text) block() { t.b.WriteString(blockBreak) }

@@ -56,7 +56,14 @@ func TestGoldenMessages(t *testing.T) {
 			"alert": notify.AlertMessage(alerts, map[string]postgres.Shortfall{
 				"4500012345": {ExcessCents: 230000, Currency: "EUR"}, "4500012346": {ShortItems: 3}}, 2, lang),
 			"alert_single": notify.AlertMessage(alerts[:1], nil, 10, lang),
-			"digest":       goldenDigest(lang).Message(),
+			"alert_owned":  notify.OwnedAlertMessage(alerts, nil, owners(), 10, lang, paris),
+			"escalation": notify.EscalationMessage([]postgres.Unowned{
+				{Number: "4500011039", Customer: "Boulangerie Dupré & Fils", Status: orders.StatusCreditLimit, AmountCents: 1845000,
+					Currency: "EUR", Since: time.Date(2026, 11, 26, 10, 0, 0, 0, paris), Rep: "François Dubœuf"},
+				{Number: "4500011043", Customer: "<@U123> & Co", Status: orders.StatusDeliveryBlock, AmountCents: 50000,
+					Currency: "CHF", Since: time.Date(2026, 11, 20, 16, 30, 0, 0, paris)},
+			}, 2, time.Date(2026, 12, 1, 11, 0, 0, 0, paris), lang),
+			"digest": goldenDigest(lang).Message(),
 			"digest_empty": func() notify.Message {
 				d := goldenDigest(lang)
 				d.New, d.Stalled, d.StalledCount = nil, nil, 0
@@ -77,6 +84,19 @@ func TestGoldenMessages(t *testing.T) {
 			checkGolden(t, name+".json", js.Bytes())
 			checkGolden(t, name+".txt", []byte(m.Console))
 		}
+	}
+}
+
+// owners are who own the alerts of TestGoldenMessages: the first claimed,
+// the second snoozed, the third handed on.
+func owners() map[string]postgres.AlertOwner {
+	claimed := time.Date(2026, 11, 27, 9, 12, 0, 0, paris)
+	until := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	helene := &orders.Person{Name: "Hélène Lefèvre"}
+	return map[string]postgres.AlertOwner{
+		"4500012345": {ClaimedBy: helene, ClaimedAt: &claimed},
+		"4500012346": {SnoozedUntil: &until, SnoozedBy: helene},
+		"4500012347": {HandedBy: helene, HandedTo: &orders.Person{Name: "Sophie Roux"}},
 	}
 }
 

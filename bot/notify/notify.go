@@ -71,6 +71,9 @@ type Store interface {
 	// Shortfalls returns what the orders of numbers lack: short items,
 	// their customer's credit excess.
 	Shortfalls(ctx context.Context, numbers []string) (map[string]postgres.Shortfall, error)
+	EscalationManagers(ctx context.Context, cutoff, day time.Time) ([]orders.Person, error)
+	Escalate(ctx context.Context, d postgres.Delivery, manager int64, cutoff, day, now time.Time) ([]postgres.Unowned, error)
+	Unclaimed(ctx context.Context, cutoff, day time.Time, limit int) ([]postgres.Unowned, int, error)
 }
 
 // Options are the settings of notifications.
@@ -82,8 +85,12 @@ type Options struct {
 	SkipEmpty      bool // no digest when nothing became blocked
 	SkipMissed     bool // a day missed while down is not posted late
 	MaxTries       int
-	Top            int             // orders an alert lists
-	Language       orders.Language // of the summary, and of people without one
+	Top            int // orders an alert lists
+	// EscalateAfter is how many working days (Working) a block alert may
+	// stay unclaimed before it goes to the rep's manager; 0: never.
+	EscalateAfter int
+	Working       WorkingDays
+	Language      orders.Language // of the summary, and of people without one
 	// Now is the schedule's clock: which day's digest is due. Clock is the
 	// real time of leases and retries, which another replica shares; they
 	// differ only for `digest run --date`.
@@ -127,6 +134,9 @@ func New(store Store, slack Slack, log *slog.Logger, opt Options) *Notifier {
 	}
 	if opt.Observe == nil {
 		opt.Observe = func(string, string) {}
+	}
+	if opt.Working.Loc == nil {
+		opt.Working.Loc = time.UTC
 	}
 	return &Notifier{store: store, slack: slack, log: log, opt: opt}
 }
@@ -518,6 +528,12 @@ func (n *Notifier) Summary(ctx context.Context, from, to time.Time) (Summary, er
 	var err error
 	if sm.Now, err = n.store.PortfolioAt(ctx, from, to, n.opt.Summary.Loc, 5); err != nil {
 		return sm, err
+	}
+	if cutoff, ok := n.opt.Working.Cutoff(to, n.opt.EscalateAfter); ok {
+		sm.UnclaimedAfter = n.opt.EscalateAfter
+		if sm.Unclaimed, sm.UnclaimedCount, err = n.store.Unclaimed(ctx, cutoff, to.In(n.opt.Working.Loc), unclaimedTop); err != nil {
+			return sm, err
+		}
 	}
 	if last, ok, err := n.store.LastSent(ctx, "summary", n.opt.SummaryChannel); err != nil {
 		return sm, err

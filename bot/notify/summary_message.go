@@ -39,6 +39,30 @@ type Summary struct {
 	Loc      *time.Location
 	Now      postgres.Portfolio  // its Days are the chart's series
 	Previous *postgres.Portfolio // the previous summary's figures, if any
+	// Unclaimed are the orders blocked for UnclaimedAfter working days or
+	// more whose alert nobody claimed, the biggest first, of
+	// UnclaimedCount in all: the section "blocked N days, nobody on it".
+	Unclaimed      []postgres.Unowned
+	UnclaimedCount int
+	UnclaimedAfter int
+}
+
+// unclaimedTop is how many unclaimed orders the summary lists.
+const unclaimedTop = 5
+
+// unclaimedSection writes the section of the orders nobody is on, when
+// there are some.
+func (s Summary) unclaimedSection(t *text) {
+	if s.UnclaimedCount == 0 {
+		return
+	}
+	t.section()
+	title := t.N("summary.unclaimed_title", s.UnclaimedCount, catalog.Args{"Days": t.N("escalation.days", s.UnclaimedAfter, nil)})
+	t.put(t.icon("hourglass") + t.bold(title))
+	t.unowned(s.Unclaimed[:min(len(s.Unclaimed), unclaimedTop)], unclaimedTop, s.To, false)
+	if more := s.UnclaimedCount - min(len(s.Unclaimed), unclaimedTop); more > 0 {
+		t.put(t.N("summary.unclaimed_more", more, nil))
+	}
 }
 
 // Figures encodes what the next summary compares with.
@@ -163,6 +187,7 @@ func (s Summary) Message() Message {
 				t.put(t.N("summary.top_more", more, nil))
 			}
 		}
+		s.unclaimedSection(t)
 
 		t.section()
 		title := t.bold(t.T("summary.reps_title", nil))

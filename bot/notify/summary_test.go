@@ -143,7 +143,14 @@ func bigSummary(lang orders.Language) notify.Summary {
 	p.Days = summaryDays(to, 40)
 	prev := postgres.Portfolio{Blocked: postgres.Amounts{Count: p.Blocked.Count - 12, Cents: map[string]int64{
 		"EUR": p.Blocked.Cents["EUR"] - 23_000_00, "CHF": p.Blocked.Cents["CHF"] + 1_500_00, "USD": p.Blocked.Cents["USD"]}}}
-	return notify.Summary{From: to.Add(-24 * time.Hour), To: to, Lang: lang, Loc: paris, Now: p, Previous: &prev}
+	var unclaimed []postgres.Unowned
+	for i := range 5 {
+		unclaimed = append(unclaimed, postgres.Unowned{Number: fmt.Sprintf("45000%05d", 12501+i), Customer: summaryCustomers[(i+2)%len(summaryCustomers)],
+			Status: blocked[(i+1)%len(blocked)], AmountCents: int64(42_000_00 - i*6_000_00), Currency: "EUR",
+			Since: to.Add(-time.Duration(3+i*2) * 24 * time.Hour), Rep: summaryFirst[i]})
+	}
+	return notify.Summary{From: to.Add(-24 * time.Hour), To: to, Lang: lang, Loc: paris, Now: p, Previous: &prev,
+		Unclaimed: unclaimed, UnclaimedCount: 8, UnclaimedAfter: 2}
 }
 
 // smallSummary is a new install's first summary: three reps, nothing
