@@ -53,6 +53,14 @@ const (
 	// NoNext says that the previous answer shows no order after the one
 	// shown last ("et la suivante ?").
 	NoNext Kind = "no_next"
+	// Followed says the asker follows an order (Order) or a customer
+	// (Subject.Customer) now; Already that they did before.
+	Followed Kind = "followed"
+	// Unfollowed says the asker follows it no more; Already that they
+	// did not follow it.
+	Unfollowed Kind = "unfollowed"
+	// FollowList lists what the asker follows (Follows).
+	FollowList Kind = "follow_list"
 )
 
 // Answer is what orderbot says to one question, before it is rendered.
@@ -89,6 +97,15 @@ type Answer struct {
 	// with the one shown, when it is shown as the next of a list
 	// (OrderFound, NoNext).
 	Position int
+	// Followable says the asker may follow the order shown (OrderFound,
+	// open): the answer offers to. Following says they follow it;
+	// AutoFollowed that this answer made them follow it, a blocked order.
+	Followable, Following, AutoFollowed bool
+	// Already says a follow or an unfollow changed nothing (Followed,
+	// Unfollowed).
+	Already bool
+	// Follows are what the asker follows (FollowList).
+	Follows []Follow
 }
 
 // Item is one order number of a message naming several.

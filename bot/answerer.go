@@ -90,6 +90,11 @@ type Options struct {
 	// Log hears of what goes wrong away from any question: the vocabulary
 	// built in the background. Nil discards it.
 	Log *slog.Logger
+	// Follows, when set, lets people follow orders and customers, and
+	// tells answers about an order whether the asker follows it.
+	Follows FollowStore
+	// AutoFollow has whoever asks about a blocked order follow it.
+	AutoFollow bool
 }
 
 // Asker is who asks, as the transport knows them: a Slack user ID, an
@@ -365,6 +370,9 @@ type turn struct {
 	ans    Answer
 	// resolved is whose orders the question asks for, once known.
 	resolved *whose
+	// following says the turn finds what to follow: an order found is
+	// not followed automatically.
+	following bool
 }
 
 func (t *turn) run() error {
@@ -380,7 +388,10 @@ func (t *turn) run() error {
 		if len(q.Numbers) > 2 {
 			return t.orderSet(q.Numbers)
 		}
-		return t.order(firstOf(q.Number, firstItem(q.Numbers)))
+		if err := t.order(firstOf(q.Number, firstItem(q.Numbers))); err != nil || t.ans.Kind != OrderFound || t.following {
+			return err
+		}
+		return t.followState()
 	case understand.CustomerRef:
 		return t.customerRef(firstOf(q.Ref, firstItem(q.Refs)))
 	case understand.Customer:
@@ -404,6 +415,11 @@ func (t *turn) run() error {
 		return t.portfolio(true, q.Status)
 	case understand.Item:
 		return t.shortOf()
+	case understand.StartFollowing, understand.StopFollowing:
+		t.following = true
+		return t.follow(q.Intent == understand.StopFollowing)
+	case understand.Following:
+		return t.followList()
 	case understand.Help:
 		t.ans.Kind = Help
 	case understand.Thanks:

@@ -86,7 +86,9 @@ func (x *describer) body() {
 	case bot.Unavailable:
 		x.say(x.t("unavailable", nil))
 	default:
-		x.help(x.t("help.not_understood", nil))
+		if !x.followKinds() {
+			x.help(x.t("help.not_understood", nil))
+		}
 	}
 }
 
@@ -270,6 +272,7 @@ func (x *describer) order() {
 	x.d.fallback = x.label(x.t("order.title", catalog.Args{"Number": x.field(p, o.Number)})+" — "+x.field(p, o.Customer.Name),
 		o.Status.Label(x.lang()))
 	x.freshness()
+	x.followButton()
 }
 
 // nextStep is the next step of an order in status st: a configured wording
@@ -538,7 +541,10 @@ func (x *describer) choose() {
 		}
 		b.WriteString("\n• " + x.customer(s, m.Customer, true) + " — " + n)
 		q := x.a.Question
-		q.Intent, q.CustomerID, q.CustomerName, q.CustomerCode = understand.Customer, m.ID, "", ""
+		q.CustomerID, q.CustomerName, q.CustomerCode = m.ID, "", ""
+		if q.Intent != understand.StartFollowing && q.Intent != understand.StopFollowing {
+			q.Intent = understand.Customer // following one of them keeps its intent
+		}
 		x.d.buttons = append(x.d.buttons, button{label: m.Name, action: ActionChoose, value: bot.Action{Question: q}.Value()})
 	}
 	if s.console() {

@@ -54,6 +54,9 @@ func (p *Parser) Parse(msg string) Question {
 		}
 		text = text[:cut]
 	}
+	if f, ok := p.following(text); ok {
+		return f
+	}
 	r := newReading(p, text)
 	r.read(&q, emoji.MatchString(msg))
 	q.Lang = r.language(&q)

@@ -47,11 +47,21 @@ const (
 	// its description ("qui attend du Chai ?", "orders waiting for item
 	// 1234"), in the asker's scope.
 	Item Intent = "item"
+	// StartFollowing asks to hear of the changes of an order (Number) or
+	// of every order of a customer (CustomerName, CustomerCode):
+	// "suivre 11039", "follow Boulangerie Dupré".
+	StartFollowing Intent = "follow"
+	// StopFollowing asks to hear no more of them: "ne plus suivre
+	// 11039", "unfollow 11039".
+	StopFollowing Intent = "unfollow"
+	// Following asks what the asker follows: "mes suivis", "what am I
+	// following".
+	Following Intent = "following"
 )
 
 // Intents returns every intent, in the order reports list them.
 func Intents() []Intent {
-	return []Intent{Order, Customer, CustomerRef, Mine, Reason, Item, Help, Thanks, Unknown}
+	return []Intent{Order, Customer, CustomerRef, Mine, Reason, Item, StartFollowing, StopFollowing, Following, Help, Thanks, Unknown}
 }
 
 // Question is what a message asks, with its arguments.

@@ -23,25 +23,20 @@ type Follow struct {
 	Since time.Time
 }
 
-// Follow records that person follows f's order or customer, and reports
-// whether it is new (false: followed before).
-func (s *Store) Follow(ctx context.Context, personID int64, f Follow) (bool, error) {
-	var target *int64
-	conflict := "(order_id, person_id) WHERE order_id IS NOT NULL"
+// Follow records that person follows an order (orderID) or every order of
+// a customer (customerID), auto when asking about a blocked order made
+// them, and reports whether it is new (false: followed before).
+func (s *Store) Follow(ctx context.Context, personID, orderID, customerID int64, auto bool) (bool, error) {
+	column, target, conflict := "order_id", orderID, "(order_id, person_id) WHERE order_id IS NOT NULL"
 	switch {
-	case f.OrderID != 0:
-		target = &f.OrderID
-	case f.CustomerID != 0:
-		target, conflict = &f.CustomerID, "(customer_id, person_id) WHERE customer_id IS NOT NULL"
+	case orderID != 0:
+	case customerID != 0:
+		column, target, conflict = "customer_id", customerID, "(customer_id, person_id) WHERE customer_id IS NOT NULL"
 	default:
 		return false, orders.Errorf(orders.EInvalid, "a follow names an order or a customer")
 	}
-	column := "order_id"
-	if f.OrderID == 0 {
-		column = "customer_id"
-	}
 	tag, err := s.db.Exec(ctx, `INSERT INTO follows (person_id, `+column+`, auto) VALUES ($1, $2, $3)
-		ON CONFLICT `+conflict+` DO NOTHING`, personID, *target, f.Auto)
+		ON CONFLICT `+conflict+` DO NOTHING`, personID, target, auto)
 	if err != nil {
 		return false, fmt.Errorf("follow: %w", err)
 	}
@@ -102,21 +97,23 @@ func (s *Store) FollowsOrder(ctx context.Context, personID, orderID int64) (bool
 }
 
 // RememberAnswer records orderbot's answer about an order (channel and
-// ts) to person, when they follow it, to be updated in place when the
-// order changes; a later answer in the same channel replaces it.
-func (s *Store) RememberAnswer(ctx context.Context, personID, orderID int64, channel, ts string, lang orders.Language) error {
+// ts) to the person of a Slack user, when they follow the order, to be
+// updated in place when it changes; a later answer in the same channel
+// replaces it. It reports whether it was recorded.
+func (s *Store) RememberAnswer(ctx context.Context, slackUserID string, orderID int64, channel, ts string, lang orders.Language) (bool, error) {
 	if lang == "" {
 		lang = orders.French
 	}
-	_, err := s.db.Exec(ctx, `INSERT INTO follow_answers (person_id, order_id, channel, ts, language)
-		SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT FROM follows f JOIN orders o ON o.id = $2
-			WHERE f.person_id = $1 AND (f.order_id = o.id OR f.customer_id = o.customer_id))
+	tag, err := s.db.Exec(ctx, `INSERT INTO follow_answers (person_id, order_id, channel, ts, language)
+		SELECT p.id, o.id, $3, $4, $5 FROM people p JOIN orders o ON o.id = $2
+		WHERE p.slack_user_id = $1 AND EXISTS (SELECT FROM follows f
+			WHERE f.person_id = p.id AND (f.order_id = o.id OR f.customer_id = o.customer_id))
 		ON CONFLICT (person_id, order_id, channel) DO UPDATE SET ts = excluded.ts, language = excluded.language,
-			posted_at = now()`, personID, orderID, channel, ts, string(lang))
+			posted_at = now()`, slackUserID, orderID, channel, ts, string(lang))
 	if err != nil {
-		return fmt.Errorf("remember answer: %w", err)
+		return false, fmt.Errorf("remember answer: %w", err)
 	}
-	return nil
+	return tag.RowsAffected() == 1, nil
 }
 
 // FollowAnswer is orderbot's answer about a followed order.

@@ -33,19 +33,19 @@ func TestFollowsPlannedPerFollowerOncePerImport(t *testing.T) {
 	}
 	o39, o41 := order("4500011039"), order("4500011041")
 	for _, fl := range []struct {
-		who orders.Person
-		f   postgres.Follow
+		who             orders.Person
+		order, customer int64
 	}{
-		{f.rep, postgres.Follow{OrderID: o39.ID, Auto: true}},
-		{f.rep2, postgres.Follow{CustomerID: o39.Customer.ID}}, // C001: 11039 and 11040
-		{f.rep, postgres.Follow{OrderID: o41.ID}},
-		{f.rep2, postgres.Follow{OrderID: o41.ID}},
+		{f.rep, o39.ID, 0},
+		{f.rep2, 0, o39.Customer.ID}, // C001: 11039 and 11040
+		{f.rep, o41.ID, 0},
+		{f.rep2, o41.ID, 0},
 	} {
-		if ok, err := f.st.Follow(f.ctx, fl.who.ID, fl.f); !ok || err != nil {
+		if ok, err := f.st.Follow(f.ctx, fl.who.ID, fl.order, fl.customer, false); !ok || err != nil {
 			t.Fatalf("follow: %v, %v", ok, err)
 		}
 	}
-	if ok, err := f.st.Follow(f.ctx, f.rep.ID, postgres.Follow{OrderID: o39.ID}); ok || err != nil {
+	if ok, err := f.st.Follow(f.ctx, f.rep.ID, o39.ID, 0, true); ok || err != nil {
 		t.Errorf("following twice: new %v, %v", ok, err)
 	}
 
@@ -111,16 +111,16 @@ func TestFollowAnswersOnlyOfFollowedOrders(t *testing.T) {
 	f := setup(t)
 	a := f.order("4500011039", f.dupre, orders.StatusCreditLimit, 1000, orders.StatusCreditLimit)
 	b := f.order("4500011040", f.muller, orders.StatusOpen, 1000)
-	if _, err := f.st.Follow(f.ctx, f.rep.ID, postgres.Follow{OrderID: a.OrderID}); err != nil {
+	if _, err := f.st.Follow(f.ctx, f.rep.ID, a.OrderID, 0, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, ts := range []string{"1700000000.000100", "1700000100.000200"} {
-		if err := f.st.RememberAnswer(f.ctx, f.rep.ID, a.OrderID, "D0REP01", ts, orders.French); err != nil {
-			t.Fatal(err)
+		if ok, err := f.st.RememberAnswer(f.ctx, f.rep.SlackUserID, a.OrderID, "D0REP01", ts, orders.French); !ok || err != nil {
+			t.Fatalf("remember: %v, %v", ok, err)
 		}
 	}
-	if err := f.st.RememberAnswer(f.ctx, f.rep.ID, b.OrderID, "D0REP01", "1700000200.000300", orders.French); err != nil {
-		t.Fatal(err)
+	if ok, err := f.st.RememberAnswer(f.ctx, f.rep.SlackUserID, b.OrderID, "D0REP01", "1700000200.000300", orders.French); ok || err != nil {
+		t.Fatalf("an answer about an order not followed remembered: %v, %v", ok, err)
 	}
 	got, err := f.st.FollowAnswers(f.ctx, f.rep.ID, []int64{a.OrderID, b.OrderID})
 	if err != nil {
