@@ -43,6 +43,8 @@ type Config struct {
 	Digest DigestConfig `mapstructure:"digest" yaml:"digest"`
 	// Release is where releases of blocked orders are asked for and decided.
 	Release ReleaseConfig `mapstructure:"release" yaml:"release"`
+	// Notify is what orderbot tells people of on its own: followed orders.
+	Notify NotifyConfig `mapstructure:"notify" yaml:"notify"`
 	// API is the push API of ERPs.
 	API APIConfig `mapstructure:"api" yaml:"api"`
 	// Log is the program's own logging.
@@ -274,6 +276,7 @@ func Defaults() Config {
 		Release: ReleaseConfig{
 			StaleAfterHours: 24,
 		},
+		Notify: NotifyConfig{AutoFollow: true},
 		Log: LogConfig{
 			Level:  "info",
 			Format: "auto",

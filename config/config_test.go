@@ -532,6 +532,7 @@ func TestKeys(t *testing.T) {
 		"digest.days", "digest.time", "digest.timezone", "digest.stalled_days", "digest.when_empty", "digest.missed",
 		"digest.summary_channel", "digest.summary_time",
 		"release.stale_after_hours", "release.webhook_url", "release.webhook_secret",
+		"notify.auto_follow",
 		"api.tokens", "api.token_hashes", "api.max_body",
 		"log.level", "log.format",
 	}
