@@ -91,16 +91,30 @@ func startReplica(t *testing.T, bin, db string, fake *slackfake.Server, vars map
 	return r
 }
 
-// takenOver reads, from a replica's log, the questions it took over.
-func (r *replica) takenOver() int {
-	n := 0
+// takenOver reads the questions a replica took over, from its log and
+// from its metrics, and fails t when they disagree.
+func (r *replica) takenOver(t *testing.T) int {
+	t.Helper()
+	logged := 0
 	sc := bufio.NewScanner(strings.NewReader(r.stderr.String()))
 	for sc.Scan() {
 		if strings.Contains(sc.Text(), `"msg":"slack question taken over"`) {
-			n++
+			logged++
 		}
 	}
-	return n
+	var counted float64
+	_, body := get(t, "http://"+r.addr+"/metrics")
+	sc = bufio.NewScanner(strings.NewReader(body))
+	for sc.Scan() {
+		if name, value, ok := strings.Cut(sc.Text(), " "); ok && strings.HasPrefix(name, "orderbot_questions_taken_over_total{replica=") {
+			v, _ := strconv.ParseFloat(value, 64)
+			counted += v
+		}
+	}
+	if int(counted) != logged {
+		t.Errorf("replica %s logged %d takeovers, counted %v in orderbot_questions_taken_over_total", r.addr, logged, counted)
+	}
+	return logged
 }
 
 // burst is n mentions in ten channels, each mention answered in its own
@@ -214,7 +228,7 @@ func TestKilledReplicaLosesNoQuestion(t *testing.T) {
 			last := b.awaitAnswers(t, fake, killedAt.Add(takeoverTime+answerRoom))
 			taken := 0
 			for _, r := range rs[1:] {
-				taken += r.takenOver()
+				taken += r.takenOver(t)
 			}
 			t.Logf("%d replicas, one killed after %d mentions: %d envelopes sent again, %d mentions taken over, "+
 				"the last answer %.1f s after the kill", replicas, b.n/2, resent, taken, last.Sub(killedAt).Seconds())
@@ -296,5 +310,5 @@ func TestKilledReplicaLosesNoQuestionOverHTTP(t *testing.T) {
 	wg.Wait()
 	last := b.awaitAnswers(t, fake, killedAt.Add(takeoverTime+answerRoom))
 	t.Logf("HTTP mode, one replica of two killed after %d mentions: %d requests sent again, %d mentions taken over, "+
-		"the last answer %.1f s after the kill", b.n/2, retried.Load(), rs[1].takenOver(), last.Sub(killedAt).Seconds())
+		"the last answer %.1f s after the kill", b.n/2, retried.Load(), rs[1].takenOver(t), last.Sub(killedAt).Seconds())
 }
