@@ -260,6 +260,14 @@ func TestImportLineLevelOrdersExport(t *testing.T) {
 	if err != nil || o.Status != orders.StatusOutOfStock || len(o.Lines) != 2 || o.Lines[0].Item != "CHAI-24" || !o.Lines[0].Short() {
 		t.Errorf("4500012345: %+v %v", o, err)
 	}
+	lines := tablesDump(t, st, "order_lines", "line_history")
+	out, _, err = orderbot(t, vars, "--config", cfg, "import", "orders", file, "--profile", "sage_fr")
+	if err != nil || !strings.Contains(out, "Lines of 2 orders replaced: 0 new, 0 updated, 3 unchanged, 0 removed.") {
+		t.Errorf("the same file again: %v\n%s", err, out)
+	}
+	if again := tablesDump(t, st, "order_lines", "line_history"); again != lines {
+		t.Errorf("the same file again changed the lines")
+	}
 
 	// Rows of one order that disagree: refused, naming the column and both
 	// lines; nothing changes.
