@@ -77,6 +77,10 @@ type Options struct {
 	// Actions routes the presses of buttons registered from outside
 	// (follow, alerts' owners) to their handlers: see Interact.
 	Actions *Actions
+	// OnAnswer, when set, hears of each answer to a mention or a direct
+	// message once posted: who asked, where, and Slack's ts of the answer
+	// (to update it in place later).
+	OnAnswer func(ctx context.Context, user, channel, ts string, ans bot.Answer)
 }
 
 // maxWaitingPosts bounds the answers waiting for their channels' pace, all

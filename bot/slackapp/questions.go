@@ -311,7 +311,8 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 			*notice = ts
 		})
 	}
-	msg := a.renderer.Slack(a.ask(ctx, conv, prev, q.Text))
+	ans := a.ask(ctx, conv, prev, q.Text)
+	msg := a.renderer.Slack(ans)
 	if !a.enqueue(q.Channel, func(ctx context.Context, pace *rate.Limiter) {
 		if !a.posting(ctx, c, false) {
 			return
@@ -333,13 +334,15 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 		if ts != "" {
 			err = a.poster.update(ctx, pace, q.Channel, ts, msg, mark(c, false)...)
 		} else {
-			_, err = a.poster.post(ctx, pace, q.Channel, q.Thread, msg, mark(c, false)...)
+			ts, err = a.poster.post(ctx, pace, q.Channel, q.Thread, msg, mark(c, false)...)
 		}
 		if err != nil {
 			a.log.Error("slack answer not posted", "channel", q.Channel, "err", err)
 			if ctx.Err() != nil {
 				return // cut short: left to another replica
 			}
+		} else if a.opt.OnAnswer != nil {
+			a.opt.OnAnswer(ctx, q.User, q.Channel, ts, ans)
 		}
 		a.answered(c)
 	}) {
