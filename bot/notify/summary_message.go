@@ -47,6 +47,23 @@ type Summary struct {
 	UnclaimedAfter int
 }
 
+// topBlocked lists the biggest blocked orders, and counts the others.
+func (s Summary) topBlocked(t *text) {
+	p := s.Now
+	if len(p.Top) == 0 {
+		return
+	}
+	t.put(t.bold(t.N("summary.top_title", len(p.Top), nil)))
+	for _, tr := range p.Top {
+		t.put("• " + t.T("summary.top_line", catalog.Args{"Number": t.bold(t.data(clip(tr.Number))),
+			"Customer": t.data(clip(tr.Customer)), "Amount": t.money(tr.AmountCents, tr.Currency),
+			"Status": tr.Now.Label(t.lang), "Age": render.Age(s.To.Sub(tr.Since), t.lang)}))
+	}
+	if more := p.Blocked.Count - len(p.Top); more > 0 {
+		t.put(t.N("summary.top_more", more, nil))
+	}
+}
+
 // unclaimedTop is how many unclaimed orders the summary lists.
 const unclaimedTop = 5
 
@@ -176,17 +193,7 @@ func (s Summary) Message() Message {
 			}
 			t.put(field(t.T("summary.aging", nil), strings.Join(ages, " · ")))
 		}
-		if len(p.Top) > 0 {
-			t.put(t.bold(t.N("summary.top_title", len(p.Top), nil)))
-			for _, tr := range p.Top {
-				t.put("• " + t.T("summary.top_line", catalog.Args{"Number": t.bold(t.data(clip(tr.Number))),
-					"Customer": t.data(clip(tr.Customer)), "Amount": t.money(tr.AmountCents, tr.Currency),
-					"Status": tr.Now.Label(t.lang), "Age": render.Age(s.To.Sub(tr.Since), t.lang)}))
-			}
-			if more := p.Blocked.Count - len(p.Top); more > 0 {
-				t.put(t.N("summary.top_more", more, nil))
-			}
-		}
+		s.topBlocked(t)
 		s.unclaimedSection(t)
 
 		t.section()
