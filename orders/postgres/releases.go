@@ -269,3 +269,21 @@ func (s *Store) MarkReleaseStaleTold(ctx context.Context, id int64, at time.Time
 	}
 	return tag.RowsAffected() == 1, nil
 }
+
+// ReleasePeople returns the IDs of the people a decision of request id is
+// told to, once each: its requester, the order's rep and assistant, and
+// whoever follows the order or its customer.
+func (s *Store) ReleasePeople(ctx context.Context, id int64) ([]int64, error) {
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT p FROM release_requests r JOIN orders o ON o.id = r.order_id,
+		LATERAL (SELECT r.requester_id UNION ALL SELECT o.rep_id UNION ALL SELECT o.assistant_id
+			UNION ALL SELECT f.person_id FROM follows f WHERE f.order_id = o.id OR f.customer_id = o.customer_id) x(p)
+		WHERE r.id = $1 AND p IS NOT NULL ORDER BY p`, id)
+	if err != nil {
+		return nil, fmt.Errorf("release request %d: people: %w", id, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("release request %d: people: %w", id, err)
+	}
+	return ids, nil
+}

@@ -1,0 +1,4 @@
+package release
+
+// SectionText is sectionText, for the tests outside the package.
+var SectionText = sectionText
