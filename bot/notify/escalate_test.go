@@ -1,13 +1,17 @@
 package notify_test
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/orderbot/orderbot/bot/notify"
 	"github.com/orderbot/orderbot/orders"
+	"github.com/orderbot/orderbot/orders/postgres"
 )
 
 var workweek = map[time.Weekday]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true}
@@ -165,4 +169,37 @@ func TestEscalatedAfterTwoWorkingDaysOnce(t *testing.T) {
 		t.Errorf("history of 4500011039: %+v %v", acts, err)
 	}
 	_ = oliver
+}
+
+// TestEscalationRunsAsAPeriodicJob: two replicas run the escalation job on
+// River; the manager gets one DM.
+func TestEscalationRunsAsAPeriodicJob(t *testing.T) {
+	w := setup(t)
+	w.withManagers()
+	w.clock.set(time.Date(2026, 11, 26, 10, 0, 0, 0, paris))
+	w.order("4500011039", w.rep, true, orders.StatusCreditLimit, 1845000, 0)
+	w.clock.set(time.Date(2026, 12, 1, 11, 0, 0, 0, paris))
+	for range 2 {
+		workers := river.NewWorkers()
+		job := w.escalator().EscalationJob(workers, time.Hour)
+		jobs, err := postgres.NewJobs(w.st, postgres.JobsConfig{Workers: workers, PollInterval: 100 * time.Millisecond,
+			Periodic: []*river.PeriodicJob{job}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := jobs.Start(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = jobs.Stop(context.Background()) })
+	}
+	nadia := w.dm("U0MGR0001")
+	waitUntil(t, "the escalation posted", func() bool { return len(w.postsTo(nadia)) > 0 })
+	waitUntil(t, "the job done", func() bool {
+		var n int
+		_ = w.st.Pool().QueryRow(w.ctx, `SELECT count(*) FROM river_job WHERE kind = 'alert_escalations' AND state = 'completed'`).Scan(&n)
+		return n >= 1
+	})
+	if got := len(w.postsTo(nadia)); got != 1 {
+		t.Errorf("Nadia got %d escalations, want 1", got)
+	}
 }
