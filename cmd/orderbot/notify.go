@@ -33,6 +33,10 @@ func notifyOptions(cfg config.Config, now func() time.Time) (notify.Options, err
 	if err != nil {
 		return notify.Options{}, fmt.Errorf("digest.summary_time: %w", err)
 	}
+	holidays, err := config.ParseHolidays(cfg.Alerts.Holidays)
+	if err != nil {
+		return notify.Options{}, fmt.Errorf("alerts.holidays: %w", err)
+	}
 	return notify.Options{
 		Digest:         notify.Schedule{Days: days, Hour: dh, Minute: dm, Loc: loc},
 		Summary:        notify.Schedule{Days: days, Hour: sh, Minute: sm, Loc: loc},
@@ -42,6 +46,8 @@ func notifyOptions(cfg config.Config, now func() time.Time) (notify.Options, err
 		SkipMissed:     cfg.Digest.Missed == "skip",
 		MaxTries:       cfg.Alerts.MaxTries,
 		Top:            cfg.Alerts.Top,
+		EscalateAfter:  cfg.Alerts.EscalateAfterDays,
+		Working:        notify.WorkingDays{Days: days, Holidays: holidays, Loc: loc},
 		Language:       orders.Language(cfg.Bot.Language),
 		Now:            now,
 	}, nil
