@@ -40,7 +40,7 @@ const (
 )
 
 // buildOrderbot builds the orderbot binary for the test.
-func buildOrderbot(t *testing.T) string {
+func buildOrderbot(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "orderbot")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -59,7 +59,7 @@ type replica struct {
 
 // startReplica runs bin serve on the database db against fake, with vars
 // added to its environment, until the test ends.
-func startReplica(t *testing.T, bin, db string, fake *slackfake.Server, vars map[string]string) *replica {
+func startReplica(t testing.TB, bin, db string, fake *slackfake.Server, vars map[string]string) *replica {
 	t.Helper()
 	r := &replica{addr: freeAddr(t), stderr: &syncBuffer{}, done: make(chan struct{})}
 	env := map[string]string{"PATH": os.Getenv("PATH"), "HOME": os.Getenv("HOME"), "ORDERBOT_DATABASE_URL": db,
@@ -93,7 +93,7 @@ func startReplica(t *testing.T, bin, db string, fake *slackfake.Server, vars map
 
 // takenOver reads the questions a replica took over, from its log and
 // from its metrics, and fails t when they disagree.
-func (r *replica) takenOver(t *testing.T) int {
+func (r *replica) takenOver(t testing.TB) int {
 	t.Helper()
 	logged := 0
 	sc := bufio.NewScanner(strings.NewReader(r.stderr.String()))
@@ -103,8 +103,13 @@ func (r *replica) takenOver(t *testing.T) int {
 		}
 	}
 	var counted float64
-	_, body := get(t, "http://"+r.addr+"/metrics")
-	sc = bufio.NewScanner(strings.NewReader(body))
+	resp, err := http.Get("http://" + r.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	sc = bufio.NewScanner(bytes.NewReader(body))
 	for sc.Scan() {
 		if name, value, ok := strings.Cut(sc.Text(), " "); ok && strings.HasPrefix(name, "orderbot_questions_taken_over_total{replica=") {
 			v, _ := strconv.ParseFloat(value, 64)
@@ -137,7 +142,7 @@ func (b burst) event(i int) (string, map[string]any) {
 // awaitAnswers waits, until deadline, for every question of b to be
 // answered, and returns when the last answer came; then checks, after room
 // for a duplicate to show, that each got exactly one answer.
-func (b burst) awaitAnswers(t *testing.T, fake *slackfake.Server, deadline time.Time) time.Time {
+func (b burst) awaitAnswers(t testing.TB, fake *slackfake.Server, deadline time.Time) time.Time {
 	t.Helper()
 	answers := func() map[string][]slackfake.Call {
 		out := map[string][]slackfake.Call{}
@@ -184,56 +189,70 @@ func TestKilledReplicaLosesNoQuestion(t *testing.T) {
 	for _, replicas := range []int{2, 3} {
 		t.Run(strconv.Itoa(replicas), func(t *testing.T) {
 			t.Parallel()
-			fake := slackfake.New(t, slackfake.WithUsers(slackUsers))
-			db := sampleDatabase(t)
-			var rs []*replica
-			for range replicas {
-				rs = append(rs, startReplica(t, bin, db, fake, nil))
-			}
-			fake.WaitConnected(t, replicas, 30*time.Second)
-			b := burst{n: 100, prefix: fmt.Sprintf("KILL%d", replicas)}
-			envelopes := make([]string, b.n)
-			var sent atomic.Int64
-			var killedAt time.Time
-			var wg sync.WaitGroup
-			for w := range 4 {
-				wg.Go(func() {
-					for i := w; i < b.n; i += 4 {
-						envelopes[i] = fake.SendEvent(b.event(i))
-						if sent.Add(1) == int64(b.n/2) {
-							_ = rs[0].cmd.Process.Kill()
-							killedAt = time.Now()
-						}
-						time.Sleep(burstPause)
-					}
-				})
-			}
-			wg.Wait()
-			<-rs[0].done
-			// Slack sends an envelope not acknowledged again, to another
-			// connection: those the killed replica read but never answered
-			// for.
-			time.Sleep(time.Second)
-			acked := map[string]bool{}
-			for _, a := range fake.Acks() {
-				acked[a.EnvelopeID] = true
-			}
-			resent := 0
-			for i, env := range envelopes {
-				if !acked[env] {
-					fake.SendEvent(b.event(i))
-					resent++
-				}
-			}
-			last := b.awaitAnswers(t, fake, killedAt.Add(takeoverTime+answerRoom))
-			taken := 0
-			for _, r := range rs[1:] {
-				taken += r.takenOver(t)
-			}
+			k := killMidBurst(t, bin, replicas)
 			t.Logf("%d replicas, one killed after %d mentions: %d envelopes sent again, %d mentions taken over, "+
-				"the last answer %.1f s after the kill", replicas, b.n/2, resent, taken, last.Sub(killedAt).Seconds())
+				"the last answer %.1f s after the kill", replicas, k.n/2, k.resent, k.taken, k.took.Seconds())
 		})
 	}
+}
+
+// killing is what killMidBurst saw.
+type killing struct {
+	n, resent, taken int
+	// took is the time from the kill to the last answer.
+	took time.Duration
+}
+
+// killMidBurst runs replicas serve processes of bin on one database behind
+// a fresh Slack stand-in, kills the first with SIGKILL in the middle of a
+// burst of 100 mentions, and fails t unless every mention is answered
+// exactly once within the takeover time.
+func killMidBurst(t testing.TB, bin string, replicas int) killing {
+	fake := slackfake.New(t, slackfake.WithUsers(slackUsers))
+	db := sampleDatabase(t)
+	var rs []*replica
+	for range replicas {
+		rs = append(rs, startReplica(t, bin, db, fake, nil))
+	}
+	fake.WaitConnected(t, replicas, 30*time.Second)
+	b := burst{n: 100, prefix: fmt.Sprintf("KILL%d", replicas)}
+	envelopes := make([]string, b.n)
+	var sent atomic.Int64
+	var killedAt time.Time
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < b.n; i += 4 {
+				envelopes[i] = fake.SendEvent(b.event(i))
+				if sent.Add(1) == int64(b.n/2) {
+					_ = rs[0].cmd.Process.Kill()
+					killedAt = time.Now()
+				}
+				time.Sleep(burstPause)
+			}
+		})
+	}
+	wg.Wait()
+	<-rs[0].done
+	// Slack sends an envelope not acknowledged again, to another
+	// connection: those the killed replica read but never answered for.
+	time.Sleep(time.Second)
+	acked := map[string]bool{}
+	for _, a := range fake.Acks() {
+		acked[a.EnvelopeID] = true
+	}
+	k := killing{n: b.n}
+	for i, env := range envelopes {
+		if !acked[env] {
+			fake.SendEvent(b.event(i))
+			k.resent++
+		}
+	}
+	k.took = b.awaitAnswers(t, fake, killedAt.Add(takeoverTime+answerRoom)).Sub(killedAt)
+	for _, r := range rs[1:] {
+		k.taken += r.takenOver(t)
+	}
+	return k
 }
 
 // TestKilledReplicaLosesNoQuestionOverHTTP: two serve processes in HTTP
