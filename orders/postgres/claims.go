@@ -96,83 +96,83 @@ func (s *Store) record(ctx context.Context, orderID int64, action string, by, to
 	return tag.RowsAffected() == 1, nil
 }
 
-// ClaimAlert records that by is on the alert of order number from now. A
-// claim holds for the block the order is in; claiming again is a no-op,
-// and an alert someone else claimed stays theirs: the error (EConflict)
-// names them, and the owner returned says since when.
-func (s *Store) ClaimAlert(ctx context.Context, number string, by int64, now time.Time) (AlertOwner, error) {
+// onAlert runs act on the alert of order number, locked, in a
+// transaction, and returns the alert's owner after it. An EConflict from
+// act leaves the owner as it was and is returned with it.
+func (s *Store) onAlert(ctx context.Context, number string, act func(tx *Store, t alertTarget) error) (AlertOwner, error) {
 	var owner AlertOwner
+	var refused error
 	err := s.InTx(ctx, func(tx *Store) error {
 		t, err := tx.lockAlert(ctx, number)
 		if err != nil {
 			return err
 		}
+		if refused = act(tx, t); refused != nil && orders.ErrorCode(refused) != orders.EConflict {
+			return refused
+		}
+		owner, err = tx.alertOwner(ctx, t.id)
+		return err
+	})
+	if err == nil {
+		err = refused
+	}
+	return owner, err
+}
+
+// ClaimAlert records that by is on the alert of order number from now. A
+// claim holds for the block the order is in; claiming again is a no-op,
+// and an alert someone else claimed stays theirs: the error is EConflict,
+// and the owner returned says who has it since when.
+func (s *Store) ClaimAlert(ctx context.Context, number string, by int64, now time.Time) (AlertOwner, error) {
+	return s.onAlert(ctx, number, func(tx *Store, t alertTarget) error {
 		var holder int64
 		if err := tx.db.QueryRow(ctx, `SELECT coalesce(claimed_by, 0) FROM alert_owners WHERE order_id = $1`, t.id).
 			Scan(&holder); err != nil {
 			return fmt.Errorf("claim of order %s: %w", number, err)
 		}
-		if holder == 0 {
-			if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET claimed_by = $2, claimed_at = $3, updated_at = now()
-				WHERE order_id = $1`, t.id, by, now); err != nil {
-				return fmt.Errorf("claim of order %s: %w", number, err)
-			}
-			if _, err := tx.record(ctx, t.id, ActionClaim, by, 0, nil, now); err != nil {
-				return err
-			}
+		switch {
+		case holder == by:
+			return nil
+		case holder != 0:
+			return orders.Errorf(orders.EConflict, "order %s is handled by someone else already", number)
 		}
-		if owner, err = tx.alertOwner(ctx, t.id); err != nil {
-			return err
+		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET claimed_by = $2, claimed_at = $3, updated_at = now()
+			WHERE order_id = $1`, t.id, by, now); err != nil {
+			return fmt.Errorf("claim of order %s: %w", number, err)
 		}
-		if holder != 0 && holder != by {
-			return orders.Errorf(orders.EConflict, "order %s is handled by %s already", number, owner.ClaimedBy.Name)
-		}
-		return nil
+		_, err := tx.record(ctx, t.id, ActionClaim, by, 0, nil, now)
+		return err
 	})
-	return owner, err
 }
 
 // SnoozeAlert keeps the alert of order number from escalation through the
 // day until, as by asked now.
 func (s *Store) SnoozeAlert(ctx context.Context, number string, by int64, until, now time.Time) (AlertOwner, error) {
-	var owner AlertOwner
 	day := time.Date(until.Year(), until.Month(), until.Day(), 0, 0, 0, 0, time.UTC)
-	err := s.InTx(ctx, func(tx *Store) error {
-		t, err := tx.lockAlert(ctx, number)
-		if err != nil {
-			return err
-		}
+	return s.onAlert(ctx, number, func(tx *Store, t alertTarget) error {
 		if fresh, err := tx.record(ctx, t.id, ActionSnooze, by, 0, &day, now); err != nil || !fresh {
-			owner, _ = tx.alertOwner(ctx, t.id)
 			return err
 		}
 		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET snoozed_until = $2, snoozed_by = $3, updated_at = now()
 			WHERE order_id = $1`, t.id, day, by); err != nil {
 			return fmt.Errorf("snooze of order %s: %w", number, err)
 		}
-		owner, err = tx.alertOwner(ctx, t.id)
-		return err
+		return nil
 	})
-	return owner, err
 }
 
 // ReleaseAlert records that the alert of order number is not by's ("not
 // mine") and hands it on: to the rep's assistant pool, which is the
 // assistant who assists the order's rep on most of the rep's open orders,
 // as the directory and the portfolio say, leaving out by and whoever said
-// "not mine" to this block already; else to the
-// rep, unless by is the rep; else to nobody (the order then goes to the
-// rep's manager when it is escalated). A claim by by ends. The owner
-// returned names who it was handed to (HandedTo nil: nobody).
+// "not mine" to this block already; else to the rep, unless by is the
+// rep; else to nobody (the order then goes to the rep's manager when it is
+// escalated). A claim by by ends. The owner returned names who it was
+// handed to (HandedTo nil: nobody).
 func (s *Store) ReleaseAlert(ctx context.Context, number string, by int64, now time.Time) (AlertOwner, error) {
-	var owner AlertOwner
-	err := s.InTx(ctx, func(tx *Store) error {
-		t, err := tx.lockAlert(ctx, number)
-		if err != nil {
-			return err
-		}
+	return s.onAlert(ctx, number, func(tx *Store, t alertTarget) error {
 		var to int64
-		err = tx.db.QueryRow(ctx, `SELECT p.id FROM orders o JOIN people p ON p.id = o.assistant_id
+		err := tx.db.QueryRow(ctx, `SELECT p.id FROM orders o JOIN people p ON p.id = o.assistant_id
 			WHERE o.rep_id = $1 AND o.closed_at IS NULL AND p.id <> $2 AND p.role = 'assistant'
 				AND NOT p.placeholder AND p.slack_user_id IS NOT NULL
 				AND p.id NOT IN (SELECT a.by_id FROM alert_actions a WHERE a.order_id = $3 AND a.action = 'release'
@@ -185,7 +185,6 @@ func (s *Store) ReleaseAlert(ctx context.Context, number string, by int64, now t
 			to = t.repID
 		}
 		if fresh, err := tx.record(ctx, t.id, ActionRelease, by, to, nil, now); err != nil || !fresh {
-			owner, _ = tx.alertOwner(ctx, t.id)
 			return err
 		}
 		if _, err := tx.db.Exec(ctx, `UPDATE alert_owners SET handed_to = nullif($2, 0), handed_by = $3,
@@ -194,10 +193,8 @@ func (s *Store) ReleaseAlert(ctx context.Context, number string, by int64, now t
 			WHERE order_id = $1`, t.id, to, by); err != nil {
 			return fmt.Errorf("release of order %s: %w", number, err)
 		}
-		owner, err = tx.alertOwner(ctx, t.id)
-		return err
+		return nil
 	})
-	return owner, err
 }
 
 // AlertOwnerOf returns who owns the alert of order number for the block it
