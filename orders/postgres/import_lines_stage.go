@@ -55,6 +55,9 @@ type stagedLine struct {
 type keptDigest struct {
 	orderID int64
 	digest  uint64
+	// seen says whether the export's lines of the order were read: 0 not
+	// yet, -1 staged, n > 0 skipped (n lines).
+	seen int32
 }
 
 // lineStager reads an export's lines order by order (the lines of an order
@@ -63,8 +66,8 @@ type keptDigest struct {
 type lineStager struct {
 	next  func() (LineRow, error)
 	known map[uint64]keptDigest // by order number hash; nil stages everything
-	// seen holds the orders read: how many lines of each were skipped, or
-	// -1 when they were staged.
+	// seen holds what keptDigest.seen holds, for the orders without a
+	// digest (few: the digests know most orders).
 	seen  map[uint64]int32
 	split map[string]bool // orders whose lines are not together
 	group []LineRow
@@ -152,8 +155,19 @@ func (g *lineStager) closeGroup() {
 		return
 	}
 	digest := groupDigest(g.sum, len(g.group))
-	prev, again := g.seen[g.key]
 	kept, known := g.known[g.key]
+	prev, again := kept.seen, kept.seen != 0
+	if !known {
+		prev, again = g.seen[g.key]
+	}
+	mark := func(v int32) {
+		if known {
+			kept.seen = v
+			g.known[g.key] = kept
+		} else {
+			g.seen[g.key] = v
+		}
+	}
 	stage := func(d *int64) {
 		var id *int64
 		if known {
@@ -168,18 +182,18 @@ func (g *lineStager) closeGroup() {
 		// The order's lines are not together: the file is read again for
 		// them (see restageSplit).
 		g.split[g.group[0].Order] = true
-		if prev >= 0 {
+		if prev > 0 {
 			g.unchangedRows -= int(prev)
 			g.unchangedOrders--
-			g.seen[g.key] = -1
+			mark(-1)
 		}
 		stage(nil)
 	case known && kept.digest == digest:
-		g.seen[g.key] = int32(len(g.group))
+		mark(int32(len(g.group)))
 		g.unchangedRows += len(g.group)
 		g.unchangedOrders++
 	default:
-		g.seen[g.key] = -1
+		mark(-1)
 		d := int64(digest)
 		stage(&d)
 	}
