@@ -53,22 +53,20 @@ var ErrQuestionLost = errors.New("the question's lease ran out: someone else may
 // take a tenth of a second. The questions are committed and seen by every
 // replica at once; PostgreSQL writes them to disk within a few tenths of
 // a second (wal_writer_delay), so only a crash of PostgreSQL itself in
-// that moment loses them, not the death of a replica.
+// that moment loses them, not the death of a replica. Call it outside a
+// transaction: inside one, it would make that transaction's commit
+// asynchronous.
 func (s *Store) HoldQuestions(ctx context.Context, keys, payloads []string, holder string, lease time.Duration) (map[string]bool, error) {
-	var stored []string
-	err := s.InTx(ctx, func(tx *Store) error {
-		if _, err := tx.db.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-			return err
-		}
-		rows, err := tx.db.Query(ctx, `INSERT INTO slack_events (event_id, payload, holder, lease_until, state)
-			SELECT k, p::jsonb, $3, now() + $4::interval, 'held' FROM unnest($1::text[], $2::text[]) AS q(k, p)
-			ON CONFLICT DO NOTHING RETURNING event_id`, keys, payloads, holder, lease)
-		if err != nil {
-			return err
-		}
-		stored, err = pgx.CollectRows(rows, pgx.RowTo[string])
-		return err
-	})
+	// set_config(..., true) lasts until the end of the statement's own
+	// transaction, whose commit it makes asynchronous: one round trip.
+	rows, err := s.db.Query(ctx, `INSERT INTO slack_events (event_id, payload, holder, lease_until, state)
+		SELECT k, p::jsonb, $3, now() + $4::interval, 'held'
+		FROM unnest($1::text[], $2::text[]) AS q(k, p), (SELECT set_config('synchronous_commit', 'off', true)) AS async
+		ON CONFLICT DO NOTHING RETURNING event_id`, keys, payloads, holder, lease)
+	if err != nil {
+		return nil, fmt.Errorf("hold Slack questions: %w", err)
+	}
+	stored, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, fmt.Errorf("hold Slack questions: %w", err)
 	}
