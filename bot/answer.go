@@ -61,6 +61,8 @@ const (
 	Unfollowed Kind = "unfollowed"
 	// FollowList lists what the asker follows (Follows).
 	FollowList Kind = "follow_list"
+	// ReleaseAsked says what asking for a release did (Release.Text).
+	ReleaseAsked Kind = "release_asked"
 )
 
 // Answer is what orderbot says to one question, before it is rendered.
@@ -106,6 +108,9 @@ type Answer struct {
 	Already bool
 	// Follows are what the asker follows (FollowList).
 	Follows []Follow
+	// Release is where the release of the order shown stands (OrderFound,
+	// blocked), or what asking for it did (ReleaseAsked).
+	Release Release
 }
 
 // Item is one order number of a message naming several.

@@ -95,6 +95,9 @@ type Options struct {
 	Follows FollowStore
 	// AutoFollow has whoever asks about a blocked order follow it.
 	AutoFollow bool
+	// Releases, when set, lets people ask for the release of blocked
+	// orders, and tells answers where a release stands.
+	Releases ReleaseStore
 }
 
 // Asker is who asks, as the transport knows them: a Slack user ID, an
@@ -391,7 +394,12 @@ func (t *turn) run() error {
 		if err := t.order(firstOf(q.Number, firstItem(q.Numbers))); err != nil || t.ans.Kind != OrderFound || t.following {
 			return err
 		}
+		if err := t.releaseState(); err != nil {
+			return err
+		}
 		return t.followState()
+	case understand.AskRelease:
+		return t.askRelease()
 	case understand.CustomerRef:
 		return t.customerRef(firstOf(q.Ref, firstItem(q.Refs)))
 	case understand.Customer:

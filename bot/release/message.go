@@ -136,10 +136,3 @@ func DeclineReason(view slack.View) (int64, string, error) {
 	}
 	return id, view.State.Values["release_reason"]["reason"].Value, nil
 }
-
-// AskButton is the button of an answer about blocked order number that
-// asks for its release, labelled in lang.
-func AskButton(number string, lang orders.Language) *slack.ButtonBlockElement {
-	return slack.NewButtonBlockElement(ActionAsk, number,
-		slack.NewTextBlockObject(slack.PlainTextType, messages().In(lang).T("release.button", nil), false, false))
-}

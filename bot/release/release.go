@@ -26,6 +26,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/slack-go/slack"
 
+	"github.com/orderbot/orderbot/bot"
 	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/orders"
@@ -324,14 +325,38 @@ func (r *Releases) lang(p orders.Person) orders.Language {
 	return r.cfg.Language
 }
 
-// Waiting words an approved release still waiting for the ERP, for the
-// answers about its order: "" when req is not one.
-func (r *Releases) Waiting(req postgres.ReleaseRequest, lang orders.Language) string {
-	if req.State != postgres.ReleaseApproved || req.ReleasedAt != nil || req.DecidedAt == nil {
-		return ""
+// ReleaseOf tells where the release of blocked order o stands, for the
+// answers about it: whether its block has a route, and the approved
+// release the ERP has not applied yet, if any.
+func (r *Releases) ReleaseOf(ctx context.Context, o orders.Order) (bot.Release, error) {
+	out := bot.Release{Offer: r.Offers(o)}
+	reqs, err := r.cfg.Store.ReleaseRequests(ctx, postgres.ReleaseFilter{OrderIDs: []int64{o.ID}, States: []string{postgres.ReleaseApproved}})
+	if err != nil {
+		return out, err
 	}
-	return messages().In(lang).T("release.waiting_erp", catalog.Args{"Decider": render.Escape(req.Decider.Name),
-		"When": render.Date(req.DecidedAt.In(r.cfg.Location), lang)})
+	for _, req := range reqs {
+		if req.ReleasedAt == nil && req.DecidedAt != nil && inBlock(o, req.Block) {
+			out.ApprovedBy, out.ApprovedAt = req.Decider.Name, *req.DecidedAt
+		}
+	}
+	return out, nil
+}
+
+// inBlock reports whether o is in block kind.
+func inBlock(o orders.Order, kind orders.Status) bool {
+	return o.Status == kind || slices.ContainsFunc(o.Blocks, func(b orders.Block) bool { return b.Kind == kind })
+}
+
+// AskRelease asks for a release in words ("demande de déblocage 11039 :
+// payé ce matin"), as Ask does, and returns what to tell the asker;
+// refused says nothing was asked.
+func (r *Releases) AskRelease(ctx context.Context, asker orders.Person, number, reason string) (string, bool, error) {
+	out, err := r.Ask(ctx, asker, number, reason)
+	var refused *Refusal
+	if errors.As(err, &refused) {
+		return refused.Text, true, nil
+	}
+	return out.Text, false, err
 }
 
 // requestID reads a button's value as a request's ID.

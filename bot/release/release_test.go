@@ -288,18 +288,13 @@ func TestOnlyADeciderDecides(t *testing.T) {
 			t.Errorf("direct message %q", s)
 		}
 	}
-	if w.rel.Waiting(mustRequest(t, w, out.Request.ID), orders.English) != "Release approved by Sophie Bernard on 27 Nov 2026, waiting for the ERP." {
-		t.Errorf("waiting line %q", w.rel.Waiting(mustRequest(t, w, out.Request.ID), orders.English))
-	}
-}
-
-func mustRequest(t *testing.T, w *world, id int64) postgres.ReleaseRequest {
-	t.Helper()
-	r, err := w.st.ReleaseRequest(w.ctx, id)
+	o, err := w.st.OrderByNumber(w.ctx, w.number)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	if st, err := w.rel.ReleaseOf(w.ctx, o); err != nil || !st.Offer || st.ApprovedBy != "Sophie Bernard" {
+		t.Errorf("the order's release: %+v, %v", st, err)
+	}
 }
 
 func TestDeclineAsksWhy(t *testing.T) {

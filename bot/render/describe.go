@@ -86,7 +86,7 @@ func (x *describer) body() {
 	case bot.Unavailable:
 		x.say(x.t("unavailable", nil))
 	default:
-		if !x.followKinds() {
+		if !x.followKinds() && !x.releaseKinds() {
 			x.help(x.t("help.not_understood", nil))
 		}
 	}
@@ -273,6 +273,7 @@ func (x *describer) order() {
 		o.Status.Label(x.lang()))
 	x.freshness()
 	x.followButton()
+	x.releaseState()
 }
 
 // nextStep is the next step of an order in status st: a configured wording

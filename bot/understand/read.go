@@ -57,6 +57,9 @@ func (p *Parser) Parse(msg string) Question {
 	if f, ok := p.following(text); ok {
 		return f
 	}
+	if f, ok := p.releaseRequest(text); ok {
+		return f
+	}
 	r := newReading(p, text)
 	r.read(&q, emoji.MatchString(msg))
 	q.Lang = r.language(&q)

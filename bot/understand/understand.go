@@ -57,11 +57,15 @@ const (
 	// Following asks what the asker follows: "mes suivis", "what am I
 	// following".
 	Following Intent = "following"
+	// AskRelease asks for the release of a blocked order (Number), with
+	// an optional reason (Note): "demande de déblocage 11039 : payé ce
+	// matin", "request release of 11039".
+	AskRelease Intent = "release"
 )
 
 // Intents returns every intent, in the order reports list them.
 func Intents() []Intent {
-	return []Intent{Order, Customer, CustomerRef, Mine, Reason, Item, StartFollowing, StopFollowing, Following, Help, Thanks, Unknown}
+	return []Intent{Order, Customer, CustomerRef, Mine, Reason, Item, StartFollowing, StopFollowing, Following, AskRelease, Help, Thanks, Unknown}
 }
 
 // Question is what a message asks, with its arguments.
@@ -115,6 +119,9 @@ type Question struct {
 	// reason present in the portfolio that the message names, numbers
 	// left out. Status is its kind. Empty without a Vocabulary.
 	Reason string `json:"reason,omitempty"`
+	// Note is what the asker wrote after a colon to explain a release
+	// they ask for (AskRelease).
+	Note string `json:"note,omitempty"`
 	// FollowUp says the message continues the previous question of the
 	// conversation ("what about Ernst?", "et la suivante ?"); see Follow.
 	FollowUp FollowUp `json:"follow_up,omitempty"`
