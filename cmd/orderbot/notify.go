@@ -215,6 +215,7 @@ func alertsCommand(e env, load func() (config.Config, error)) *cobra.Command {
 			return alertsStatus(cmd.Context(), st, e)
 		},
 	})
+	cmd.AddCommand(alertsHistoryCommand(e, load))
 	return cmd
 }
 

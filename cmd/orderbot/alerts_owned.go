@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/orderbot/orderbot/config"
+	"github.com/orderbot/orderbot/orders/postgres"
+)
+
+// alertsHistoryCommand is `orderbot alerts history ORDER`: who claimed,
+// snoozed, handed back or escalated the order's block alerts, and when.
+func alertsHistoryCommand(e env, load func() (config.Config, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   "history ORDER",
+		Short: "List who claimed, snoozed, handed back or escalated an order's block alerts, and when",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := load()
+			if err != nil {
+				return err
+			}
+			loc, err := time.LoadLocation(cfg.Digest.Timezone)
+			if err != nil {
+				return fmt.Errorf("digest.timezone: %w", err)
+			}
+			st, err := openStore(cmd.Context(), cfg, e, false, false)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return alertsHistory(cmd.Context(), st.Store, e.stdout, args[0], loc)
+		},
+	}
+}
+
+// alertsHistory writes the alert history of order number, one action a
+// line, in loc.
+func alertsHistory(ctx context.Context, st *postgres.Store, w io.Writer, number string, loc *time.Location) error {
+	o, err := st.OrderByNumber(ctx, number)
+	if err != nil {
+		return err
+	}
+	acts, err := st.AlertActions(ctx, o.Number)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s · %s · %s since %s\n", o.Number, flat(o.Customer.Name), o.Status,
+		o.StatusSince.In(loc).Format("2006-01-02 15:04"))
+	if len(acts) == 0 {
+		fmt.Fprintln(w, "nobody acted on its alerts")
+	}
+	for _, a := range acts {
+		by := "orderbot"
+		if a.By.ID != 0 {
+			by = flat(a.By.Name)
+		}
+		line := fmt.Sprintf("%s  %-8s  %s", a.At.In(loc).Format("2006-01-02 15:04"), a.Action, by)
+		switch {
+		case a.To.ID != 0:
+			line += " → " + flat(a.To.Name)
+		case a.Action == postgres.ActionRelease:
+			line += " → nobody"
+		}
+		if a.Until != nil {
+			line += " until " + a.Until.Format(time.DateOnly)
+		}
+		fmt.Fprintln(w, line)
+	}
+	return nil
+}
+
+// flat keeps text from the ERP or the directory on one line.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
