@@ -648,7 +648,7 @@ func knownMethod(m string) bool {
 	case "auth.test", "chat.postMessage", "chat.postEphemeral", "chat.update",
 		"users.info", "conversations.open", "conversations.join", "apps.connections.open",
 		"files.getUploadURLExternal", "files.completeUploadExternal",
-		"conversations.history", "conversations.replies":
+		"conversations.history", "conversations.replies", "views.open", "views.publish":
 		return true
 	}
 	return false
@@ -714,6 +714,10 @@ func (s *Server) answer(c *Call, code string) map[string]any {
 		return s.history(c)
 	case "conversations.replies":
 		return s.replies(c)
+	case "views.open":
+		return s.openView(c)
+	case "views.publish":
+		return s.publishView(c)
 	}
 	return slackErr("unknown_method")
 }
