@@ -291,7 +291,8 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 			l.quantity AS quantity_before, l.shipped AS shipped_before, l.available AS available_before,
 			l.restock_on AS restock_on_before
 		FROM import_lines_known k
-		FULL JOIN (SELECT l.* FROM import_line_orders n JOIN order_lines l ON l.order_id = n.order_id) l
+		FULL JOIN (SELECT l.* FROM import_line_orders n
+			CROSS JOIN LATERAL (SELECT * FROM order_lines l WHERE l.order_id = n.order_id OFFSET 0) l) l
 			ON l.order_id = k.order_id AND l.line_no = k.line_no
 		WHERE k.order_id IS NULL OR l.order_id IS NULL
 			OR (l.item, l.description, l.quantity, l.available, l.restock_on, l.shipped, l.carrier, l.tracking)
@@ -303,16 +304,26 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 		return fmt.Errorf("import lines: %w", err)
 	}
 	c.unchanged = c.rows - c.skipped - c.created - c.updated
+	// The import keeps the digests itself (see line_digests' triggers).
+	if _, err := s.db.Exec(ctx, `SET LOCAL orderbot.lines_import = 'on'`); err != nil {
+		return fmt.Errorf("import lines: %w", err)
+	}
 	if c.created+c.updated+c.removed > 0 {
 		if err := s.writeLineChanges(ctx, ch); err != nil {
 			return err
 		}
 	}
-	// Once the lines are written (which forgets the digests of the orders
-	// whose lines changed), the digests of the orders staged whole.
-	if _, err := s.db.Exec(ctx, `INSERT INTO line_digests (order_id, number_hash, digest)
-		SELECT DISTINCT ON (order_id) order_id, number_hash, digest FROM import_lines_known WHERE digest IS NOT NULL
-		ON CONFLICT (order_id) DO UPDATE SET number_hash = excluded.number_hash, digest = excluded.digest`); err != nil {
+	// The digests of the orders staged whole become theirs; those of the
+	// orders staged otherwise (their lines apart, or pushed) are forgotten.
+	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_digests ON COMMIT DROP AS
+			SELECT DISTINCT ON (order_id) order_id, number_hash, digest FROM import_lines_known ORDER BY order_id, digest NULLS FIRST;
+		UPDATE line_digests d SET number_hash = n.number_hash, digest = n.digest
+			FROM import_line_digests n WHERE n.digest IS NOT NULL AND d.order_id = n.order_id AND d.digest <> n.digest;
+		INSERT INTO line_digests (order_id, number_hash, digest)
+			SELECT order_id, number_hash, digest FROM import_line_digests n
+			WHERE n.digest IS NOT NULL AND NOT EXISTS (SELECT FROM line_digests d WHERE d.order_id = n.order_id);
+		DELETE FROM line_digests d USING import_line_digests n WHERE n.digest IS NULL AND d.order_id = n.order_id;
+		SET LOCAL orderbot.lines_import = 'off'`); err != nil {
 		return fmt.Errorf("import lines: digests: %w", err)
 	}
 	return nil

@@ -284,3 +284,28 @@ func TestImportLinesAfterAnotherChangeOfTheLines(t *testing.T) {
 		t.Errorf("lines = %+v", o.Lines)
 	}
 }
+
+func TestImportLinesAfterAPush(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	if _, err := f.importLines(postgres.ImportRequest{}, frenchLines()); err != nil {
+		t.Fatal(err)
+	}
+	// A push (read once) changes the chai line; the next import of the
+	// same export puts the export's line back.
+	pushed := frenchLines()[:2]
+	pushed[0].Line.Available = 12
+	if _, err := f.st.ImportLines(f.ctx, postgres.ImportRequest{Source: "api", Profile: "api"}, postgres.LineSource{Next: postgres.Lines(pushed).Next}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.importLines(postgres.ImportRequest{}, frenchLines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 1 || rep.Unchanged != 1 {
+		t.Errorf("report = %+v", rep)
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, "4500012345"); len(o.Lines) != 2 || o.Lines[0].Available != 0 {
+		t.Errorf("lines = %+v", o.Lines)
+	}
+}

@@ -60,7 +60,9 @@ ALTER TABLE order_lines SET (fillfactor = 90);
 -- What a lines import last gave each order: a digest of its lines, so that
 -- the next import skips the orders whose lines are the same without
 -- sending them to the database. Any other change of an order's lines (a
--- push, a save) forgets its digest, through the triggers below.
+-- save, a bulk load) forgets its digest, through the triggers below; a
+-- lines import, which sets orderbot.lines_import while it writes, keeps
+-- them itself.
 CREATE TABLE line_digests (
     order_id    bigint PRIMARY KEY,
     number_hash bigint NOT NULL,
@@ -70,6 +72,10 @@ CREATE TABLE line_digests (
 -- +goose StatementBegin
 CREATE FUNCTION orderbot_forget_new_line_digests() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- A lines import keeps the digests of the orders it writes itself.
+    IF current_setting('orderbot.lines_import', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     -- Through the primary key, whatever the planner guesses of the
     -- transition table's size.
     DELETE FROM line_digests WHERE order_id = ANY (ARRAY(SELECT DISTINCT order_id FROM changed_lines));
