@@ -139,6 +139,10 @@ func (a *App) clicks(cb slack.InteractionCallback) []Click {
 // buttons are answered as before (Interaction). ack is called in every
 // case.
 func (a *App) Interact(ctx context.Context, cb slack.InteractionCallback, ack func()) {
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		a.submitted(cb, ack)
+		return
+	}
 	clicks := a.clicks(cb)
 	if len(clicks) == 0 {
 		ack()

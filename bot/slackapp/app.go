@@ -81,6 +81,9 @@ type Options struct {
 	// message once posted: who asked, where, and Slack's ts of the answer
 	// (to update it in place later).
 	OnAnswer func(ctx context.Context, user, channel, ts string, ans bot.Answer)
+	// Views routes modals submitted and the opening of the Home tab to
+	// their handlers (see Views).
+	Views *Views
 }
 
 // maxWaitingPosts bounds the answers waiting for their channels' pace, all
@@ -256,6 +259,9 @@ func (a *App) submit(job func(context.Context)) {
 // question is stored with its claim (see hold) before ack acknowledges the
 // request, then answered by a worker; ack is called in every case.
 func (a *App) Event(ctx context.Context, cb *slackevents.EventsAPICallbackEvent, inner slackevents.EventsAPIInnerEvent, ack func()) {
+	if a.homeOpened(inner, ack) {
+		return
+	}
 	q, ok := a.eventQuestion(inner)
 	if !ok {
 		ack()

@@ -47,12 +47,17 @@ func webAPIScopes() map[string]webAPIScope {
 		"UploadFileContext":             {[]string{"files.getUploadURLExternal", "files.completeUploadExternal"}, []string{"files:write"}},
 		// users:read.email: the directory finds people by e-mail address.
 		"GetUserInfoContext": {[]string{"users.info"}, []string{"users:read", "users:read.email"}},
+		// A modal opened with a click's trigger, and a person's Home tab:
+		// no scope.
+		"OpenViewContext":    {[]string{"views.open"}, nil},
+		"PublishViewContext": {[]string{"views.publish"}, nil},
 	}
 }
 
 // eventScopes are the bot scopes each event subscription needs.
 func eventScopes() map[string]string {
-	return map[string]string{"app_mention": "app_mentions:read", "message.im": "im:history"}
+	// app_home_opened needs no scope ("" below).
+	return map[string]string{"app_mention": "app_mentions:read", "message.im": "im:history", "app_home_opened": ""}
 }
 
 // notWebAPI are the methods of slack.Client that call no Web API method
@@ -193,7 +198,9 @@ func TestManifestScopes(t *testing.T) {
 			t.Errorf("manifest.yaml subscribes to %s, whose scope eventScopes does not know", e)
 			continue
 		}
-		need[s] = append(need[s], "the "+e+" event")
+		if s != "" {
+			need[s] = append(need[s], "the "+e+" event")
+		}
 	}
 	if len(m.Features.SlashCommands) > 0 {
 		need["commands"] = append(need["commands"], "slash commands")
