@@ -18,7 +18,7 @@ import (
 // every message the code asks for is there.
 func TestCatalog(t *testing.T) {
 	var src strings.Builder
-	for _, f := range []string{"release.go", "message.go", "jobs.go"} {
+	for _, f := range []string{"release.go", "message.go", "jobs.go", "home.go", "home_page.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -31,7 +31,7 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("message %s is in messages.yaml but the code does not use it", id)
 		}
 	}
-	calls := regexp.MustCompile(`\.[TN]\("(release\.[^"]+)"`).FindAllStringSubmatch(src.String(), -1)
+	calls := regexp.MustCompile(`\.[TN]\("((?:release|home)\.[^"]+)"`).FindAllStringSubmatch(src.String(), -1)
 	if len(calls) < 20 {
 		t.Fatalf("found %d calls of the catalog: the scan is broken", len(calls))
 	}

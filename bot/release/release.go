@@ -413,3 +413,21 @@ func (r *Releases) Pressed(ctx context.Context, p Press) (string, *slack.ModalVi
 	}
 	return "", nil, orders.Errorf(orders.EInvalid, "%q is not a release button", p.ActionID)
 }
+
+// Person finds who a Slack user is in the directory: by Slack user ID,
+// else by e-mail; found false is someone the directory does not know.
+func (r *Releases) Person(ctx context.Context, who bot.Asker) (orders.Person, bool, error) {
+	if who.SlackUserID != "" {
+		p, err := r.cfg.Store.PersonBySlackID(ctx, who.SlackUserID)
+		if err == nil || orders.ErrorCode(err) != orders.ENotFound {
+			return p, err == nil, err
+		}
+	}
+	if who.Email != "" {
+		p, err := r.cfg.Store.PersonByEmail(ctx, who.Email)
+		if err == nil || orders.ErrorCode(err) != orders.ENotFound {
+			return p, err == nil, err
+		}
+	}
+	return orders.Person{}, false, nil
+}
