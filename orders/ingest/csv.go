@@ -15,10 +15,7 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// csvSource reads a CSV file's records. Decoding and splitting the file
-// into records runs in a goroutine of its own, a few hundred records ahead
-// of the caller, which maps them to entries meanwhile: on two cores the
-// two halves of the work overlap.
+// csvSource reads a CSV file's records.
 type csvSource struct {
 	name   string
 	cr     *csv.Reader
@@ -26,23 +23,7 @@ type csvSource struct {
 	closer io.Closer
 	done   *atomic.Int64
 	size   int64
-	// The records read ahead, in batches; nil until the first next.
-	ahead    chan []csvRecord
-	stop     chan struct{}
-	finished chan struct{}
-	batch    []csvRecord
-	closed   bool
 }
-
-// csvRecord is what reading one record gave, as next returns it.
-type csvRecord struct {
-	cells []string
-	line  int
-	err   error
-}
-
-// aheadBatch is how many records go to the caller at once.
-const aheadBatch = 256
 
 // Byte order marks.
 var (
@@ -126,8 +107,8 @@ func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled,
 	s.cr = csv.NewReader(newCSVLimiter(text, byte(sep), lim, 1+s.off))
 	s.cr.Comma = sep
 	s.cr.FieldsPerRecord = -1
-	s.cr.LazyQuotes = true  // Boulangerie "Le Fournil" stays as written
-	s.cr.ReuseRecord = true // readAhead copies each record into its batch's cells
+	s.cr.LazyQuotes = true // Boulangerie "Le Fournil" stays as written
+	s.cr.ReuseRecord = true
 	return s, nil
 }
 
@@ -200,63 +181,6 @@ scan:
 
 // next implements rowSource.
 func (s *csvSource) next() ([]string, int, error) {
-	if s.closed {
-		return nil, 0, fileError(s.name, "the reader is closed")
-	}
-	if s.ahead == nil {
-		s.ahead, s.stop, s.finished = make(chan []csvRecord, 4), make(chan struct{}), make(chan struct{})
-		go s.readAhead()
-	}
-	if len(s.batch) == 0 {
-		b, ok := <-s.ahead
-		if !ok {
-			return nil, 0, io.EOF
-		}
-		s.batch = b
-	}
-	r := s.batch[0]
-	s.batch = s.batch[1:]
-	return r.cells, r.line, r.err
-}
-
-// readAhead reads records into batches for next until a final error (or
-// the end), or until the source is closed.
-func (s *csvSource) readAhead() {
-	defer close(s.finished)
-	defer close(s.ahead)
-	batch := make([]csvRecord, 0, aheadBatch)
-	var cells []string // the batch's cells, record after record
-	for {
-		rec, line, err := s.read()
-		if len(cells)+len(rec) > cap(cells) {
-			cells = make([]string, 0, max(aheadBatch*len(rec), len(rec)))
-		}
-		cells = append(cells, rec...)
-		batch = append(batch, csvRecord{cells: cells[len(cells)-len(rec) : len(cells) : len(cells)], line: line, err: err})
-		final := err != nil && !isRowError(err)
-		if len(batch) == aheadBatch || final {
-			select {
-			case s.ahead <- batch:
-			case <-s.stop:
-				return
-			}
-			batch, cells = make([]csvRecord, 0, aheadBatch), nil
-		}
-		if final {
-			return
-		}
-	}
-}
-
-// isRowError reports whether err is about one row, after which reading
-// goes on.
-func isRowError(err error) bool {
-	var bad *RowError
-	return errors.As(err, &bad)
-}
-
-// read reads the next record: its cells and the line it starts on.
-func (s *csvSource) read() ([]string, int, error) {
 	rec, err := s.cr.Read()
 	if err == nil {
 		line, _ := s.cr.FieldPos(0)
@@ -285,22 +209,10 @@ func (s *csvSource) progress() (int64, int64) {
 	return s.done.Load(), total
 }
 
-// close implements rowSource: it stops the reading ahead and waits for it
-// to end (closing the file first, which ends a read in progress).
+// close implements rowSource.
 func (s *csvSource) close() error {
-	if s.closed {
+	if s.closer == nil {
 		return nil
 	}
-	s.closed = true
-	var err error
-	if s.ahead != nil {
-		close(s.stop)
-	}
-	if s.closer != nil {
-		err = s.closer.Close()
-	}
-	if s.ahead != nil {
-		<-s.finished
-	}
-	return err
+	return s.closer.Close()
 }
