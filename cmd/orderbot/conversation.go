@@ -21,6 +21,7 @@ import (
 
 	"github.com/orderbot/orderbot/bot"
 	"github.com/orderbot/orderbot/bot/catalog"
+	"github.com/orderbot/orderbot/bot/follow"
 	"github.com/orderbot/orderbot/bot/llm"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/bot/understand"
@@ -77,6 +78,8 @@ func newConversation(ctx context.Context, cfg config.Config, st *store, stderr i
 		Language:   orders.Language(cfg.Bot.Language),
 		StaleAfter: cfg.Bot.StaleAfter,
 		ListLimit:  cfg.Bot.ListLimit,
+		Follows:    follow.Store{Store: st.Store},
+		AutoFollow: cfg.Notify.AutoFollow,
 	}
 	if model := newModel(cfg, log, m); model != nil {
 		opt.Model = model

@@ -112,6 +112,9 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 			return err
 		}
 	}
+	if req.Then, err = planFollows(st, req.Then); err != nil {
+		return err
+	}
 	start := time.Now()
 	rep, err := st.ImportOrders(ctx, req, collectRows(ctx, read, cfg.Import.MaxErrors, bar, r.Progress))
 	bar.finish()

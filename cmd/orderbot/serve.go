@@ -105,7 +105,8 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	log.Info("replica", "name", replica, "question_lease", cfg.Slack.QuestionLease)
 	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID,
 		slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate, Replica: replica,
-			Lease: cfg.Slack.QuestionLease, OnTakeOver: func() { m.TakenOver(replica) }})
+			Lease: cfg.Slack.QuestionLease, OnTakeOver: func() { m.TakenOver(replica) },
+			Actions: followActions(conv), OnAnswer: rememberAnswers(st, log)})
 	// Workers finish the questions in hand when serving stops: they get a
 	// context of their own, cut only if finishing takes too long.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -118,6 +119,11 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	}
 	nopt.Observe = m.Delivery
 	notifier := notify.New(st, slackapp.NewNotifications(api, poster), log, nopt)
+	jobs, err := startJobs(context.WithoutCancel(ctx), cfg, st, slackapp.NewNotifications(api, poster), conv.renderer, log, replica)
+	if err != nil {
+		return err
+	}
+	defer stopJobs(jobs, log)
 	push, err := orderapi.New(st, log, orderapi.Options{TokenHashes: cfg.APITokenHashes(orderapi.HashToken),
 		MaxBody: cfg.API.MaxBody, Observe: m.Import})
 	if err != nil {

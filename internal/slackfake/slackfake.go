@@ -64,9 +64,10 @@ type config struct {
 	users        map[string]string
 	pingInterval time.Duration
 	now          func() time.Time
-	membership   bool     // see WithMembership
-	members      []string // conversations the bot is in from the start
-	private      []string // private channels with C… IDs
+	membership   bool                     // see WithMembership
+	members      []string                 // conversations the bot is in from the start
+	private      []string                 // private channels with C… IDs
+	delays       map[string]time.Duration // see WithDelay
 }
 
 // Option configures a Server created by New.
@@ -639,6 +640,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	s.record(c)
 	s.mu.Unlock()
+	time.Sleep(s.cfg.delays[c.Method])
 	rep.write(w)
 }
 
