@@ -151,6 +151,10 @@ func (r *Releases) Periodic() []*river.PeriodicJob {
 // Use gives the releases the job queue their work is enqueued in.
 func (r *Releases) Use(jobs *postgres.Jobs) { r.jobs = jobs }
 
+// UseSlack gives the releases the Slack their jobs post to, when it was
+// not known at New; call it before the job queue starts.
+func (r *Releases) UseSlack(s Slack) { r.cfg.Slack = s }
+
 // Refusal is a request or a decision refused: Text is said privately to
 // whoever asked or clicked, and nothing changed.
 type Refusal struct{ Text string }
