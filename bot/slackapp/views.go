@@ -129,20 +129,3 @@ func (a *App) homeOpened(inner slackevents.EventsAPIInnerEvent, ack func()) bool
 	})
 	return true
 }
-
-// OpenView opens modal with the trigger of a click (views.open), within
-// the three seconds Slack gives it.
-func (a *App) OpenView(ctx context.Context, triggerID string, modal slack.ModalViewRequest) error {
-	return a.poster.try(ctx, nil, "the modal", "views.open", func() error {
-		_, err := a.api.OpenViewContext(ctx, triggerID, modal)
-		return err
-	})
-}
-
-// PublishHome publishes user's Home tab (views.publish).
-func (a *App) PublishHome(ctx context.Context, user string, home slack.HomeTabViewRequest) error {
-	return a.poster.try(ctx, nil, user, "views.publish", func() error {
-		_, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: home})
-		return err
-	})
-}

@@ -23,6 +23,7 @@ import (
 	"github.com/orderbot/orderbot/bot/catalog"
 	"github.com/orderbot/orderbot/bot/follow"
 	"github.com/orderbot/orderbot/bot/llm"
+	"github.com/orderbot/orderbot/bot/release"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/bot/understand"
 	"github.com/orderbot/orderbot/config"
@@ -36,7 +37,8 @@ type conversation struct {
 	answerer *bot.Answerer
 	renderer *render.Renderer
 	log      interface{ Close() }
-	lang     orders.Language // the asker's, or bot.language: when no answer tells it
+	lang     orders.Language   // the asker's, or bot.language: when no answer tells it
+	releases *release.Releases // given its job queue and Slack by serve
 }
 
 func (c *conversation) Close() {
@@ -85,12 +87,14 @@ func newConversation(ctx context.Context, cfg config.Config, st *store, stderr i
 		opt.Model = model
 	}
 	opt.Log = log
+	rel := newReleases(cfg, st, loc, log)
+	opt.Releases = rel
 	a := bot.New(st, parser, answered, opt)
 	if err := a.LoadVocabulary(ctx); err != nil {
 		log.Warn("questions read without the portfolio's vocabulary", "err", err)
 	}
 	return &conversation{answerer: a, renderer: render.New(render.Options{Location: loc, NextSteps: steps, TrackingURLs: cfg.Bot.TrackingURLs}), log: questions,
-		lang: orders.Language(cfg.Bot.Language)}, nil
+		lang: orders.Language(cfg.Bot.Language), releases: rel}, nil
 }
 
 // observedLog records questions in the audit log and in the metrics.

@@ -103,10 +103,11 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	})
 	replica := replicaName()
 	log.Info("replica", "name", replica, "question_lease", cfg.Slack.QuestionLease)
+	rw := wireReleases(conv.releases, slackapp.NewNotifications(api, poster), api, log)
 	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID,
 		slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate, Replica: replica,
 			Lease: cfg.Slack.QuestionLease, OnTakeOver: func() { m.TakenOver(replica) },
-			Actions: followActions(conv), OnAnswer: rememberAnswers(st, log)})
+			Actions: rw.buttons(followActions(conv)), OnAnswer: rememberAnswers(st, log), Views: rw.views})
 	// Workers finish the questions in hand when serving stops: they get a
 	// context of their own, cut only if finishing takes too long.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -119,7 +120,7 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	}
 	nopt.Observe = m.Delivery
 	notifier := notify.New(st, slackapp.NewNotifications(api, poster), log, nopt)
-	jobs, err := startJobs(context.WithoutCancel(ctx), cfg, st, slackapp.NewNotifications(api, poster), conv.renderer, log, replica)
+	jobs, err := startJobs(context.WithoutCancel(ctx), cfg, st, slackapp.NewNotifications(api, poster), conv.renderer, log, replica, conv.releases)
 	if err != nil {
 		return err
 	}
