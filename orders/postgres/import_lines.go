@@ -105,10 +105,11 @@ func (s *Store) ReplaceOrderLines(ctx context.Context, req ImportRequest, rep *I
 	return lr, err
 }
 
-// inImportTx runs fn in a transaction, rolled back when dry.
+// inImportTx runs fn in a transaction of an import session (see
+// inImportSession), rolled back when dry.
 func inImportTx[R any](ctx context.Context, s *Store, dry bool, fn func(tx *Store) (R, error)) (R, error) {
 	var rep R
-	err := s.InTx(ctx, func(tx *Store) error {
+	err := s.inImportSession(ctx, func(tx *Store) error {
 		var err error
 		rep, err = fn(tx)
 		if err == nil && dry {
