@@ -33,28 +33,29 @@ func newReleases(cfg config.Config, st *store, loc *time.Location, log *slog.Log
 // releaseWiring connects the release requests to the Slack app: the
 // release buttons, the decline modal and the Home tab.
 type releaseWiring struct {
-	rel   *release.Releases
-	home  *release.Home
-	api   *slack.Client
-	views *slackapp.Views
-	log   *slog.Logger
+	rel  *release.Releases
+	home *release.Home
+	api  *slack.Client
+	log  *slog.Logger
 }
 
-// wireReleases gives rel Slack through notes, and routes the decline
-// modal and the Home tab of its views to it; its buttons are routed by
-// buttons.
-func wireReleases(rel *release.Releases, notes *slackapp.Notifications, api *slack.Client, log *slog.Logger) *releaseWiring {
+// withReleases gives rel Slack through notes, and returns opt with the
+// release buttons added to its actions, and views routing the decline
+// modal and the Home tab to rel.
+func withReleases(rel *release.Releases, notes *slackapp.Notifications, api *slack.Client, log *slog.Logger,
+	opt slackapp.Options) slackapp.Options {
 	rel.UseSlack(notes)
-	w := &releaseWiring{rel: rel, home: rel.Home(), api: api, views: slackapp.NewViews(), log: log}
-	w.views.HandleSubmit(release.DeclineCallback, w.declined)
-	w.views.HandleHome(w.home.Opened(w.publish))
-	return w
-}
-
-// buttons routes the release buttons of actions, and returns actions.
-func (w *releaseWiring) buttons(actions *slackapp.Actions) *slackapp.Actions {
-	actions.Handle(release.ActionPrefix, w.pressed)
-	return actions
+	w := &releaseWiring{rel: rel, home: rel.Home(), api: api, log: log}
+	if opt.Actions == nil {
+		opt.Actions = slackapp.NewActions()
+	}
+	opt.Actions.Handle(release.ActionPrefix, w.pressed)
+	if opt.Views == nil {
+		opt.Views = slackapp.NewViews()
+	}
+	opt.Views.HandleSubmit(release.DeclineCallback, w.declined)
+	opt.Views.HandleHome(w.home.Opened(w.publish))
+	return opt
 }
 
 // pressed handles a release button: ask, approve, or decline (which opens

@@ -103,11 +103,10 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	})
 	replica := replicaName()
 	log.Info("replica", "name", replica, "question_lease", cfg.Slack.QuestionLease)
-	rw := wireReleases(conv.releases, slackapp.NewNotifications(api, poster), api, log)
-	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID,
-		slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate, Replica: replica,
-			Lease: cfg.Slack.QuestionLease, OnTakeOver: func() { m.TakenOver(replica) },
-			Actions: rw.buttons(followActions(conv)), OnAnswer: rememberAnswers(st, log), Views: rw.views})
+	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID, withReleases(conv.releases,
+		slackapp.NewNotifications(api, poster), api, log, slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate,
+			Replica: replica, Lease: cfg.Slack.QuestionLease, OnTakeOver: func() { m.TakenOver(replica) },
+			Actions: followActions(conv), OnAnswer: rememberAnswers(st, log)}))
 	// Workers finish the questions in hand when serving stops: they get a
 	// context of their own, cut only if finishing takes too long.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
