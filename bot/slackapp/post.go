@@ -82,12 +82,23 @@ func (p *Poster) limiter(channel string) *rate.Limiter {
 // message's ts.
 func (p *Poster) post(ctx context.Context, pace *rate.Limiter, channel, threadTS string, msg render.Message,
 	extra ...slack.MsgOption) (string, error) {
+	return p.postHeld(ctx, pace, nil, channel, threadTS, msg, extra...)
+}
+
+// postHeld is post for a claim: held, when not nil, says before each try
+// whether the claim still holds, and a try it refuses ends the post with
+// errNotHeld.
+func (p *Poster) postHeld(ctx context.Context, pace *rate.Limiter, held func() bool, channel, threadTS string,
+	msg render.Message, extra ...slack.MsgOption) (string, error) {
 	opts := append([]slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}, extra...)
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
 	var ts string
 	err := p.try(ctx, pace, channel, "chat.postMessage", func() error {
+		if held != nil && !held() {
+			return errNotHeld
+		}
 		var err error
 		_, ts, err = p.api.PostMessageContext(ctx, channel, opts...)
 		return err
@@ -95,11 +106,23 @@ func (p *Poster) post(ctx context.Context, pace *rate.Limiter, channel, threadTS
 	return ts, err
 }
 
+// errNotHeld is a post refused because its claim was taken over.
+var errNotHeld = errors.New("the question's claim was taken over")
+
 // update replaces the message ts of channel with msg, with extra options
 // (its metadata), each try paced by pace.
 func (p *Poster) update(ctx context.Context, pace *rate.Limiter, channel, ts string, msg render.Message, extra ...slack.MsgOption) error {
+	return p.updateHeld(ctx, pace, nil, channel, ts, msg, extra...)
+}
+
+// updateHeld is update for a claim, held as for postHeld.
+func (p *Poster) updateHeld(ctx context.Context, pace *rate.Limiter, held func() bool, channel, ts string, msg render.Message,
+	extra ...slack.MsgOption) error {
 	opts := append([]slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}, extra...)
 	return p.try(ctx, pace, channel, "chat.update", func() error {
+		if held != nil && !held() {
+			return errNotHeld
+		}
 		_, _, _, err := p.api.UpdateMessageContext(ctx, channel, ts, opts...)
 		return err
 	})

@@ -39,7 +39,7 @@ import (
 //     longest a question waits for another replica is the lease and a third
 //     of it, then its answer.
 //   - Holding. An answer (or the notice that the model is consulted) is
-//     posted only while its claim surely holds: its hold or its last
+//     posted, each try of it, only while its claim surely holds: its hold or its last
 //     renewal, sent less than two thirds of the lease ago by this process's
 //     own clock (a replica that stalled sees the time it lost), else the
 //     store says so, the claim of the current generation marked posting. A
@@ -301,10 +301,8 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 	notice := new(string)
 	if lang, ok := a.answerer.LookingAfter(ctx, a.asker(ctx, q.User), prev, q.Text); ok && !c.taken {
 		a.enqueue(q.Channel, func(ctx context.Context, pace *rate.Limiter) {
-			if !a.posting(ctx, c, false) {
-				return
-			}
-			ts, err := a.poster.post(ctx, pace, q.Channel, q.Thread, a.renderer.Looking(lang), mark(c, true)...)
+			held := func() bool { return a.posting(ctx, c, false) }
+			ts, err := a.poster.postHeld(ctx, pace, held, q.Channel, q.Thread, a.renderer.Looking(lang), mark(c, true)...)
 			if err != nil {
 				a.log.Warn("slack notice not posted", "channel", q.Channel, "err", err)
 			}
@@ -314,7 +312,9 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 	ans := a.ask(ctx, conv, prev, q.Text)
 	msg := a.renderer.Slack(ans)
 	if !a.enqueue(q.Channel, func(ctx context.Context, pace *rate.Limiter) {
-		if !a.posting(ctx, c, false) {
+		// The claim is checked before the look, and before each try.
+		held := func() bool { return a.posting(ctx, c, false) }
+		if !held() {
 			return
 		}
 		ts := *notice
@@ -332,11 +332,14 @@ func (a *App) answerEvent(ctx context.Context, q question, c *claim) {
 		}
 		var err error
 		if ts != "" {
-			err = a.poster.update(ctx, pace, q.Channel, ts, msg, mark(c, false)...)
+			err = a.poster.updateHeld(ctx, pace, held, q.Channel, ts, msg, mark(c, false)...)
 		} else {
-			ts, err = a.poster.post(ctx, pace, q.Channel, q.Thread, msg, mark(c, false)...)
+			ts, err = a.poster.postHeld(ctx, pace, held, q.Channel, q.Thread, msg, mark(c, false)...)
 		}
 		if err != nil {
+			if errors.Is(err, errNotHeld) {
+				return // left to the new holder
+			}
 			a.log.Error("slack answer not posted", "channel", q.Channel, "err", err)
 			if ctx.Err() != nil {
 				return // cut short: left to another replica
