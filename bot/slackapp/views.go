@@ -2,7 +2,6 @@ package slackapp
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"github.com/slack-go/slack"
@@ -31,29 +30,23 @@ type SubmitHandler func(ctx context.Context, s Submission) error
 // open it.
 type HomeHandler func(ctx context.Context, user string, asker bot.Asker) error
 
-// Views routes the submissions of orderbot's modals to handlers by the
-// prefix of their callback id, and the opening of the Home tab to its
-// handler. Register every handler before the app takes requests.
+// Views routes the submissions of orderbot's modals to handlers by their
+// callback id, and the opening of the Home tab to its handler. Register
+// every handler before the app takes requests.
 type Views struct {
 	mu     sync.RWMutex
-	submit []viewRoute
+	submit map[string]SubmitHandler // callback id → handler
 	home   HomeHandler
 }
 
-type viewRoute struct {
-	prefix  string
-	handler SubmitHandler
-}
-
 // NewViews returns an empty routing.
-func NewViews() *Views { return &Views{} }
+func NewViews() *Views { return &Views{submit: map[string]SubmitHandler{}} }
 
-// HandleSubmit routes the modals whose callback id starts with prefix to
-// h; the longest prefix wins.
-func (v *Views) HandleSubmit(prefix string, h SubmitHandler) {
+// HandleSubmit routes the modals of callbackID to h.
+func (v *Views) HandleSubmit(callbackID string, h SubmitHandler) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.submit = append(v.submit, viewRoute{prefix: prefix, handler: h})
+	v.submit[callbackID] = h
 }
 
 // HandleHome makes h publish the Home tab.
@@ -70,13 +63,7 @@ func (v *Views) submitHandler(callbackID string) SubmitHandler {
 	}
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	var best viewRoute
-	for _, r := range v.submit {
-		if strings.HasPrefix(callbackID, r.prefix) && len(r.prefix) >= len(best.prefix) {
-			best = r
-		}
-	}
-	return best.handler
+	return v.submit[callbackID]
 }
 
 // homeHandler returns the Home tab's handler, or nil.

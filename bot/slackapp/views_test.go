@@ -22,7 +22,7 @@ type seenViews struct {
 
 func (s *seenViews) routing() *Views {
 	v := NewViews()
-	v.HandleSubmit("release_decline", func(_ context.Context, sub Submission) error {
+	v.HandleSubmit("release_decline_reason", func(_ context.Context, sub Submission) error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.subs = append(s.subs, sub)

@@ -70,14 +70,14 @@ func TestReleaseEndToEnd(t *testing.T) {
 	defer hook.Close()
 	s := startServe(t, map[string]string{"ORDERBOT_RELEASE_WEBHOOK_URL": hook.URL + "/orderbot/releases",
 		"ORDERBOT_RELEASE_WEBHOOK_SECRET": releaseSecret})
-	s.slack.WaitConnected(t, 1, 10*time.Second)
 	ctx := context.Background()
 	st, err := postgres.Open(ctx, s.dbURL, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	rep, err := st.PersonByEmail(ctx, "francois.duboeuf@example.fr")
+	t.Cleanup(st.Close)
+	s.slack.WaitConnected(t, 1, 10*time.Second)
+	rep, err := st.PersonBySlackID(ctx, "U0REP0001")
 	if err != nil {
 		t.Fatal(err)
 	}
