@@ -363,3 +363,41 @@ func TestStaleReleaseIsToldOnce(t *testing.T) {
 func postgresChange(w *world) postgres.Change {
 	return postgres.Change{At: w.clock.now(), Source: "test"}
 }
+
+// TestPostedOnceWhenSlackTookItButFailed: Slack keeps the request, then
+// the direct message, but answers 500: the job tried again finds each by
+// its key, and posts neither twice.
+func TestPostedOnceWhenSlackTookItButFailed(t *testing.T) {
+	w := setup(t, release.Webhook{})
+	w.slack.FailNext("chat.postMessage", slackfake.Fault{Status: 500, Taken: true})
+	out, err := w.rel.Ask(w.ctx, w.rep, w.number, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.idle()
+	if n := len(w.slack.Posts()); n != 1 {
+		t.Fatalf("%d posts of the request, want 1", n)
+	}
+	if req, _ := w.st.ReleaseRequest(w.ctx, out.Request.ID); req.TS == "" {
+		t.Error("the request's message, found again, is not recorded")
+	}
+	w.slack.FailNext("chat.postMessage", slackfake.Fault{Status: 500, Taken: true})
+	if _, err := w.rel.Decide(w.ctx, w.credit, out.Request.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	w.idle()
+	dms := map[string]int{}
+	for _, c := range w.slack.Posts() {
+		if strings.HasPrefix(c.Channel, "D") {
+			dms[c.Channel]++
+		}
+	}
+	if len(dms) != 3 {
+		t.Errorf("direct messages %v, want 3 people", dms)
+	}
+	for ch, n := range dms {
+		if n != 1 {
+			t.Errorf("%s got %d direct messages, want 1", ch, n)
+		}
+	}
+}
