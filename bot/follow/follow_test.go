@@ -263,20 +263,20 @@ func TestFollowerToldOnceOfTheNextImport(t *testing.T) {
 	claire := notices(fake, run, w.claire)[0]
 	for _, want := range []string{"4500011039", "Boulangerie Dupré", "Limite de crédit → *En cours*", "4500011040",
 		"10/12/2026 → *17/12/2026*"} {
-		if !strings.Contains(strings.Join(blockTexts(claire), "\n"), want) {
-			t.Errorf("Claire's notice lacks %q:\n%s", want, strings.Join(blockTexts(claire), "\n"))
+		if !strings.Contains(strings.Join(claire.BlockTexts(), "\n"), want) {
+			t.Errorf("Claire's notice lacks %q:\n%s", want, strings.Join(claire.BlockTexts(), "\n"))
 		}
 	}
-	john := strings.Join(blockTexts(notices(fake, run, w.john)[0]), "\n")
+	john := strings.Join(notices(fake, run, w.john)[0].BlockTexts(), "\n")
 	for _, want := range []string{"4500011041", "Müller", "Picking → *Invoiced*", "no longer follow"} {
 		if !strings.Contains(john, want) {
 			t.Errorf("John's notice lacks %q:\n%s", want, john)
 		}
 	}
 	up := fake.Calls("chat.update")[0]
-	if up.Channel != "D0CLAIRE1" || up.Form.Get("ts") != "1764565200.000100" || !strings.Contains(strings.Join(blockTexts(up), "\n"), "Mis à jour") ||
-		!strings.Contains(strings.Join(blockTexts(up), "\n"), "En cours") {
-		t.Errorf("the answer updated in place: %s %s %v", up.Channel, up.Form.Get("ts"), blockTexts(up))
+	if up.Channel != "D0CLAIRE1" || up.Form.Get("ts") != "1764565200.000100" || !strings.Contains(strings.Join(up.BlockTexts(), "\n"), "Mis à jour") ||
+		!strings.Contains(strings.Join(up.BlockTexts(), "\n"), "En cours") {
+		t.Errorf("the answer updated in place: %s %s %v", up.Channel, up.Form.Get("ts"), up.BlockTexts())
 	}
 	if ok, err := w.st.FollowsOrder(w.ctx, w.john.ID, orderID(t, w, "4500011041")); ok || err != nil {
 		t.Errorf("John still follows the invoiced order: %v, %v", ok, err)
@@ -303,28 +303,6 @@ func orderID(t *testing.T, w *world, number string) int64 {
 		t.Fatal(err)
 	}
 	return o.ID
-}
-
-// blockTexts returns the texts of a post's blocks.
-func blockTexts(c slackfake.Call) []string {
-	var out []string
-	for _, b := range c.Blocks {
-		if t, ok := b["text"].(map[string]any); ok {
-			if s, ok := t["text"].(string); ok {
-				out = append(out, s)
-			}
-		}
-		if els, ok := b["elements"].([]any); ok {
-			for _, e := range els {
-				if m, ok := e.(map[string]any); ok {
-					if s, ok := m["text"].(string); ok {
-						out = append(out, s)
-					}
-				}
-			}
-		}
-	}
-	return out
 }
 
 // waitFor waits up to 60 s for cond: a notice goes within a minute.

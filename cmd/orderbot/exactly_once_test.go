@@ -27,11 +27,7 @@ const burstMessages = 300
 func burstData(t *testing.T, db, kind string) {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := connect(t, db)
 	numbers, keys := make([]string, burstMessages), make([]string, burstMessages)
 	for i := range numbers {
 		numbers[i] = fmt.Sprintf("45%08d", 11000+i)
@@ -126,6 +122,7 @@ func TestKilledReplicaSendsEachMessageOnce(t *testing.T) {
 				"follow": `SELECT count(*) FROM river_job WHERE kind = 'follow_notice' AND state <> 'completed'`,
 				"alert":  `SELECT count(*) FROM deliveries WHERE kind = 'alert' AND state <> 'sent'`,
 			}[kind]
+			conn := connect(t, db)
 			last, lastN := killedAt, atKill
 			deadline = killedAt.Add(5 * time.Minute)
 			for {
@@ -133,7 +130,7 @@ func TestKilledReplicaSendsEachMessageOnce(t *testing.T) {
 				if n != lastN {
 					last, lastN = time.Now(), n
 				}
-				if len(byKey) == burstMessages && count(t, db, unsettled) == 0 || time.Now().After(deadline) {
+				if len(byKey) == burstMessages && count(t, conn, unsettled) == 0 || time.Now().After(deadline) {
 					break
 				}
 				time.Sleep(200 * time.Millisecond)
@@ -153,17 +150,22 @@ func TestKilledReplicaSendsEachMessageOnce(t *testing.T) {
 	}
 }
 
-// count runs a count query on db.
-func count(t *testing.T, db, query string) int {
+// connect opens a connection to db, closed when the test ends.
+func connect(t *testing.T, db string) *pgx.Conn {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, db)
+	conn, err := pgx.Connect(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return conn
+}
+
+// count runs a count query on conn.
+func count(t *testing.T, conn *pgx.Conn, query string) int {
+	t.Helper()
 	var n int
-	if err := conn.QueryRow(ctx, query).Scan(&n); err != nil {
+	if err := conn.QueryRow(context.Background(), query).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -41,7 +41,7 @@ func TestFollowEndToEnd(t *testing.T) {
 	const channel = "D0FOLLOWE2"
 	s.slack.SendEvent("EvFollowE2E1", dm("U0REP0001", channel, "1764565200.000100", "où en est la "+o.Number+" ?"))
 	first := waitPosts(t, s.slack, channel, 1)[0]
-	if text := strings.Join(blockTexts(first), "\n"); !strings.Contains(text, "vous la suivez") || !strings.Contains(text, o.Number) {
+	if text := strings.Join(first.BlockTexts(), "\n"); !strings.Contains(text, "vous la suivez") || !strings.Contains(text, o.Number) {
 		t.Fatalf("the first answer does not say the rep follows the order:\n%s", text)
 	}
 	firstTS := postedTS(t, s.slack, channel)
@@ -78,7 +78,7 @@ func TestFollowEndToEnd(t *testing.T) {
 	if since := time.Since(imported); since > time.Minute {
 		t.Errorf("the notice came %s after the import, want within a minute", since)
 	}
-	text := strings.Join(blockTexts(notice), "\n")
+	text := strings.Join(notice.BlockTexts(), "\n")
 	for _, want := range []string{o.Number, o.Status.Label(orders.French) + " → *En cours*"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the notice lacks %q:\n%s", want, text)
@@ -86,9 +86,9 @@ func TestFollowEndToEnd(t *testing.T) {
 	}
 	withinAMinute(t, "the first answer updated", func() bool { return len(s.slack.Calls("chat.update")) > 0 })
 	up := s.slack.Calls("chat.update")[0]
-	if up.Channel != channel || up.Form.Get("ts") != firstTS || !strings.Contains(strings.Join(blockTexts(up), "\n"), "Mis à jour") ||
-		!strings.Contains(strings.Join(blockTexts(up), "\n"), "En cours") {
-		t.Errorf("the update: %s %s\n%s", up.Channel, up.Form.Get("ts"), strings.Join(blockTexts(up), "\n"))
+	if up.Channel != channel || up.Form.Get("ts") != firstTS || !strings.Contains(strings.Join(up.BlockTexts(), "\n"), "Mis à jour") ||
+		!strings.Contains(strings.Join(up.BlockTexts(), "\n"), "En cours") {
+		t.Errorf("the update: %s %s\n%s", up.Channel, up.Form.Get("ts"), strings.Join(up.BlockTexts(), "\n"))
 	}
 	notices := 0
 	for _, c := range s.slack.Posts() {
@@ -139,26 +139,4 @@ func keyOf(c slackfake.Call) string {
 		return k
 	}
 	return ""
-}
-
-// blockTexts returns the texts of a post's blocks.
-func blockTexts(c slackfake.Call) []string {
-	var out []string
-	for _, b := range c.Blocks {
-		if t, ok := b["text"].(map[string]any); ok {
-			if s, ok := t["text"].(string); ok {
-				out = append(out, s)
-			}
-		}
-		if els, ok := b["elements"].([]any); ok {
-			for _, e := range els {
-				if m, ok := e.(map[string]any); ok {
-					if s, ok := m["text"].(string); ok {
-						out = append(out, s)
-					}
-				}
-			}
-		}
-	}
-	return out
 }
