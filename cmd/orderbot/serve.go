@@ -20,7 +20,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/orderbot/orderbot/bot/notify"
 	"github.com/orderbot/orderbot/bot/slackapp"
 	"github.com/orderbot/orderbot/config"
 	"github.com/orderbot/orderbot/internal/health"
@@ -101,12 +100,12 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 		log.Error("stopping: Slack refused the token", "err", err)
 		cancel(err)
 	})
-	replica := replicaName()
+	replica, actions := replicaName(), followActions(conv)
 	log.Info("replica", "name", replica, "question_lease", cfg.Slack.QuestionLease)
 	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID, withReleases(conv.releases,
 		slackapp.NewNotifications(api, poster), api, log, slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate,
 			Replica: replica, Lease: cfg.Slack.QuestionLease, OnTakeOver: func() { m.TakenOver(replica) },
-			Actions: followActions(conv), OnAnswer: rememberAnswers(st, log)}))
+			Actions: actions, OnAnswer: rememberAnswers(st, log)}))
 	// Workers finish the questions in hand when serving stops: they get a
 	// context of their own, cut only if finishing takes too long.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -117,9 +116,8 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	if err != nil {
 		return err
 	}
-	nopt.Observe = m.Delivery
-	notifier := notify.New(st, slackapp.NewNotifications(api, poster), log, nopt)
-	jobs, err := startJobs(context.WithoutCancel(ctx), cfg, st, slackapp.NewNotifications(api, poster), conv.renderer, log, replica, conv.releases)
+	notifier, escalation := alertsOwned(cfg, st.Store, slackapp.NewNotifications(api, poster), nopt, m.Delivery, actions, log)
+	jobs, err := startJobs(context.WithoutCancel(ctx), cfg, st, slackapp.NewNotifications(api, poster), conv.renderer, log, replica, conv.releases, escalation)
 	if err != nil {
 		return err
 	}
