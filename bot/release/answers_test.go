@@ -55,6 +55,11 @@ func TestAskingInWords(t *testing.T) {
 	if err != nil || about.Release.ApprovedBy != "Sophie Bernard" {
 		t.Errorf("answer after the approval: %+v, %v", about.Release, err)
 	}
+	// Without Slack (orderbot ask, orderbot chat), nothing is asked.
+	console := release.New(release.Config{Store: w.st, Routes: map[orders.Status]release.Route{orders.StatusCreditLimit: {Channel: "C0CREDIT01"}}})
+	if _, err := console.Ask(w.ctx, w.rep, w.number, ""); err == nil || !strings.Contains(err.Error(), "dans Slack") {
+		t.Errorf("asking without Slack: %v", err)
+	}
 	// A manager sees every order, and may ask.
 	if got, err := a.Ask(w.ctx, bot.Asker{SlackUserID: w.credit.SlackUserID}, "4500011039 ?"); err != nil || !got.Release.Offer {
 		t.Errorf("manager's answer: %+v, %v", got.Release, err)

@@ -97,7 +97,7 @@ func TestMessagesInBothLanguages(t *testing.T) {
 		args := catalog.Args{"Number": "4500011039", "Block": "x", "Channel": "<#C0CREDIT01>", "Requester": "François Dubœuf",
 			"When": "27/11", "Status": "x", "Decision": "x"}
 		for _, id := range []string{"release.asked", "release.already", "release.not_blocked", "release.no_route", "release.not_yours",
-			"release.unknown_person", "release.not_decider", "release.decided_before"} {
+			"release.unknown_person", "release.slack_only", "release.not_decider", "release.decided_before"} {
 			check(id, tt.T(id, args))
 		}
 	}

@@ -196,8 +196,8 @@ func (r *Releases) Ask(ctx context.Context, asker orders.Person, number, reason 
 	if !ok {
 		return Outcome{}, &Refusal{t.T("release.no_route", catalog.Args{"Number": num, "Block": o.Status.Label(lang)})}
 	}
-	if r.jobs == nil {
-		return Outcome{}, errors.New("release: no job queue (Use was not called)")
+	if r.jobs == nil || r.cfg.Slack == nil {
+		return Outcome{}, &Refusal{t.T("release.slack_only", nil)} // orderbot ask, orderbot chat
 	}
 	req, created, err := r.cfg.Store.AskRelease(ctx, postgres.NewReleaseRequest{Number: o.Number, Block: block,
 		RequesterID: asker.ID, Reason: strings.TrimSpace(reason), Channel: rt.Channel, At: r.cfg.Now()},
