@@ -25,14 +25,20 @@ type Unowned struct {
 	ManagerID   int64     // the rep's manager, 0 when the directory names none
 }
 
-// unownedFrom selects the blocked open orders since before $2 whose alert
-// is neither claimed nor snoozed past day $3 ($1: the blocked statuses).
-const unownedFrom = `FROM orders o JOIN customers c ON c.id = o.customer_id
-	LEFT JOIN people r ON r.id = o.rep_id
-	LEFT JOIN people m ON r.manager_email <> '' AND lower(m.email) = lower(r.manager_email) AND NOT m.placeholder
-	LEFT JOIN alert_owners w ON w.order_id = o.id AND w.since = o.status_since
+// dueFrom selects the blocked open orders since before $2 whose alert is
+// neither claimed nor snoozed past day $3 ($1: the blocked statuses), from
+// the orders and their owners alone: counting them reads nothing else.
+const dueFrom = `FROM orders o LEFT JOIN alert_owners w ON w.order_id = o.id AND w.since = o.status_since
 	WHERE o.closed_at IS NULL AND o.status = ANY($1) AND o.status_since <= $2
 		AND w.claimed_by IS NULL AND (w.snoozed_until IS NULL OR w.snoozed_until < $3)`
+
+// unownedFrom joins the orders of sub (selected through dueFrom) with
+// their customer, rep and the rep's manager.
+func unownedFrom(sub string) string {
+	return `FROM (` + sub + `) o JOIN customers c ON c.id = o.customer_id
+	LEFT JOIN people r ON r.id = o.rep_id
+	LEFT JOIN people m ON r.manager_email <> '' AND lower(m.email) = lower(r.manager_email) AND NOT m.placeholder`
+}
 
 const unownedColumns = `o.id, o.number, c.name, o.status, o.block_reason, (o.amount * 100)::bigint, o.currency,
 	o.status_since, coalesce(r.name, ''), coalesce(m.id, 0)`
@@ -54,11 +60,11 @@ func dayOnly(t time.Time) time.Time {
 func (s *Store) Unclaimed(ctx context.Context, cutoff, day time.Time, limit int) ([]Unowned, int, error) {
 	blocked := statusStrings(orders.BlockedStatuses())
 	var n int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) `+unownedFrom, blocked, cutoff, dayOnly(day)).Scan(&n); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*) `+dueFrom, blocked, cutoff, dayOnly(day)).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("unclaimed alerts: %w", err)
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+unownedColumns+` `+unownedFrom+`
-		ORDER BY o.amount DESC, o.number LIMIT $4`, blocked, cutoff, dayOnly(day), limit)
+	rows, err := s.db.Query(ctx, `SELECT `+unownedColumns+` `+unownedFrom(`SELECT o.* `+dueFrom+`
+		ORDER BY o.amount DESC, o.number LIMIT $4`)+` ORDER BY o.amount DESC, o.number`, blocked, cutoff, dayOnly(day), limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("unclaimed alerts: %w", err)
 	}
@@ -73,10 +79,11 @@ func (s *Store) Unclaimed(ctx context.Context, cutoff, day time.Time, limit int)
 // since before cutoff, unclaimed, not snoozed past day and not escalated
 // yet for their block.
 func (s *Store) EscalationManagers(ctx context.Context, cutoff, day time.Time) ([]orders.Person, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+personColumns+` FROM people WHERE id IN (
-		SELECT m.id `+unownedFrom+`
-			AND NOT EXISTS (SELECT FROM escalations e WHERE e.order_id = o.id AND e.since = o.status_since))
-		ORDER BY id`, statusStrings(orders.BlockedStatuses()), cutoff, dayOnly(day))
+	rows, err := s.db.Query(ctx, `SELECT `+personColumns+` FROM people WHERE lower(email) IN (
+		SELECT DISTINCT lower(r.manager_email) FROM people r WHERE r.manager_email <> '' AND r.id IN (
+			SELECT o.rep_id `+dueFrom+`
+				AND NOT EXISTS (SELECT FROM escalations e WHERE e.order_id = o.id AND e.since = o.status_since)))
+		AND NOT placeholder ORDER BY id`, statusStrings(orders.BlockedStatuses()), cutoff, dayOnly(day))
 	if err != nil {
 		return nil, fmt.Errorf("managers to escalate to: %w", err)
 	}
@@ -97,7 +104,7 @@ func (s *Store) Escalate(ctx context.Context, d Delivery, manager int64, cutoff,
 		}
 		rows, err := tx.db.Query(ctx, `INSERT INTO escalations (order_id, since, manager_id, delivery_id, day, blocked_days, at)
 			SELECT o.id, o.status_since, m.id, $4, $3, ($3::date - (o.status_since AT TIME ZONE 'UTC')::date), $6
-			`+unownedFrom+` AND m.id = $5
+			`+unownedFrom(`SELECT o.* `+dueFrom)+` WHERE m.id = $5
 			ORDER BY o.id
 			ON CONFLICT (order_id, since) DO NOTHING
 			RETURNING order_id`, statusStrings(orders.BlockedStatuses()), cutoff, dayOnly(day), d.ID, manager, now)
