@@ -78,12 +78,17 @@ type WebhookArgs struct {
 // Kind names the job.
 func (WebhookArgs) Kind() string { return "release_webhook" }
 
-// InsertOpts makes the job unique by request, and tries it for days.
+// InsertOpts makes the job unique by request, and tries it for four days
+// (webhookAttempts, an hour apart after the first hour).
 func (WebhookArgs) InsertOpts() river.InsertOpts {
 	o := unique
-	o.MaxAttempts = 25
+	o.MaxAttempts = webhookAttempts
 	return o
 }
+
+// webhookAttempts is how many times a decision is tried: 11 tries in the
+// first hour (2 s, 4 s, … 34 min apart), then one an hour for four days.
+const webhookAttempts = 11 + 4*24
 
 // decisionOf is the webhook's body of decided request req.
 func decisionOf(req postgres.ReleaseRequest) Decision {
