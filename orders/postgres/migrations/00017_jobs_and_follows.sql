@@ -377,11 +377,14 @@ CREATE UNIQUE INDEX follows_customer_idx ON follows (customer_id, person_id) WHE
 CREATE INDEX follows_person_idx ON follows (person_id);
 
 -- One row per follower and changed order of an import, written in the
--- import's transaction; the follower's message is one job per import.
+-- import's transaction; the follower's message is one job per import. No
+-- foreign keys, as for status_history: an import writes tens of thousands
+-- at once, and their checks would double the planning's time; a row whose
+-- person or order is gone is not read (FollowChanges joins them).
 CREATE TABLE follow_changes (
     import_id     bigint NOT NULL,
-    person_id     bigint NOT NULL REFERENCES people ON DELETE CASCADE,
-    order_id      bigint NOT NULL REFERENCES orders ON DELETE CASCADE,
+    person_id     bigint NOT NULL,
+    order_id      bigint NOT NULL,
     from_status   text NOT NULL,
     to_status     text NOT NULL,
     from_reason   text NOT NULL DEFAULT '',
