@@ -80,6 +80,9 @@ type manifest struct {
 		EventSubscriptions struct {
 			BotEvents []string `yaml:"bot_events"`
 		} `yaml:"event_subscriptions"`
+		Interactivity struct {
+			IsEnabled bool `yaml:"is_enabled"`
+		} `yaml:"interactivity"`
 	} `yaml:"settings"`
 }
 
@@ -204,6 +207,11 @@ func TestManifestScopes(t *testing.T) {
 	}
 	if len(m.Features.SlashCommands) > 0 {
 		need["commands"] = append(need["commands"], "slash commands")
+	}
+	// The buttons of answers and alerts (Follow, I'm on it...) come back
+	// as interactions, over Socket Mode or to /slack/interactivity.
+	if !m.Settings.Interactivity.IsEnabled {
+		t.Errorf("manifest.yaml: settings.interactivity.is_enabled is not true: no button of orderbot's would answer")
 	}
 	have := m.OAuth.Scopes.Bot
 	for s, who := range need {
