@@ -23,6 +23,14 @@ import (
 // number are ignored. "12 400,50", "12.400,50" (decimal ',') and "12,400.50"
 // (decimal '.') are all 1240050 cents; "12,4,5" and "abc" are errors.
 func ParseAmount(s string, decimal byte) (int64, error) {
+	if cents, ok := plainAmount(s, decimal); ok {
+		return cents, nil
+	}
+	return parseAmount(s, decimal)
+}
+
+// parseAmount is ParseAmount's general rules.
+func parseAmount(s string, decimal byte) (int64, error) {
 	bad := func() (int64, error) {
 		return 0, orders.Errorf(orders.EInvalid, "%q is not a number", Clip(s))
 	}
@@ -73,6 +81,57 @@ func ParseAmount(s string, decimal byte) (int64, error) {
 	}
 	return cents, nil
 }
+
+// plainAmount reads the amounts most exports write, as ParseAmount would,
+// without its general rules: an optional '-', digits (at most 15) grouped
+// by ASCII spaces or not grouped at all, and an optional decimal separator
+// (',' or '.', as the profile says) followed by one or two digits. It
+// reports false for anything else, which ParseAmount reads the long way.
+func plainAmount(s string, decimal byte) (int64, bool) {
+	if decimal != ',' && decimal != '.' || s == "" {
+		return 0, false
+	}
+	i, neg := 0, s[0] == '-'
+	if neg {
+		i++
+	}
+	var cents int64
+	digits, group, groups := 0, 0, 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			cents = cents*10 + int64(c-'0')
+			digits++
+			group++
+			continue
+		}
+		if c != ' ' || group == 0 || group > 3 || (groups > 0 && group != 3) {
+			break
+		}
+		groups++
+		group = 0
+	}
+	if digits == 0 || digits > 15 || (groups > 0 && group != 3) {
+		return 0, false
+	}
+	cents *= 100
+	switch frac := s[i:]; {
+	case frac == "":
+	case len(frac) == 2 && frac[0] == decimal && isDigit(frac[1]):
+		cents += int64(frac[1]-'0') * 10
+	case len(frac) == 3 && frac[0] == decimal && isDigit(frac[1]) && isDigit(frac[2]):
+		cents += int64(frac[1]-'0')*10 + int64(frac[2]-'0')
+	default:
+		return 0, false
+	}
+	if neg {
+		cents = -cents
+	}
+	return cents, true
+}
+
+// isDigit reports whether c is an ASCII digit.
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // trimAmount drops spaces and currency symbols around an amount.
 func trimAmount(s string) string {

@@ -73,6 +73,11 @@ func (l *csvLimiter) follow(b []byte) int {
 				i++
 				continue
 			}
+			if n := l.plainLine(b[i:]); n > 0 {
+				l.line++
+				i += n
+				continue
+			}
 			l.recLine = l.line
 			l.field, l.fieldLen, l.rowLen = 0, 0, 0
 			l.state = atFieldStart
@@ -117,6 +122,20 @@ func (l *csvLimiter) follow(b []byte) int {
 		return i
 	}
 	return len(b)
+}
+
+// plainLine is the common case of a record: a whole line at the start of
+// b, without quotes, no longer than a cell may be. Such a line is within
+// every limit (a record counts its cells and separators: the line's bytes
+// before its LF; it has fewer cells than bytes), so nothing in it needs
+// following. plainLine returns the line's length with its LF, or 0 when
+// the line is not such a one.
+func (l *csvLimiter) plainLine(b []byte) int {
+	nl := bytes.IndexByte(b, '\n')
+	if nl < 0 || int64(nl) > l.maxField || int64(nl) > l.maxRow || nl >= maxCells || bytes.IndexByte(b[:nl], '"') >= 0 {
+		return 0
+	}
+	return nl + 1
 }
 
 // unquoted follows an unquoted cell from b[i] to the next separator or

@@ -183,9 +183,37 @@ func fastDMY(s, format string) (time.Time, bool) {
 	if month < 1 || month > 12 || day < 1 || year < 1000 {
 		return time.Time{}, false
 	}
-	d := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if d.Day() != day {
+	if day > 28 && day > daysIn(month, year) {
 		return time.Time{}, false // 31/02: the general rules say what is wrong
 	}
-	return d, true
+	return time.Unix(civilDays(year, month, day)*86400, 0).UTC(), true
+}
+
+// daysIn returns the number of days of month in year (Gregorian).
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// civilDays returns the days from 1970-01-01 to a Gregorian date, as
+// time.Date would count them but without its normalizing.
+func civilDays(year, month, day int) int64 {
+	y := int64(year)
+	if month <= 2 {
+		y--
+	}
+	era := y / 400 // years here are 1000 and after: no negative division
+	yoe := y - era*400
+	mp := int64(month+9) % 12 // March is 0
+	doy := (153*mp+2)/5 + int64(day) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }

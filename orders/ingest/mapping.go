@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/orderbot/orderbot/orders"
 )
@@ -12,11 +13,13 @@ import (
 // entry maps one row to an entry, or says what is wrong with the row: its
 // problems, field by field, each column's once.
 func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
-	w := entryRow{r: r, cells: cells}
-	w.findNUL()
+	w := entryRow{r: r, cells: cells, plain: noControls(cells)}
+	if !w.plain {
+		w.findNUL()
+	}
 	e := orders.Entry{Line: line}
 	w.parties(&e)
-	reason, _ := r.value(cells, fBlockReason)
+	reason, _ := w.value(fBlockReason)
 	e.Status, e.Blocks, e.BlockReason = w.statusAndBlocks(reason)
 	w.money(&e)
 	w.dates(&e)
@@ -35,6 +38,9 @@ func (r *Reader) entry(cells []string, line int) (orders.Entry, error) {
 type entryRow struct {
 	r     *Reader
 	cells []string
+	// plain says no cell holds a control character (a NUL byte, a line
+	// break): most rows, whose cells need no cleaning.
+	plain bool
 	nul   []bool // nil when no cell holds a NUL byte
 	ps    rowProblems
 }
@@ -66,8 +72,8 @@ func (w *entryRow) bad(f field, value, format string, args ...any) {
 
 // parties reads the order number, the customer and the people of the row.
 func (w *entryRow) parties(e *orders.Entry) {
-	r, cells := w.r, w.cells
-	e.Number, _ = r.value(cells, fNumber)
+	r := w.r
+	e.Number, _ = w.value(fNumber)
 	switch {
 	case e.Number == "":
 		w.bad(fNumber, "", "the order number is missing")
@@ -76,17 +82,17 @@ func (w *entryRow) parties(e *orders.Entry) {
 	case tooLong(e.Number, "an order number") != "":
 		w.bad(fNumber, e.Number, "%s", tooLong(e.Number, "an order number"))
 	}
-	e.CustomerCode, _ = r.value(cells, fCustomerCode)
+	e.CustomerCode, _ = w.value(fCustomerCode)
 	switch {
 	case e.CustomerCode == "":
 		w.bad(fCustomerCode, "", "the customer code is missing")
 	case tooLong(e.CustomerCode, "a customer code") != "":
 		w.bad(fCustomerCode, e.CustomerCode, "%s", tooLong(e.CustomerCode, "a customer code"))
 	}
-	e.CustomerName, _ = r.value(cells, fCustomerName)
-	e.CustomerRef, _ = r.value(cells, fCustomerRef)
-	e.Rep, _ = r.value(cells, fRep)
-	e.Assistant, _ = r.value(cells, fAssistant)
+	e.CustomerName, _ = w.value(fCustomerName)
+	e.CustomerRef, _ = w.value(fCustomerRef)
+	e.Rep, _ = w.value(fRep)
+	e.Assistant, _ = w.value(fAssistant)
 	for _, t := range [...]struct {
 		f    field
 		v    string
@@ -110,8 +116,9 @@ func (w *entryRow) parties(e *orders.Entry) {
 // into the order's status, its blocks in priority order and its block
 // reason (reason, or the first block's).
 func (w *entryRow) statusAndBlocks(reason string) (orders.Status, []orders.Block, string) {
-	r, cells := w.r, w.cells
-	var blocks []orders.Block
+	r := w.r
+	var held [4]orders.Block // rows rarely name more blocks than this
+	blocks := held[:0]
 	addBlock := func(kind orders.Status, why string) {
 		for i := range blocks {
 			if blocks[i].Kind == kind {
@@ -126,23 +133,24 @@ func (w *entryRow) statusAndBlocks(reason string) (orders.Status, []orders.Block
 	// A blank status cell takes the default too; with neither, the block
 	// columns must say.
 	unsure := false // a status or block word is unknown: the status is
-	word, _ := r.value(cells, fStatus)
-	status := r.c.defaultStatus
+	word, _ := w.value(fStatus)
+	st := r.defaultHit
 	if word != "" {
 		switch hit := r.lookupStatus(word); {
 		case hit.ok:
-			status = hit.status
+			st = hit
 		case r.c.defaultStatus == "":
 			w.bad(fStatus, word, "%q is not a known status (add it to statuses, or set default_status)", Clip(word))
 			unsure = true
 		}
 	}
-	if status.Blocked() {
+	status := st.status
+	if st.blocked {
 		addBlock(status, reason)
 	}
 	for i := range r.blocks {
 		b := &r.blocks[i]
-		v := cell(cells, b.col)
+		v := w.cell(b.col)
 		if v == "" {
 			continue
 		}
@@ -159,12 +167,12 @@ func (w *entryRow) statusAndBlocks(reason string) (orders.Status, []orders.Block
 		}
 		why := reason
 		if b.reason >= 0 {
-			why = cell(cells, b.reason)
+			why = w.cell(b.reason)
 		}
 		addBlock(hit.kind, why)
 	}
 	switch {
-	case status.Closed():
+	case st.closed:
 		// A closed order is held by nothing, whatever the block columns say.
 		blocks = nil
 	case status == "" && len(blocks) == 0 && !unsure:
@@ -186,13 +194,33 @@ func (w *entryRow) statusAndBlocks(reason string) (orders.Status, []orders.Block
 			reason = blocks[0].Reason
 		}
 	}
-	return status, blocks, reason
+	return status, r.keepBlocks(blocks), reason
+}
+
+// blockSlab is how many blocks keepBlocks allocates at once.
+const blockSlab = 64
+
+// keepBlocks copies an entry's blocks out of the row's scratch into a block
+// of them allocated for many rows (nil for none). The copy's capacity is
+// its length: appending to it reallocates, never writes over another
+// entry's blocks.
+func (r *Reader) keepBlocks(blocks []orders.Block) []orders.Block {
+	n := len(blocks)
+	if n == 0 {
+		return nil
+	}
+	if cap(r.blockSlab)-len(r.blockSlab) < n {
+		r.blockSlab = make([]orders.Block, 0, max(blockSlab, n))
+	}
+	start := len(r.blockSlab)
+	r.blockSlab = append(r.blockSlab, blocks...)
+	return r.blockSlab[start : start+n : start+n]
 }
 
 // money reads the row's amount and currency (EUR when none is given).
 func (w *entryRow) money(e *orders.Entry) {
-	r, cells := w.r, w.cells
-	if v, fromCell := r.value(cells, fAmount); v != "" {
+	r := w.r
+	if v, fromCell := w.value(fAmount); v != "" {
 		var err error
 		if fromCell && r.xlsx {
 			e.AmountCents, err = parseSheetAmount(v, r.c.decimal)
@@ -207,7 +235,7 @@ func (w *entryRow) money(e *orders.Entry) {
 		}
 	}
 	e.Currency = "EUR"
-	if v, _ := r.value(cells, fCurrency); v != "" {
+	if v, _ := w.value(fCurrency); v != "" {
 		code, ok := currencyCode(v)
 		if ok {
 			e.Currency = code
@@ -219,11 +247,11 @@ func (w *entryRow) money(e *orders.Entry) {
 
 // dates reads the row's dates.
 func (w *entryRow) dates(e *orders.Entry) {
-	for _, d := range []struct {
+	for _, d := range [...]struct {
 		f  field
 		to **time.Time
 	}{{fOrderedOn, &e.OrderedOn}, {fRequestedOn, &e.RequestedOn}, {fPromisedOn, &e.PromisedOn}, {fExpectedRelease, &e.ExpectedRelease}} {
-		v, _ := w.r.value(w.cells, d.f)
+		v, _ := w.value(d.f)
 		if v == "" {
 			continue
 		}
@@ -233,9 +261,22 @@ func (w *entryRow) dates(e *orders.Entry) {
 			continue
 		}
 		if !t.IsZero() {
-			*d.to = &t
+			*d.to = w.r.newDate(t)
 		}
 	}
+}
+
+// dateSlab is how many dates newDate allocates at once.
+const dateSlab = 128
+
+// newDate returns a pointer to a copy of t for an entry, taken from a
+// block of dates allocated for many rows rather than one a date.
+func (r *Reader) newDate(t time.Time) *time.Time {
+	if len(r.dates) == cap(r.dates) {
+		r.dates = make([]time.Time, 0, dateSlab)
+	}
+	r.dates = append(r.dates, t)
+	return &r.dates[len(r.dates)-1]
 }
 
 // headerName names the column at index i for messages: its header text,
@@ -266,14 +307,53 @@ func cell(cells []string, i int) string {
 	return Clean(cells[i])
 }
 
+// cell returns the cleaned text of the row's cell at i, "" when the row
+// is shorter: cell's, without looking for control characters in a plain
+// row.
+func (w *entryRow) cell(i int) string {
+	if i < 0 || i >= len(w.cells) {
+		return ""
+	}
+	v := w.cells[i]
+	if w.plain && (v == "" || (v[0] > ' ' && v[0] < utf8.RuneSelf && v[len(v)-1] > ' ' && v[len(v)-1] < utf8.RuneSelf)) {
+		return v // what Clean would return
+	}
+	return Clean(v)
+}
+
 // value returns what feeds f in this row: the cell, or the profile's
 // constant when there is no column or the cell is blank. fromCell tells
 // which.
-func (r *Reader) value(cells []string, f field) (v string, fromCell bool) {
-	if v := cell(cells, r.col[f]); v != "" {
+func (w *entryRow) value(f field) (v string, fromCell bool) {
+	if v := w.cell(w.r.col[f]); v != "" {
 		return v, true
 	}
-	return r.c.constants[f], false
+	return w.r.c.constants[f], false
+}
+
+// noControls reports whether no cell holds a control character (below
+// U+0020, or DEL), eight bytes at a time where it can.
+func noControls(cells []string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for _, v := range cells {
+		i := 0
+		for ; i+8 <= len(v); i += 8 {
+			x := uint64(v[i]) | uint64(v[i+1])<<8 | uint64(v[i+2])<<16 | uint64(v[i+3])<<24 |
+				uint64(v[i+4])<<32 | uint64(v[i+5])<<40 | uint64(v[i+6])<<48 | uint64(v[i+7])<<56
+			// A byte below 0x20, or equal to 0x7F, sets its high bit in
+			// one of these (the zero-byte test of x and of x^0x7F..).
+			del := x ^ 0x7f*ones
+			if (x-0x20*ones)&^x&highs != 0 || (del-ones)&^del&highs != 0 {
+				return false
+			}
+		}
+		for ; i < len(v); i++ {
+			if c := v[i]; c < 0x20 || c == 0x7f {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // columnName names the column feeding f in messages: its header text, or
@@ -287,15 +367,25 @@ func (r *Reader) columnName(f field) string {
 
 // lookupStatus maps a status column's word to a status.
 func (r *Reader) lookupStatus(word string) statusHit {
+	if word == r.lastStatus.word {
+		return r.lastStatus.hit // most rows say what the row before said
+	}
 	if hit, ok := r.statusCache[word]; ok {
+		r.lastStatus.word, r.lastStatus.hit = word, hit
 		return hit
 	}
 	s, ok := r.c.statuses[fold(word)]
-	hit := statusHit{status: s, ok: ok}
+	hit := newStatusHit(s, ok)
 	if len(r.statusCache) < maxCache {
 		r.statusCache[word] = hit
 	}
 	return hit
+}
+
+// newStatusHit is the hit of status s; ok says it was found. What the
+// status says of the order is looked up once, not at every row.
+func newStatusHit(s orders.Status, ok bool) statusHit {
+	return statusHit{status: s, ok: ok, blocked: s.Blocked(), closed: s.Closed()}
 }
 
 // lookup maps a block column's word to a block kind ("" for none).

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/orderbot/orderbot/orders"
 )
@@ -51,11 +52,23 @@ type Reader struct {
 	// Lookups of the ERP's words, by the raw cell: exports repeat a handful
 	// of values a million times.
 	statusCache map[string]statusHit
-	err         error // final: every later Next returns it
-	closed      bool
-	ctx         context.Context
-	lim         Limits
-	rows        int64 // rows read after the header, blank ones left out
+	// defaultHit is the profile's default status, for a blank status cell.
+	defaultHit statusHit
+	// lastStatus is the status word last looked up, and what it gave.
+	lastStatus struct {
+		word string
+		hit  statusHit
+	}
+	// blockSlab is the block the entries' blocks are taken from
+	// (keepBlocks).
+	blockSlab []orders.Block
+	// dates is the block the entries' dates are taken from (newDate).
+	dates  []time.Time
+	err    error // final: every later Next returns it
+	closed bool
+	ctx    context.Context
+	lim    Limits
+	rows   int64 // rows read after the header, blank ones left out
 }
 
 // blockIndex is where a block column and its reason sit in the row.
@@ -69,6 +82,9 @@ type blockIndex struct {
 type statusHit struct {
 	status orders.Status
 	ok     bool
+	// What the status says of the order (orders.Status's Blocked and
+	// Closed).
+	blocked, closed bool
 }
 
 // blockHit is a block column value looked up.
@@ -184,7 +200,7 @@ func newReader(ctx context.Context, name string, raw io.Reader, closer io.Closer
 		}
 		return nil, fileError(name, "%s, but the profile's format is %s", what, c.format)
 	}
-	r := &Reader{name: name, c: c, ctx: ctx, lim: lim, statusCache: map[string]statusHit{}}
+	r := &Reader{name: name, c: c, ctx: ctx, lim: lim, statusCache: map[string]statusHit{}, defaultHit: newStatusHit(c.defaultStatus, true)}
 	if got == "xlsx" {
 		r.xlsx = true
 		if closer != nil {
