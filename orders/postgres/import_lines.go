@@ -141,7 +141,7 @@ func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, 
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_lines (
 			row_no integer, number text, line_no integer, item text, description text, quantity float8,
 			available float8, restock_on date, shipped float8, carrier text, tracking text, number_hash bigint, digest bigint,
-			order_id bigint
+			order_id bigint, number_key text
 		) ON COMMIT DROP`); err != nil {
 		return c, fmt.Errorf("import lines: %w", err)
 	}
@@ -177,7 +177,9 @@ func isInputErrors(err error) bool {
 
 // knownLines makes import_lines_known: the staged lines of orders the
 // portfolio has, with their order's ID (found by the digests, or else by
-// the order's number) and their quantities as the store holds them.
+// the order's number as the ERP writes it, or else by the number as people
+// type it, orders.NumberKey, when one order has that key: "SO1234" for
+// SO-001234) and their quantities as the store holds them.
 func (s *Store) knownLines(ctx context.Context) error {
 	const columns = `s.row_no, s.number, s.line_no, s.item, s.description,
 		s.quantity::numeric(15, 3) AS quantity, s.available::numeric(15, 3) AS available, s.restock_on,
@@ -188,6 +190,10 @@ func (s *Store) knownLines(ctx context.Context) error {
 		ANALYZE import_lines_new;
 		INSERT INTO import_lines_known SELECT o.id, `+columns+`
 			FROM import_lines_new s JOIN orders o ON o.number = s.number;
+		INSERT INTO import_lines_known SELECT o.id, `+columns+`
+			FROM import_lines_new s JOIN orders o ON o.number_key = s.number_key
+			WHERE NOT EXISTS (SELECT FROM orders x WHERE x.number = s.number)
+				AND NOT EXISTS (SELECT FROM orders y WHERE y.number_key = s.number_key AND y.id <> o.id);
 		ANALYZE import_lines_known`); err != nil {
 		return fmt.Errorf("import lines: %w", err)
 	}
@@ -203,8 +209,8 @@ func (s *Store) lineProblems(ctx context.Context, req ImportRequest, readErr err
 		max = 100
 	}
 	rows, err := s.db.Query(ctx, `SELECT rows[2], rows[1], number, line_no FROM (
-			SELECT number, line_no, (array_agg(row_no ORDER BY row_no))[1:2] AS rows
-			FROM import_lines_known GROUP BY number, line_no HAVING count(*) > 1) d
+			SELECT (array_agg(number ORDER BY row_no))[1] AS number, line_no, (array_agg(row_no ORDER BY row_no))[1:2] AS rows
+			FROM import_lines_known GROUP BY order_id, line_no HAVING count(*) > 1) d
 		ORDER BY rows[2] LIMIT $1`, max+1)
 	if err != nil {
 		return fmt.Errorf("import lines: %w", err)
@@ -259,7 +265,7 @@ func (s *Store) skippedLines(ctx context.Context, staged int, c *lineCounts) err
 		return nil
 	}
 	rows, err := s.db.Query(ctx, `SELECT number FROM import_lines_new s
-		WHERE NOT EXISTS (SELECT FROM orders o WHERE o.number = s.number)
+		WHERE NOT EXISTS (SELECT FROM import_lines_known k WHERE k.row_no = s.row_no)
 		GROUP BY number ORDER BY min(row_no) LIMIT $1`, maxSkippedNamed)
 	if err != nil {
 		return fmt.Errorf("import lines: %w", err)

@@ -202,9 +202,10 @@ func (g *lineStager) closeGroup() {
 
 // copyLines stages lines from take into import_lines, returning how many.
 func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (int64, error) {
-	row := make([]any, 14)
+	row := make([]any, 15)
 	return s.db.CopyFrom(ctx, pgx.Identifier{"import_lines"}, []string{"row_no", "number", "line_no", "item",
-		"description", "quantity", "available", "restock_on", "shipped", "carrier", "tracking", "number_hash", "digest", "order_id"},
+		"description", "quantity", "available", "restock_on", "shipped", "carrier", "tracking", "number_hash", "digest",
+		"order_id", "number_key"},
 		pgx.CopyFromFunc(func() ([]any, error) {
 			sl, ok := take()
 			if !ok {
@@ -214,6 +215,10 @@ func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (
 			row[0], row[1], row[2], row[3], row[4] = r.Row, r.Order, l.Number, l.Item, l.Description
 			row[5], row[6], row[7], row[8], row[9], row[10] = l.Quantity, l.Available, l.RestockOn, l.Shipped, l.Carrier, l.Tracking
 			row[11], row[12], row[13] = int64(sl.key), sl.digest, sl.orderID
+			row[14] = nil
+			if sl.orderID == nil {
+				row[14] = orders.NumberKey(r.Order)
+			}
 			return row, nil
 		}))
 }

@@ -309,3 +309,21 @@ func TestImportLinesAfterAPush(t *testing.T) {
 		t.Errorf("lines = %+v", o.Lines)
 	}
 }
+
+func TestImportLinesOfAnOrderNumberWrittenAnotherWay(t *testing.T) {
+	f := setup(t)
+	f.order("SO-001234", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	// The line export pads the number otherwise than the orders export.
+	rows := []postgres.LineRow{{Row: 2, Order: "SO1234", Line: orders.Line{Number: 1, Item: "CHAI-24", Quantity: 12}}}
+	rep, err := f.importLines(postgres.ImportRequest{}, rows)
+	if err != nil || rep.Created != 1 || rep.Skipped != 0 {
+		t.Fatalf("SO1234: %+v %v", rep, err)
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, "SO-001234"); len(o.Lines) != 1 || o.Lines[0].Item != "CHAI-24" {
+		t.Errorf("lines of SO-001234 = %+v", o.Lines)
+	}
+	// The same export again changes nothing.
+	if rep, err := f.importLines(postgres.ImportRequest{}, rows); err != nil || rep.Unchanged != 1 || rep.Created+rep.Updated+rep.Removed != 0 {
+		t.Errorf("SO1234 again: %+v %v", rep, err)
+	}
+}
