@@ -3,19 +3,14 @@ package slackapp
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 
-	"github.com/orderbot/orderbot/bot/notify"
 	"github.com/orderbot/orderbot/bot/render"
 	"github.com/orderbot/orderbot/internal/slackfake"
-	"github.com/orderbot/orderbot/orders"
 )
 
 // TestOpenDMWithoutAChannel: conversations.open answering ok but naming
@@ -157,74 +152,8 @@ func TestJoinWithoutTheScope(t *testing.T) {
 	// A 429 on joining is a 429: notify waits its Retry-After.
 	fake.FailNext("conversations.join", slackfake.Fault{Status: 429, RetryAfter: 20})
 	_, _, err = n.Find(ctx, "C0VENTES01", time.Now().Add(-time.Minute), "digest:7:2026-11-30")
-	var d notify.Delay
+	var d interface{ Delay() time.Duration } // notify.Delay
 	if !errors.As(err, &d) || d.Delay() != 20*time.Second {
 		t.Errorf("Find when joining is rate-limited: %v; want a 20 s delay", err)
-	}
-}
-
-// testClock is a clock moved by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// TestDigestTakenInAChannelNotJoined: Monday's digest goes to a rep's
-// public channel orderbot was never invited to; Slack takes the post but
-// answers 503. The next run looks for it, finds it (joining the channel to
-// read it) and records it sent: one digest in the channel, none lost.
-func TestDigestTakenInAChannelNotJoined(t *testing.T) {
-	t.Parallel()
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &testClock{t: time.Date(2026, 11, 30, 8, 31, 0, 0, paris)} // a Monday, just after the digest's time
-	ctx := context.Background()
-	st := server.Store(t)
-	if err := st.RecordLoad(ctx, "test", time.Date(2026, 11, 20, 6, 0, 0, 0, paris), 0); err != nil {
-		t.Fatal(err)
-	}
-	const channel = "C0VENTES01"
-	if _, err := st.UpsertPerson(ctx, orders.Person{Email: "francois@example.fr", Name: "François Dubœuf", Role: orders.RoleRep,
-		SlackUserID: "U0REP0001", DigestChannel: channel, Language: orders.French}); err != nil {
-		t.Fatal(err)
-	}
-	fake, n := memberNotifications(t, slackfake.WithClock(clock.now))
-	week := map[time.Weekday]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true}
-	notifier := notify.New(st, n, slog.New(slog.NewTextHandler(io.Discard, nil)), notify.Options{
-		Digest: notify.Schedule{Days: week, Hour: 8, Minute: 30, Loc: paris}, StalledAfter: 7 * 24 * time.Hour,
-		Now: clock.now, Clock: clock.now})
-
-	fake.FailNext("chat.postMessage", slackfake.Fault{Status: 503, Taken: true})
-	for range 6 { // the first try, then the next runs a few minutes apart
-		if err := notifier.SendDigests(ctx); err != nil {
-			t.Log(err)
-		}
-		clock.advance(5 * time.Minute)
-	}
-	posts := fake.Posts()
-	if len(posts) != 1 {
-		t.Fatalf("%d digests in the channel, want the one Slack took", len(posts))
-	}
-	last, ok, err := st.LastSent(ctx, "digest", channel)
-	if err != nil || !ok {
-		t.Fatalf("the digest is not recorded as sent (%v, %v): it would be posted again, or lost", ok, err)
-	}
-	h, err := slack.New("xoxb-test", slack.OptionAPIURL(fake.APIURL())).GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: channel})
-	if err != nil || len(h.Messages) == 0 || last.TS != h.Messages[len(h.Messages)-1].Timestamp {
-		t.Errorf("the digest is recorded with ts %q; the channel holds %+v (%v)", last.TS, h, err)
 	}
 }
