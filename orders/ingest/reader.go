@@ -31,11 +31,12 @@ type rowSource interface {
 }
 
 // Reader reads an export's rows one at a time and maps each to an
-// orders.Entry through a Profile. It holds one row at a time, whatever the
-// size of the file, within its Limits (an XLSX workbook is opened whole by
-// excelize, which streams large sheets through temporary files, once its
-// parts are checked). A Reader is not safe for concurrent use, except
-// Progress.
+// orders.Entry through a Profile. It holds a few batches of rows at a
+// time (a goroutine reads them ahead while the caller maps the rows it
+// has), whatever the size of the file, within its Limits (an XLSX workbook
+// is opened by excelize, which streams large sheets through temporary
+// files, once its parts are checked). A Reader is not safe for concurrent
+// use, except Progress.
 type Reader struct {
 	name   string
 	c      *compiled
@@ -63,7 +64,9 @@ type Reader struct {
 	// (keepBlocks).
 	blockSlab []orders.Block
 	// dates is the block the entries' dates are taken from (newDate).
-	dates  []time.Time
+	dates []time.Time
+	// ahead reads the rows after the header ahead, from the first Next.
+	ahead  *readAhead
 	err    error // final: every later Next returns it
 	closed bool
 	ctx    context.Context
@@ -393,8 +396,11 @@ func (r *Reader) nextRow() ([]string, int, error) {
 	if r.err != nil {
 		return nil, 0, r.err
 	}
+	if r.ahead == nil {
+		r.ahead = startReadAhead(r.src)
+	}
 	for {
-		cells, line, err := r.src.next()
+		cells, line, err := r.ahead.next()
 		if err != nil {
 			var bad *RowError
 			var le *limitError
@@ -434,12 +440,17 @@ func (r *Reader) Progress() (done, total int64) {
 	return r.src.progress()
 }
 
-// Close releases the file (and excelize's temporary files).
+// Close stops reading ahead and releases the file (and excelize's
+// temporary files). A Reader left before its end must be closed: its
+// goroutine waits for it.
 func (r *Reader) Close() error {
 	if r.closed {
 		return nil
 	}
 	r.closed = true
+	if r.ahead != nil {
+		r.ahead.close()
+	}
 	return r.src.close()
 }
 
