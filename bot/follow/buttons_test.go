@@ -25,7 +25,7 @@ func (w *world) startSlack(fake *slackfake.Server, a *bot.Answerer) {
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fake.APIURL()), slack.OptionAppLevelToken("xapp-test"))
 	renderer := render.New(render.Options{})
 	actions := slackapp.NewActions()
-	actions.Handle(follow.ButtonPrefix, follow.Buttons(a, renderer))
+	actions.Handle(follow.ButtonPrefix, follow.Buttons(a, renderer, w.st))
 	log := slog.New(slog.NewTextHandler(w.t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	app := slackapp.New(a, renderer, slackapp.NewPoster(api, nil, func(err error) { w.t.Errorf("fatal: %v", err) }), api, w.st,
 		log, "U0BOT0001", slackapp.Options{Actions: actions})
@@ -56,6 +56,11 @@ func TestFollowButtons(t *testing.T) {
 	r := press("U0REP0001", render.ActionFollow)
 	if ok, _ := w.st.FollowsOrder(w.ctx, w.claire.ID, id); !ok || r.JSON["response_type"] != "ephemeral" || !strings.Contains(r.Text, "Vous suivez la commande 4500011040") {
 		t.Errorf("Follow: following %v, answered %v", ok, r.JSON)
+	}
+	// The answer the button was on is the one to update in place.
+	if got, err := w.st.FollowAnswers(w.ctx, w.claire.ID, []int64{id}); err != nil || len(got) != 1 ||
+		got[0].Channel != "D0FOLLOW1" || got[0].TS != "1764565200.000100" {
+		t.Errorf("the answer remembered: %+v, %v", got, err)
 	}
 	r = press("U0REP0002", render.ActionFollow)
 	if ok, _ := w.st.FollowsOrder(w.ctx, w.john.ID, id); ok || r.JSON["response_type"] != "ephemeral" || strings.Contains(r.Text, "follow order") {

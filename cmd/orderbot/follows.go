@@ -66,9 +66,9 @@ func stopJobs(jobs *postgres.Jobs, log *slog.Logger) {
 }
 
 // followActions routes the Follow and Unfollow buttons of answers.
-func followActions(conv *conversation) *slackapp.Actions {
+func followActions(conv *conversation, st *store) *slackapp.Actions {
 	actions := slackapp.NewActions()
-	actions.Handle(follow.ButtonPrefix, follow.Buttons(conv.answerer, conv.renderer))
+	actions.Handle(follow.ButtonPrefix, follow.Buttons(conv.answerer, conv.renderer, st.Store))
 	return actions
 }
 

@@ -100,7 +100,7 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 		log.Error("stopping: Slack refused the token", "err", err)
 		cancel(err)
 	})
-	replica, actions := replicaName(), followActions(conv)
+	replica, actions := replicaName(), followActions(conv, st)
 	log.Info("replica", "name", replica, "question_lease", cfg.Slack.QuestionLease)
 	app := slackapp.New(conv.answerer, conv.renderer, poster, api, st, log, auth.UserID, withReleases(conv.releases,
 		slackapp.NewNotifications(api, poster), api, log, slackapp.Options{SlashEphemeral: cfg.Slack.SlashEphemeral, OnDuplicate: m.Duplicate,
