@@ -49,6 +49,7 @@ func BenchmarkReadCSV(b *testing.B) {
 	p.Encoding, p.Separator = "", "" // detect them, as a profile may
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	peak, start := sampleHeap()
 	cpu := cpuTime(b)
 	b.ResetTimer()
 	for b.Loop() {
@@ -74,6 +75,8 @@ func BenchmarkReadCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(cpuTime(b)-cpu)/float64(rows*b.N), "cpu-ns/row")
+	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(start)/(1<<20), "start-heap-MB")
 }
 
 // cpuTime returns the CPU time the process has used so far, all its
