@@ -108,7 +108,9 @@ func (lb *linesBench) prepare(ctx context.Context, b *testing.B) {
 	if _, err := st.Pool().Exec(ctx, `TRUNCATE order_lines, line_history`); err != nil {
 		b.Fatal(err)
 	}
-	lb.first, _ = importLinesFile(ctx, b, st, lb.base, lb.profile)
+	var rep postgres.LinesReport
+	lb.first, rep = importLinesFile(ctx, b, st, lb.base, lb.profile)
+	b.Logf("first load of %d lines: %.2fs: %+v", lb.rows, lb.first.Seconds(), rep.Phases)
 	// As autovacuum would between the first load and the daily re-imports.
 	if _, err := st.Pool().Exec(ctx, `VACUUM ANALYZE order_lines, line_digests`); err != nil {
 		b.Fatal(err)
