@@ -282,6 +282,9 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 		done    = make(chan struct{})
 		batches = make(chan []orders.Entry, 8)
 		stop    = make(chan struct{})
+		// Batches the encoder is done with, to be filled again: reading
+		// makes no garbage of its own.
+		free = make(chan []orders.Entry, 10)
 	)
 	go func() {
 		defer close(batches)
@@ -301,7 +304,11 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 				case <-stop:
 					return
 				}
-				batch = make([]orders.Entry, 0, 512)
+				select {
+				case batch = <-free:
+				default:
+					batch = make([]orders.Entry, 0, 512)
+				}
 			}
 		}
 		if len(batch) > 0 {
@@ -347,6 +354,11 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 					_ = pw.CloseWithError(err)
 					return
 				}
+			}
+			clear(batch) // no entry's texts outlive their row
+			select {
+			case free <- batch[:0]:
+			default:
 			}
 		}
 		_ = pw.CloseWithError(w.Flush())
