@@ -19,8 +19,12 @@ import (
 // it is short of, how far its customer is over the credit limit. Each
 // order listed carries its buttons (see OwnedAlertMessage).
 func AlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortfall, top int, lang orders.Language) Message {
-	return OwnedAlertMessage(alerts, short, nil, top, lang, time.UTC)
+	return OwnedAlertMessage(alerts, short, nil, nil, top, lang, time.UTC)
 }
+
+// Releasable are the blocked statuses whose release may be asked for in
+// Slack: those with a route (release.routes).
+type Releasable map[orders.Status]bool
 
 // The action ids of an alert's buttons: AlertActionPrefix, the action,
 // ':' and the order's number (a message's action ids must differ).
@@ -40,9 +44,11 @@ const maxButtoned = 20
 // its alert (owners by number: claimed by whom since when, in loc; snoozed;
 // handed on). Each of the first orders listed carries the buttons "I'm on
 // it", "Snooze 1 day", "Snooze 3 days" and "Not mine"; a claimed order
-// keeps "Not mine" only.
+// keeps "Not mine" only. An order blocked in a releasable status also
+// carries "Ask for release", the button of answers (its action id starts
+// with render.ActionAskRelease, its value is the order's number).
 func OwnedAlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortfall, owners map[string]postgres.AlertOwner,
-	top int, lang orders.Language, loc *time.Location) Message {
+	releasable Releasable, top int, lang orders.Language, loc *time.Location) Message {
 	var total postgres.Amounts
 	changed := 0
 	for _, a := range alerts {
@@ -98,7 +104,7 @@ func OwnedAlertMessage(alerts []postgres.Alert, short map[string]postgres.Shortf
 	texts := messages().In(lang)
 	m.after = map[int][]slack.Block{}
 	for i, a := range alerts[:min(len(alerts), top, maxButtoned)] {
-		m.after[i+1] = []slack.Block{alertButtons(texts, a.Number, owners[a.Number])}
+		m.after[i+1] = []slack.Block{alertButtons(texts, a, owners[a.Number], releasable[a.Status] && a.Status.Blocked())}
 	}
 	return m
 }
@@ -127,11 +133,13 @@ func (t *text) owner(o postgres.AlertOwner, loc *time.Location) {
 	}
 }
 
-// alertButtons are the buttons of one order of an alert.
-func alertButtons(texts catalog.Texts, number string, o postgres.AlertOwner) slack.Block {
+// alertButtons are the buttons of one order of an alert (a, owned by o),
+// with "Ask for release", in the words of answers, when ask.
+func alertButtons(texts catalog.Texts, a postgres.Alert, o postgres.AlertOwner, ask bool) slack.Block {
+	number := a.Number
 	button := func(action, label string, style slack.Style) slack.BlockElement {
 		b := slack.NewButtonBlockElement(action+":"+number, number,
-			slack.NewTextBlockObject(slack.PlainTextType, texts.T(label, nil), false, false))
+			slack.NewTextBlockObject(slack.PlainTextType, label, false, false))
 		if style != "" {
 			b = b.WithStyle(style)
 		}
@@ -139,9 +147,12 @@ func alertButtons(texts catalog.Texts, number string, o postgres.AlertOwner) sla
 	}
 	var elems []slack.BlockElement
 	if o.ClaimedBy == nil {
-		elems = append(elems, button(alertClaim, "alert.button.claim", slack.StylePrimary),
-			button(alertSnooze1, "alert.button.snooze_1", ""), button(alertSnooze3, "alert.button.snooze_3", ""))
+		elems = append(elems, button(alertClaim, texts.T("alert.button.claim", nil), slack.StylePrimary),
+			button(alertSnooze1, texts.T("alert.button.snooze_1", nil), ""), button(alertSnooze3, texts.T("alert.button.snooze_3", nil), ""))
 	}
-	elems = append(elems, button(alertRelease, "alert.button.release", ""))
+	elems = append(elems, button(alertRelease, texts.T("alert.button.release", nil), ""))
+	if ask {
+		elems = append(elems, button(render.ActionAskRelease, render.ReleaseMessages().In(texts.Lang()).T("release.button", nil), ""))
+	}
 	return slack.NewActionBlock("alert:"+number, elems...)
 }

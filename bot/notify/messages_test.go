@@ -56,7 +56,8 @@ func TestGoldenMessages(t *testing.T) {
 			"alert": notify.AlertMessage(alerts, map[string]postgres.Shortfall{
 				"4500012345": {ExcessCents: 230000, Currency: "EUR"}, "4500012346": {ShortItems: 3}}, 2, lang),
 			"alert_single": notify.AlertMessage(alerts[:1], nil, 10, lang),
-			"alert_owned":  notify.OwnedAlertMessage(alerts, nil, owners(), 10, lang, paris),
+			"alert_owned": notify.OwnedAlertMessage(alerts, nil, owners(),
+				notify.Releasable{orders.StatusCreditLimit: true, orders.StatusDeliveryBlock: true}, 10, lang, paris),
 			"escalation": notify.EscalationMessage([]postgres.Unowned{
 				{Number: "4500011039", Customer: "Boulangerie Dupré & Fils", Status: orders.StatusCreditLimit, AmountCents: 1845000,
 					Currency: "EUR", Since: time.Date(2026, 11, 26, 10, 0, 0, 0, paris), Rep: "François Dubœuf"},

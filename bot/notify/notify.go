@@ -91,6 +91,9 @@ type Options struct {
 	EscalateAfter int
 	Working       WorkingDays
 	Language      orders.Language // of the summary, and of people without one
+	// Releasable are the blocked statuses with a release route: an order
+	// alerted in one carries "Ask for release".
+	Releasable Releasable
 	// Now is the schedule's clock: which day's digest is due. Clock is the
 	// real time of leases and retries, which another replica shares; they
 	// differ only for `digest run --date`.
@@ -212,7 +215,7 @@ func (n *Notifier) sendAlerts(ctx context.Context, b postgres.AlertBatch) (err e
 	if err != nil {
 		return n.retry(ctx, d, err)
 	}
-	msg := AlertMessage(b.Alerts, short, n.opt.Top, lang)
+	msg := OwnedAlertMessage(b.Alerts, short, nil, n.opt.Releasable, n.opt.Top, lang, time.UTC)
 	return n.deliver(ctx, d, channel, msg.Slack(), nil, nil)
 }
 

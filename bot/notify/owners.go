@@ -212,7 +212,7 @@ func (o *Owners) alertMessage(ctx context.Context, alerts []postgres.Alert, lang
 	if lang == "" {
 		lang = o.opt.Language
 	}
-	return OwnedAlertMessage(alerts, short, owners, o.opt.Top, lang, o.opt.Loc), nil
+	return OwnedAlertMessage(alerts, short, owners, o.notifier.opt.Releasable, o.opt.Top, lang, o.opt.Loc), nil
 }
 
 // confirm tells the clicker privately what a snooze or a "not mine" did,

@@ -49,8 +49,19 @@ func notifyOptions(cfg config.Config, now func() time.Time) (notify.Options, err
 		EscalateAfter:  cfg.Alerts.EscalateAfterDays,
 		Working:        notify.WorkingDays{Days: days, Holidays: holidays, Loc: loc},
 		Language:       orders.Language(cfg.Bot.Language),
+		Releasable:     releasable(cfg),
 		Now:            now,
 	}, nil
+}
+
+// releasable are the statuses of release.routes: alerts offer to ask for
+// the release of an order blocked in one.
+func releasable(cfg config.Config) notify.Releasable {
+	out := notify.Releasable{}
+	for status := range cfg.Release.Routes {
+		out[orders.Status(status)] = true
+	}
+	return out
 }
 
 // asOf returns the moment --date names: the scheduled time of that day,
