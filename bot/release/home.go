@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -25,41 +24,24 @@ const homeRows = 15
 const escalationDays = 7
 
 // Home publishes each person's Home tab when they open it, at most once
-// every Every per person on this replica: opening it again sooner shows
-// the page published a moment before.
+// every Every per person across the replicas sharing the store: opening it
+// again sooner, on any replica, shows the page published a moment before.
 type Home struct {
 	r *Releases
 	// Every is the least time between two pages of one person; default
 	// 5 s.
 	Every time.Duration
-
-	mu   sync.Mutex
-	last map[string]time.Time // Slack user → last page
 }
 
 // Home returns the Home tab of the releases.
 func (r *Releases) Home() *Home {
-	return &Home{r: r, Every: 5 * time.Second, last: map[string]time.Time{}}
+	return &Home{r: r, Every: 5 * time.Second}
 }
 
 // Due reports whether user's page may be published now, and if so counts
-// it as published.
-func (h *Home) Due(user string) bool {
-	now := time.Now()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if t, ok := h.last[user]; ok && now.Sub(t) < h.Every {
-		return false
-	}
-	if len(h.last) > 10000 {
-		for u, t := range h.last {
-			if now.Sub(t) >= h.Every {
-				delete(h.last, u)
-			}
-		}
-	}
-	h.last[user] = now
-	return true
+// it as published, for every replica.
+func (h *Home) Due(ctx context.Context, user string) (bool, error) {
+	return h.r.cfg.Store.ClaimHomePublish(ctx, user, h.Every)
 }
 
 // View is person p's page, in their language: a rep or an assistant their
@@ -221,8 +203,8 @@ func (h *Home) manager(ctx context.Context, pg *page, p orders.Person) error {
 // with publish (views.publish), at most once every Every per person.
 func (h *Home) Opened(publish func(ctx context.Context, user string, view slack.HomeTabViewRequest) error) func(ctx context.Context, user string, asker bot.Asker) error {
 	return func(ctx context.Context, user string, asker bot.Asker) error {
-		if !h.Due(user) {
-			return nil
+		if due, err := h.Due(ctx, user); !due || err != nil {
+			return err
 		}
 		p, found, err := h.r.Person(ctx, asker)
 		if err != nil {
