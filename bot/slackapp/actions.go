@@ -110,7 +110,7 @@ func (a *App) clicks(cb slack.InteractionCallback) []Click {
 	}
 	var out []Click
 	for _, act := range cb.ActionCallback.BlockActions {
-		if a.opt.Actions.handler(act.ActionID) == nil {
+		if a.opt.Actions.handler(act.ActionID) == nil && !strings.HasPrefix(act.ActionID, answerButtonPrefix) {
 			continue
 		}
 		c := Click{User: cb.User.ID, Channel: cb.Channel.ID, MessageTS: cb.Message.Timestamp, ThreadTS: cb.Message.ThreadTimestamp,
@@ -135,9 +135,9 @@ func (a *App) clicks(cb slack.InteractionCallback) []Click {
 // Interact takes an interaction payload from either transport. The
 // presses of registered buttons are each stored with a claim under their
 // ClickKey before ack acknowledges the request, then handled once by a
-// worker (another replica takes over one whose holder died); the other
-// buttons are answered as before (Interaction). ack is called in every
-// case.
+// worker (another replica takes over one whose holder died); the answers'
+// own buttons (a customer chosen, "show more") the same way. Other presses
+// are acknowledged and ignored. ack is called in every case.
 func (a *App) Interact(ctx context.Context, cb slack.InteractionCallback, ack func()) {
 	if cb.Type == slack.InteractionTypeViewSubmission {
 		a.submitted(cb, ack)
@@ -146,7 +146,6 @@ func (a *App) Interact(ctx context.Context, cb slack.InteractionCallback, ack fu
 	clicks := a.clicks(cb)
 	if len(clicks) == 0 {
 		ack()
-		a.Interaction(cb)
 		return
 	}
 	type held struct {
@@ -173,6 +172,9 @@ func (a *App) Interact(ctx context.Context, cb slack.InteractionCallback, ack fu
 // follow, a claim of an alert: doing it twice does it once).
 func (a *App) handleClick(ctx context.Context, click Click, c *claim) {
 	h := a.opt.Actions.handler(click.ActionID)
+	if h == nil && strings.HasPrefix(click.ActionID, answerButtonPrefix) {
+		h = a.answerButton
+	}
 	if h == nil {
 		a.log.Warn("slack button with no handler", "action_id", click.ActionID)
 		a.answered(c)

@@ -168,3 +168,23 @@ func newHTTPApp(t *testing.T, fake *slackfake.Server, db string, opt Options) *A
 	t.Cleanup(func() { app.Stop(); st.Close() })
 	return app
 }
+
+// TestAnswerButtonOfADeadReplicaAnswered: the press of an answer's own
+// button ("show more", a customer chosen) is stored with its claim before
+// Slack is acknowledged like any press, so one acknowledged by a replica
+// that died before answering is answered by another, in place of the
+// button's message.
+func TestAnswerButtonOfADeadReplicaAnswered(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(t, slackfake.WithUsers(slackUsers))
+	db := sampleDatabase(t)
+	value := bot.Action{Question: understand.Question{Intent: understand.Order, Numbers: []string{"4500012345"}}}.Value()
+	click := Click{User: "U0REP0001", Channel: "D0MORE0001", MessageTS: "1700000950.000100", ActionID: render.ActionMore,
+		Value: value, ActionTS: "1700000951.000001", ResponseURL: fake.ResponseURL()}
+	newDeadReplica(t, fake, db).hold(ClickKey(click), question{User: click.User, Channel: click.Channel, Click: &click})
+	startApp(t, fake, db, 100, Options{Lease: deadLease})
+	waitFor(t, "the press taken over and answered", func() bool { return len(fake.Calls("response_url")) == 1 })
+	if r := fake.Calls("response_url")[0]; r.JSON["replace_original"] != true || !strings.Contains(r.Text, "4500012345") {
+		t.Errorf("the answer to the button: %+v; want order 4500012345 in place of the button's message", r)
+	}
+}

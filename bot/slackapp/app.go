@@ -15,8 +15,8 @@ package slackapp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -324,41 +324,31 @@ func (a *App) Command(ctx context.Context, cmd slack.SlashCommand, ack func()) {
 	}
 }
 
-// Interaction takes the press of a button of an answer: a customer chosen
-// or "show more". The answer replaces the message the button was on.
-func (a *App) Interaction(cb slack.InteractionCallback) {
-	if cb.Type != slack.InteractionTypeBlockActions {
-		return
+// answerButtonPrefix starts the action ids of the answers' own buttons: a
+// customer chosen, "show more".
+const answerButtonPrefix = "orderbot_"
+
+// answerButton answers the press of a button of an answer: a customer
+// chosen or "show more". The answer replaces the message the button was
+// on, so that a press handled again (its replica died) replaces it again.
+func (a *App) answerButton(ctx context.Context, c Click) error {
+	action, err := bot.ParseAction(c.Value)
+	if err != nil {
+		a.log.Warn("slack button ignored", "user", c.User, "err", err)
+		return nil
 	}
-	for _, act := range cb.ActionCallback.BlockActions {
-		if !strings.HasPrefix(act.ActionID, "orderbot_") {
-			continue
-		}
-		action, err := bot.ParseAction(act.Value)
-		if err != nil {
-			a.log.Warn("slack button ignored", "user", cb.User.ID, "err", err)
-			continue
-		}
-		user, channel, url := cb.User.ID, cb.Channel.ID, cb.ResponseURL
+	ans, err := a.answerer.Act(ctx, c.Asker, action)
+	if err != nil {
+		a.log.Error("slack button not answered", "user", c.User, "err", err)
+	} else {
 		// The button's message is in the conversation's thread, or at the
 		// top of a direct message.
-		conv := conversation{user: user, channel: channel, thread: cb.Message.ThreadTimestamp}
-		if conv.thread == "" {
-			conv.thread = cb.Container.ThreadTs
-		}
-		a.submit(func(ctx context.Context) {
-			ans, err := a.answerer.Act(ctx, a.asker(ctx, user), action)
-			if err != nil {
-				a.log.Error("slack button not answered", "user", user, "err", err)
-			} else {
-				a.remember(conv, ans)
-			}
-			if err := a.poster.Respond(ctx, channel, url, a.renderer.Slack(ans), false, true); err != nil {
-				a.log.Error("slack button answer not posted", "channel", channel, "err", err)
-			}
-		})
-		return // one answer a press
+		a.remember(conversation{user: c.User, channel: c.Channel, thread: c.ThreadTS}, ans)
 	}
+	if err := c.Respond(ctx, a.renderer.Slack(ans), false, true); err != nil {
+		return fmt.Errorf("post the answer to a button in %s: %w", c.Channel, err)
+	}
+	return nil
 }
 
 // ask answers text from a Slack user in conversation c, whose last answer
