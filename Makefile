@@ -51,10 +51,18 @@ vuln:
 ## lookups during a re-import, questions through Socket Mode from a fake
 ## Slack, and a direct message asked behind 40 questions in one busy
 ## channel (several minutes)
+# BENCH_LOOKUPS are the benchmarks of latency, each measured 2,000 times;
+# the imports and the fault benchmarks run a few times each below.
+BENCH_LOOKUPS = OrderByNumber|CustomersByName|OpenOrdersOfRep|OrderWithLines|OrdersShortOf|Unclaimed|PortfolioAt|QuestionOrderNumber|QuestionCustomerName|Understand
+
 bench:
-	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench . -benchtime 2000x -p 1 -timeout 60m ./orders/postgres/ ./bot/ && \
+	$(ORDERBOT) dev postgres -- sh -c '$(GO) test -run "^$$" -bench "$(BENCH_LOOKUPS)" -benchtime 2000x -p 1 -timeout 60m ./orders/postgres/ ./bot/ ./bot/understand/ && \
 		ORDERBOT_BENCH_IMPORT_ROWS=$${ORDERBOT_BENCH_IMPORT_ROWS:-100000,1000000,5000000} $(GO) test -run "^$$" -bench ImportSnapshot -benchtime 1x -timeout 120m ./cmd/orderbot/ && \
+		$(GO) test -run "^$$" -bench ImportLines -benchtime 3x -timeout 60m ./orders/postgres/ && \
+		$(GO) test -run "^$$" -bench "ReadCSV|ReadXLSX" -benchtime 3x -timeout 30m ./orders/ingest/ && \
+		$(GO) test -run "^$$" -bench ImportPlansFollows -benchtime 3x -timeout 30m ./bot/follow/ && \
 		$(GO) test -run "^$$" -bench SocketQuestions -benchtime 3000x -timeout 10m ./cmd/orderbot/ && \
+		$(GO) test -run "^$$" -bench Takeover -benchtime 1x -timeout 10m ./cmd/orderbot/ && \
 		$(GO) test -run "^$$" -bench BusyChannel -benchtime 3x -timeout 10m ./cmd/orderbot/' | tee bench.out
 	@echo
 	$(GO) run ./internal/benchtable < bench.out

@@ -84,6 +84,26 @@ func rows() []row {
 		{"a question read by the rules alone, no vocabulary", "BenchmarkUnderstand/no-vocabulary", "p99 < 1 ms", "", ms, nil},
 		{"a question read by the rules alone, with the vocabulary of 100,000 customers and 100,000 reasons",
 			"BenchmarkUnderstand/100k-customers-100k-reasons", "p99 < 1 ms", "", ms, nil},
+		{"order lines re-imported, 5,000,000 lines of 2,000,000 orders, 5% changed", "BenchmarkImportLines", "≤ 4 × COPY, < 300 MB", "",
+			func(r result) string {
+				return fmt.Sprintf("%.0f lines/s, %.2f × COPY (first load %.1f ×), heap peak %.0f MB", r["lines/s"], r["x-copy"], r["first-x-copy"], r["peak-heap-MB"])
+			}, func(r result) string { return fmt.Sprintf("COPY into an unlogged table: %.2f s", r["copy-s"]) }},
+		{"reading and checking a French CSV export (Windows-1252, ';', decimal comma)", "BenchmarkReadCSV", "≥ 1,000,000 rows/s, < 200 MB", "",
+			func(r result) string {
+				return fmt.Sprintf("%.0f rows/s, heap peak %.0f MB", r["rows/s"], r["peak-heap-MB"])
+			}, nil},
+		{"reading and checking an XLSX export", "BenchmarkReadXLSX", "streamed, < 200 MB", "",
+			func(r result) string {
+				return fmt.Sprintf("%.0f rows/s, heap peak %.0f MB", r["rows/s"], r["peak-heap-MB"])
+			}, nil},
+		{"an import changing 10,000 followed orders (two followers each), followers' notices planned in its transaction",
+			"BenchmarkImportPlansFollows", "", "", func(r result) string {
+				return fmt.Sprintf("%.2f s, %.2f × the same import nobody follows", r["followed-s"], r["x-unfollowed"])
+			}, nil},
+		{"one of two replicas killed with SIGKILL mid-burst: from the kill to the last question answered", "BenchmarkTakeover", "", "",
+			func(r result) string {
+				return fmt.Sprintf("%.1f s, %.0f questions taken over", r["takeover-s"], r["taken-over"])
+			}, nil},
 		{"a direct message asked behind 40 questions waiting in one channel (Slack's pace: one post a second per channel)",
 			"BenchmarkBusyChannel", "answered < 1 s", "", func(r result) string {
 				return fmt.Sprintf("answered in %.0f ms (worst round), after %.0f of the channel's answers", r["dm-ms"], r["channel-posts-before-dm"])
