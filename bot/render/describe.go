@@ -617,7 +617,7 @@ func (x *describer) help(intro string) {
 	b.WriteString(intro + "\n" + x.t("help.examples", nil))
 	for _, id := range []string{"help.example.order", "help.example.several", "help.example.customer", "help.example.ref",
 		"help.example.mine", "help.example.team", "help.example.reason", "help.example.lines", "help.example.item",
-		"help.example.next"} {
+		"help.example.follow", "help.example.release", "help.example.next"} {
 		b.WriteString("\n• " + x.t(id, nil))
 	}
 	x.say(b.String())
