@@ -113,10 +113,7 @@ const palette = "le client Dupré m'appelle, il attend toujours sa palette de ma
 func TestToolCallBecomesAQuestion(t *testing.T) {
 	f := newFakeModel(t)
 	r := reader(f, llm.Config{})
-	cases := []struct {
-		msg, tool, args string
-		want            understand.Question
-	}{
+	readsAs(t, f, r, []toolCase{
 		{palette, "customer_orders", `{"name":"Dupré"}`, understand.Question{Intent: understand.Customer, CustomerName: "Dupré"}},
 		{"the guys at muller keep calling about stuff stuck on credit", "customer_orders", `{"name":"Muller","block_reason":"credit_limit"}`,
 			understand.Question{Intent: understand.Customer, CustomerName: "Muller", Blocked: true, Status: "credit_limit"}},
@@ -127,13 +124,26 @@ func TestToolCallBecomesAQuestion(t *testing.T) {
 		{"leur acheteur parle de son bon 7781-B", "customer_reference", `{"reference":"7781-B"}`,
 			understand.Question{Intent: understand.CustomerRef, Ref: "7781-B"}},
 		{"c'est quoi mon carnet en ce moment", "my_orders", `{}`, understand.Question{Intent: understand.Mine}},
-	}
+	})
+}
+
+// toolCase is a message, the tool the model calls for it with its
+// arguments, and the question it must become.
+type toolCase struct {
+	msg, tool, args string
+	want            understand.Question
+}
+
+// readsAs has r read each case's message, the model f answering with the
+// case's tool call, and checks the question read.
+func readsAs(t *testing.T, f *fakeModel, r *llm.Reader, cases []toolCase) {
+	t.Helper()
 	for _, c := range cases {
 		f.answer(toolCall(c.tool, c.args))
 		got, err := r.Read(context.Background(), c.msg)
 		c.want.Text = c.msg
 		if err != nil || !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%q with %s(%s): %s, %v; want %s", c.msg, c.tool, c.args, got, err, c.want)
+			t.Errorf("%q with %s(%s): %+v, %v; want %+v", c.msg, c.tool, c.args, got, err, c.want)
 		}
 	}
 }
@@ -261,8 +271,8 @@ func TestTheRequestHoldsNoData(t *testing.T) {
 		t.Errorf("max_tokens %v, want 300", req["max_tokens"])
 	}
 	tools, _ := req["tools"].([]any)
-	if len(tools) != 6 {
-		t.Errorf("%d tools offered, want 6", len(tools))
+	if len(tools) != 11 {
+		t.Errorf("%d tools offered, want 11", len(tools))
 	}
 }
 

@@ -22,6 +22,11 @@ const (
 	toolMine        = "my_orders"
 	toolReason      = "orders_by_block_reason"
 	toolHelp        = "help"
+	toolItem        = "orders_waiting_for_item"
+	toolFollow      = "follow"
+	toolUnfollow    = "unfollow"
+	toolFollowing   = "list_followed"
+	toolRelease     = "request_release"
 )
 
 // blockReasons are the kinds of block a question may name.
@@ -47,12 +52,16 @@ func object(props schema, required ...string) schema {
 func tools() []openai.Tool {
 	reason := schema{"type": "string", "enum": blockReasons(),
 		"description": "kind of block: out_of_stock (rupture, backorder), anomaly (missing or wrong data), credit_limit (encours, credit hold), delivery_block (delivery address, logistics), financial_block (overdue payments, dispute)"}
-	def := func(name, desc string, params schema) openai.Tool {
-		return openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{Name: name, Description: desc, Parameters: params}}
-	}
-	return []openai.Tool{
+	number := schema{"type": "string", "description": "the order number exactly as written in the message"}
+	subject := object(schema{
+		"number": number,
+		"name":   schema{"type": "string", "description": "the customer's name as written in the message, to follow all its orders"},
+		"code":   schema{"type": "string", "description": "the customer code, when the user gives one"},
+	})
+	return append([]openai.Tool{
 		def(toolOrder, "Where one order stands, by the order number the user wrote.",
-			object(schema{"number": schema{"type": "string", "description": "the order number exactly as written in the message"}}, "number")),
+			object(schema{"number": number,
+				"lines": schema{"type": "boolean", "description": "every line of the order, when the user asks for its detail or lines"}}, "number")),
 		def(toolCustomer, "The open orders of one customer, by the customer's name or customer code as written in the message.",
 			object(schema{
 				"name":         schema{"type": "string", "description": "the customer's name as written in the message"},
@@ -66,14 +75,55 @@ func tools() []openai.Tool {
 			object(schema{"blocked": schema{"type": "boolean", "description": "only the blocked orders"}})),
 		def(toolReason, "The user's orders held for one kind of block.", object(schema{"block_reason": reason}, "block_reason")),
 		def(toolHelp, "What orderbot can answer: for greetings, help requests, and anything out of scope.", object(schema{})),
+	}, newerTools(number, subject)...)
+}
+
+// newerTools are the tools of items, following and releases.
+func newerTools(number, subject schema) []openai.Tool {
+	return []openai.Tool{
+		def(toolItem, "The open orders short of one item (who is waiting for it), by its item code or words of its description.",
+			object(schema{"item": schema{"type": "string", "description": "the item code or description as written in the message"}}, "item")),
+		def(toolFollow, "Follow one order (by number) or every order of one customer, to hear of their changes.", subject),
+		def(toolUnfollow, "Stop following one order or one customer.", subject),
+		def(toolFollowing, "What the user follows.", object(schema{})),
+		def(toolRelease, "Ask for the release of one blocked order, by the people who decide it, with the user's reason if given.",
+			object(schema{"number": number,
+				"reason": schema{"type": "string", "description": "why the order should be released, in the user's own words, when given"}}, "number")),
 	}
+}
+
+// def defines a tool.
+func def(name, desc string, params schema) openai.Tool {
+	return openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{Name: name, Description: desc, Parameters: params}}
 }
 
 // systemPrompt tells the model its one job. It holds no data: only the
 // user's message and the tools are sent.
 const systemPrompt = `You route questions from sales people of a B2B distributor, in French or English, about customer orders.
 Call exactly one tool. Take order numbers, customer names, codes and references only from the user's message, exactly as written; never invent one.
+Follow, unfollow and request_release are for messages that clearly ask for them; a question about an order is order_status.
 If the message asks for something no tool answers, call help.`
+
+// args are the arguments of every tool; each takes some of them.
+type args struct {
+	Number      *string `json:"number"`
+	Name        *string `json:"name"`
+	Code        *string `json:"code"`
+	Reference   *string `json:"reference"`
+	Blocked     *bool   `json:"blocked"`
+	BlockReason *string `json:"block_reason"`
+	Lines       *bool   `json:"lines"`
+	Item        *string `json:"item"`
+	Reason      *string `json:"reason"`
+}
+
+// str is an argument's text, trimmed; "" when absent.
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
+}
 
 // call is a tool call as the model returned it.
 type call struct {
@@ -88,14 +138,7 @@ const maxArg = 120
 // question; message is what the user wrote, from which every identifier
 // must come.
 func toQuestion(c call, message string) (understand.Question, error) {
-	var args struct {
-		Number      *string `json:"number"`
-		Name        *string `json:"name"`
-		Code        *string `json:"code"`
-		Reference   *string `json:"reference"`
-		Blocked     *bool   `json:"blocked"`
-		BlockReason *string `json:"block_reason"`
-	}
+	var args args
 	raw := strings.TrimSpace(c.args)
 	if raw == "" {
 		raw = "{}"
@@ -104,12 +147,6 @@ func toQuestion(c call, message string) (understand.Question, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&args); err != nil {
 		return understand.Question{}, fmt.Errorf("tool %s: arguments are not the tool's: %w", c.name, err)
-	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return strings.TrimSpace(*p)
 	}
 	q := understand.Question{Text: message}
 	var status orders.Status
@@ -123,7 +160,7 @@ func toQuestion(c call, message string) (understand.Question, error) {
 	blocked := args.Blocked != nil && *args.Blocked
 	switch c.name {
 	case toolOrder:
-		q.Intent, q.Number = understand.Order, str(args.Number)
+		q.Intent, q.Number, q.Lines = understand.Order, str(args.Number), args.Lines != nil && *args.Lines
 		return q, identifierIn(q.Number, message, "order number")
 	case toolCustomerRef:
 		q.Intent, q.Ref = understand.CustomerRef, str(args.Reference)
@@ -146,7 +183,54 @@ func toQuestion(c call, message string) (understand.Question, error) {
 	case toolHelp:
 		q.Intent = understand.Help
 	default:
-		return q, fmt.Errorf("the model called %q, which is not one of orderbot's tools", c.name)
+		return newerQuestion(c.name, args, q)
+	}
+	return q, nil
+}
+
+// maxNote is the longest reason for a release accepted.
+const maxNote = 500
+
+// newerQuestion turns a call of one of newerTools into a question q of
+// the message q.Text.
+func newerQuestion(tool string, a args, q understand.Question) (understand.Question, error) {
+	message := q.Text
+	switch tool {
+	case toolItem:
+		q.Intent, q.Item = understand.Item, str(a.Item)
+		if identifierIn(q.Item, message, "item code") != nil {
+			if err := nameIn(q.Item, message); err != nil {
+				return q, fmt.Errorf("the model returned the item %q, which the message does not name", q.Item)
+			}
+		}
+	case toolFollow, toolUnfollow:
+		q.Intent = understand.StartFollowing
+		if tool == toolUnfollow {
+			q.Intent = understand.StopFollowing
+		}
+		switch {
+		case str(a.Number) != "":
+			q.Number = str(a.Number)
+			return q, identifierIn(q.Number, message, "order number")
+		case str(a.Code) != "":
+			q.CustomerCode = str(a.Code)
+			return q, identifierIn(q.CustomerCode, message, "customer code")
+		}
+		q.CustomerName = str(a.Name)
+		return q, nameIn(q.CustomerName, message)
+	case toolFollowing:
+		q.Intent = understand.Following
+	case toolRelease:
+		q.Intent, q.Number = understand.AskRelease, str(a.Number)
+		// A reason is the user's words: one the message does not hold,
+		// or too long, is left out rather than said in their name.
+		if note := str(a.Reason); utf8.RuneCountInString(note) <= maxNote &&
+			strings.Contains(understand.Fold(message), understand.Fold(note)) {
+			q.Note = note
+		}
+		return q, identifierIn(q.Number, message, "order number")
+	default:
+		return q, fmt.Errorf("the model called %q, which is not one of orderbot's tools", tool)
 	}
 	return q, nil
 }
