@@ -320,16 +320,23 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 			return err
 		}
 	}
-	// The digests of the orders staged whole become theirs; those of the
-	// orders staged otherwise (their lines apart, or pushed) are forgotten.
+	// The digests of the orders staged whole, in one group, become theirs;
+	// those of the orders staged otherwise (their lines apart, or pushed)
+	// are forgotten.
+	// One upsert through line_digests' primary key: an anti-join against
+	// the table being written could be planned as a nested loop scanning
+	// it whole for each order (quadratic in a first load, whose digests
+	// table was empty when last analyzed).
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_digests ON COMMIT DROP AS
-			SELECT DISTINCT ON (order_id) order_id, number_hash, digest FROM import_lines_known ORDER BY order_id, digest NULLS FIRST;
-		UPDATE line_digests d SET number_hash = n.number_hash, digest = n.digest
-			FROM import_line_digests n WHERE n.digest IS NOT NULL AND d.order_id = n.order_id AND d.digest <> n.digest;
-		INSERT INTO line_digests (order_id, number_hash, digest)
-			SELECT order_id, number_hash, digest FROM import_line_digests n
-			WHERE n.digest IS NOT NULL AND NOT EXISTS (SELECT FROM line_digests d WHERE d.order_id = n.order_id);
-		DELETE FROM line_digests d USING import_line_digests n WHERE n.digest IS NULL AND d.order_id = n.order_id;
+			SELECT order_id, min(number_hash) AS number_hash,
+				CASE WHEN count(digest) = count(*) AND min(digest) = max(digest) THEN min(digest) END AS digest
+			FROM import_lines_known GROUP BY order_id;
+		ANALYZE import_line_digests;
+		INSERT INTO line_digests AS d (order_id, number_hash, digest)
+			SELECT order_id, number_hash, digest FROM import_line_digests n WHERE n.digest IS NOT NULL
+			ON CONFLICT (order_id) DO UPDATE SET number_hash = excluded.number_hash, digest = excluded.digest
+			WHERE (d.number_hash, d.digest) IS DISTINCT FROM (excluded.number_hash, excluded.digest);
+		DELETE FROM line_digests d WHERE d.order_id = ANY (ARRAY(SELECT order_id FROM import_line_digests WHERE digest IS NULL));
 		SET LOCAL orderbot.lines_import = 'off'`); err != nil {
 		return fmt.Errorf("import lines: digests: %w", err)
 	}

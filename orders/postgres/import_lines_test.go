@@ -327,3 +327,42 @@ func TestImportLinesOfAnOrderNumberWrittenAnotherWay(t *testing.T) {
 		t.Errorf("SO1234 again: %+v %v", rep, err)
 	}
 }
+
+func TestImportLinesOfAnOrderApartInAFirstImport(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	f.order("4500012346", f.muller, orders.StatusOpen, 5000)
+	// 4500012345's second line last, in the first import of its lines:
+	// both its lines are written, and no digest is kept of either half.
+	rows := frenchLines()
+	rows[1], rows[3] = rows[3], rows[1]
+	rep, err := f.importLines(postgres.ImportRequest{}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 3 || rep.Orders != 2 {
+		t.Errorf("first import: %+v", rep)
+	}
+	// Its second line changes: the next import of the export sees it.
+	rows[3].Line.Available = 40
+	rep, err = f.importLines(postgres.ImportRequest{}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 1 || rep.Unchanged != 2 || rep.Created+rep.Removed != 0 {
+		t.Errorf("second line changed: %+v", rep)
+	}
+	o, _ := f.st.OrderByNumber(f.ctx, "4500012345")
+	if len(o.Lines) != 2 || o.Lines[1].Available != 40 {
+		t.Errorf("lines of 4500012345 = %+v", o.Lines)
+	}
+	// The same export again changes nothing.
+	if rep, err := f.importLines(postgres.ImportRequest{}, rows); err != nil || rep.Unchanged != 3 || rep.Created+rep.Updated+rep.Removed != 0 {
+		t.Errorf("again: %+v %v", rep, err)
+	}
+	var digests int
+	if err := f.st.Pool().QueryRow(f.ctx, `SELECT count(*) FROM line_digests d JOIN orders o ON o.id = d.order_id
+		WHERE o.number = '4500012345'`).Scan(&digests); err != nil || digests != 0 {
+		t.Errorf("digests of 4500012345: %d %v", digests, err)
+	}
+}
