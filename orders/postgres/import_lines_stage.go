@@ -1,12 +1,15 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"sort"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/jackc/pgx/v5"
@@ -50,9 +53,10 @@ type stagedLine struct {
 	orderID *int64
 }
 
-// keptDigest is what the last lines import kept of an order: its ID, and
-// the digest of its lines.
+// keptDigest is what the last lines import kept of an order: the hash of
+// its number, its ID, and the digest of its lines.
 type keptDigest struct {
+	key     uint64
 	orderID int64
 	digest  uint64
 	// seen says whether the export's lines of the order were read: 0 not
@@ -60,16 +64,31 @@ type keptDigest struct {
 	seen int32
 }
 
+// keptDigests is what the last lines imports kept, sorted by number hash
+// for binary search: 32 bytes an order, where a map took three times that.
+type keptDigests []keptDigest
+
+// find returns the kept digest of the order whose number hashes to key, or
+// nil.
+func (k keptDigests) find(key uint64) *keptDigest {
+	i := sort.Search(len(k), func(i int) bool { return k[i].key >= key })
+	if i < len(k) && k[i].key == key {
+		return &k[i]
+	}
+	return nil
+}
+
 // lineStager reads an export's lines order by order (the lines of an order
 // one after the other), and queues for staging those of the orders whose
 // digest differs from the one kept, or that have none.
 type lineStager struct {
 	next  func() (LineRow, error)
-	known map[uint64]keptDigest // by order number hash; nil stages everything
-	// seen holds what keptDigest.seen holds, for the orders without a
-	// digest (few: the digests know most orders).
-	seen  map[uint64]int32
-	split map[string]bool // orders whose lines are not together
+	known keptDigests // nil stages everything
+	// split names the orders with a digest whose lines are not together.
+	// An order without one is staged whole however its lines are spread,
+	// and the database forgets its digest when its lines came in several
+	// groups (see applyLines).
+	split map[string]bool
 	group []LineRow
 	key   uint64
 	sum   uint64
@@ -79,6 +98,8 @@ type lineStager struct {
 	rows, unchangedRows, unchangedOrders int
 	readErr                              error
 	eof                                  bool
+	// digests says whether lines are grouped by order and digested.
+	digests bool
 }
 
 // lineHash is the hash of one line, all its fields.
@@ -128,7 +149,7 @@ func (g *lineStager) take() (stagedLine, bool) {
 			break
 		}
 		g.rows++
-		if g.known == nil {
+		if !g.digests {
 			return stagedLine{row: r}, true
 		}
 		if len(g.group) > 0 && r.Order != g.group[0].Order {
@@ -155,22 +176,10 @@ func (g *lineStager) closeGroup() {
 		return
 	}
 	digest := groupDigest(g.sum, len(g.group))
-	kept, known := g.known[g.key]
-	prev, again := kept.seen, kept.seen != 0
-	if !known {
-		prev, again = g.seen[g.key]
-	}
-	mark := func(v int32) {
-		if known {
-			kept.seen = v
-			g.known[g.key] = kept
-		} else {
-			g.seen[g.key] = v
-		}
-	}
+	kept := g.known.find(g.key)
 	stage := func(d *int64) {
 		var id *int64
-		if known {
+		if kept != nil {
 			id = &kept.orderID
 		}
 		for _, r := range g.group {
@@ -178,22 +187,24 @@ func (g *lineStager) closeGroup() {
 		}
 	}
 	switch {
-	case again:
+	case kept != nil && kept.seen != 0:
 		// The order's lines are not together: the file is read again for
 		// them (see restageSplit).
 		g.split[g.group[0].Order] = true
-		if prev > 0 {
-			g.unchangedRows -= int(prev)
+		if kept.seen > 0 {
+			g.unchangedRows -= int(kept.seen)
 			g.unchangedOrders--
-			mark(-1)
+			kept.seen = -1
 		}
 		stage(nil)
-	case known && kept.digest == digest:
-		mark(int32(len(g.group)))
+	case kept != nil && kept.digest == digest:
+		kept.seen = int32(len(g.group))
 		g.unchangedRows += len(g.group)
 		g.unchangedOrders++
 	default:
-		mark(-1)
+		if kept != nil {
+			kept.seen = -1
+		}
 		d := int64(digest)
 		stage(&d)
 	}
@@ -228,13 +239,12 @@ func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (
 // can be read again. It returns the stager (its counts) and the lines
 // staged.
 func (s *Store) stageLines(ctx context.Context, src LineSource) (*lineStager, int, error) {
-	g := &lineStager{next: src.Next, split: map[string]bool{}}
-	if src.Reopen != nil {
+	g := &lineStager{next: src.Next, split: map[string]bool{}, digests: src.Reopen != nil}
+	if g.digests {
 		var err error
 		if g.known, err = s.lineDigests(ctx); err != nil {
 			return g, 0, err
 		}
-		g.seen = map[uint64]int32{}
 	}
 	n, err := s.copyLines(ctx, g.take)
 	switch {
@@ -290,33 +300,39 @@ func (s *Store) restageSplit(ctx context.Context, src LineSource, split map[stri
 }
 
 // lineDigests reads the digests of the orders' lines kept by the last
-// lines imports, by the hash of the order's number. Two orders whose
+// lines imports, sorted by the hash of the order's number. Two orders whose
 // numbers share a hash are left out: their lines are compared in the
 // database.
-func (s *Store) lineDigests(ctx context.Context) (map[uint64]keptDigest, error) {
+func (s *Store) lineDigests(ctx context.Context) (keptDigests, error) {
 	var n int
 	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM line_digests`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("import lines: digests: %w", err)
 	}
-	known := make(map[uint64]keptDigest, n)
-	collided := map[uint64]bool{}
+	known := make(keptDigests, 0, n)
 	rows, err := s.db.Query(ctx, `SELECT order_id, number_hash, digest FROM line_digests`)
 	if err != nil {
 		return nil, fmt.Errorf("import lines: digests: %w", err)
 	}
 	var id, key, digest int64
 	_, err = pgx.ForEachRow(rows, []any{&id, &key, &digest}, func() error {
-		if _, twice := known[uint64(key)]; twice {
-			collided[uint64(key)] = true
-		}
-		known[uint64(key)] = keptDigest{orderID: id, digest: uint64(digest)}
+		known = append(known, keptDigest{key: uint64(key), orderID: id, digest: uint64(digest)})
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("import lines: digests: %w", err)
 	}
-	for key := range collided {
-		delete(known, key)
+	slices.SortFunc(known, func(a, b keptDigest) int { return cmp.Compare(a.key, b.key) })
+	// Drop every entry of a hash two orders share.
+	kept := known[:0]
+	for i := 0; i < len(known); {
+		j := i + 1
+		for j < len(known) && known[j].key == known[i].key {
+			j++
+		}
+		if j == i+1 {
+			kept = append(kept, known[i])
+		}
+		i = j
 	}
-	return known, nil
+	return kept, nil
 }
