@@ -62,10 +62,6 @@ func TestAlertsOwnedEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claire, err := st.PersonByEmail(ctx, "claire.martin@example.fr")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The people file names Hélène, the sample's sales director, as
 	// François's manager.
 	rep.Manager = "helene.lefevre@example.fr"
@@ -73,37 +69,14 @@ func TestAlertsOwnedEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A new block of François's, assisted by Claire: her alert.
-	customer, err := st.UpsertCustomer(ctx, orders.Customer{Code: "C001234", Name: "Boulangerie Dupré & Fils"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	if _, err := st.SaveOrder(ctx, orders.Order{Number: "4500019001", Customer: customer, Rep: &rep, Assistant: &claire,
-		Status: orders.StatusCreditLimit, BlockReason: "encours dépassé de 12 400 €", AmountCents: 1845000, Currency: "EUR",
-		Blocks: []orders.Block{{Kind: orders.StatusCreditLimit, Reason: "encours dépassé de 12 400 €", Since: now}}},
-		postgres.Change{At: now, Source: "test"}); err != nil {
-		t.Fatal(err)
-	}
+	blockForClaire(t, st, "4500019001")
 	fake := slackfake.New(t, slackfake.WithUsers(slackUsers))
 	vars := map[string]string{"ORDERBOT_DIGEST_DAYS": "all"}
 	launch(t, fake, db, vars)
 	launch(t, fake, db, vars)
 	fake.WaitConnected(t, 2, 10*time.Second)
 
-	var alert slackfake.Call
-	waitFor(t, "Claire's alert", func() bool {
-		for _, c := range keyed(fake, "alert:") {
-			if strings.Contains(postText(c), "4500019001") {
-				alert = c
-				return true
-			}
-		}
-		return false
-	})
-	var ts string
-	if err := st.Pool().QueryRow(ctx, `SELECT ts FROM deliveries WHERE key = $1`, alertKey(alert)).Scan(&ts); err != nil {
-		t.Fatal(err)
-	}
+	alert, ts := alertPosted(t, fake, st, "4500019001")
 	fake.SendInteractive(fake.BlockActions(slackfake.Press{User: "U0ADV0001", Channel: alert.Channel, MessageTS: ts,
 		ActionID: "alert_claim:4500019001", Value: "4500019001"}))
 	waitFor(t, "the alert updated with Claire's name", func() bool {
