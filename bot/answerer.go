@@ -186,6 +186,12 @@ func (a *Answerer) AskAfter(ctx context.Context, who Asker, prev Memory, text st
 				if mq.Lang == "" {
 					mq.Lang = q.Lang // the model says none: the words did
 				}
+				if mq.Intent == understand.AskRelease {
+					// A request posts in credit control's channel: on a
+					// model's reading, show the order and its Ask for
+					// release button, for the asker to press.
+					mq.Intent, mq.Note = understand.Order, ""
+				}
 				return mq, 0
 			}
 		}
