@@ -326,35 +326,7 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 	)
 	go func() {
 		defer close(batches)
-		batch := make([]orders.Entry, 0, 512)
-		for {
-			e, err := next()
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					res.readErr = err
-				}
-				break
-			}
-			batch = append(batch, e)
-			if len(batch) == cap(batch) {
-				select {
-				case batches <- batch:
-				case <-stop:
-					return
-				}
-				select {
-				case batch = <-free:
-				default:
-					batch = make([]orders.Entry, 0, 512)
-				}
-			}
-		}
-		if len(batch) > 0 {
-			select {
-			case batches <- batch:
-			case <-stop:
-			}
-		}
+		res.readErr = readBatches(next, batches, free, stop)
 	}()
 	go func() {
 		defer close(done)
@@ -408,6 +380,43 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 		return res, fmt.Errorf("import: load the export: %w", err)
 	}
 	return res, nil
+}
+
+// readBatches sends the entries next yields to batches, 512 at a time,
+// filling again the batches it gets back from free, until next ends or
+// stop is closed. It returns what next ended with, other than io.EOF.
+func readBatches(next func() (orders.Entry, error), batches chan<- []orders.Entry, free <-chan []orders.Entry, stop <-chan struct{}) error {
+	batch := make([]orders.Entry, 0, 512)
+	var readErr error
+	for {
+		e, err := next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				readErr = err
+			}
+			break
+		}
+		batch = append(batch, e)
+		if len(batch) == cap(batch) {
+			select {
+			case batches <- batch:
+			case <-stop:
+				return readErr
+			}
+			select {
+			case batch = <-free:
+			default:
+				batch = make([]orders.Entry, 0, 512)
+			}
+		}
+	}
+	if len(batch) > 0 {
+		select {
+		case batches <- batch:
+		case <-stop:
+		}
+	}
+	return readErr
 }
 
 // entryDigest returns the digest of everything e states but its line
