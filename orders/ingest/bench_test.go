@@ -48,12 +48,22 @@ func BenchmarkReadCSV(b *testing.B) {
 	p := validProfile()
 	p.Encoding, p.Separator = "", "" // detect them, as a profile may
 	b.SetBytes(int64(len(data)))
+	benchRead(b, rows, func() (*ingest.Reader, error) {
+		return ingest.NewReader("bench.csv", bytes.NewReader(data), p)
+	})
+}
+
+// benchRead reads, b.N times, the rows of the Reader open returns to the
+// end, and reports rows/s, the CPU time a row, and the heap in use at the
+// start and at its peak.
+func benchRead(b *testing.B, rows int, open func() (*ingest.Reader, error)) {
+	b.Helper()
 	b.ReportAllocs()
 	peak, start := sampleHeap()
 	cpu := cpuTime(b)
 	b.ResetTimer()
 	for b.Loop() {
-		r, err := ingest.NewReader("bench.csv", bytes.NewReader(data), p)
+		r, err := open()
 		if err != nil {
 			b.Fatal(err)
 		}

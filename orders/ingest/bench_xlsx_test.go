@@ -1,9 +1,7 @@
 package ingest_test
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -84,33 +82,7 @@ func BenchmarkReadXLSX(b *testing.B) {
 	path := benchXLSX(b, b.TempDir(), rows)
 	p := validProfile()
 	p.Format, p.Encoding, p.Separator = "", "", ""
-	peak, start := sampleHeap()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		r, err := ingest.Open(path, p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for {
-			_, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != rows {
-			b.Fatalf("read %d rows, want %d", n, rows)
-		}
-		r.Close()
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
-	b.ReportMetric(float64(start)/(1<<20), "start-heap-MB")
+	benchRead(b, rows, func() (*ingest.Reader, error) { return ingest.Open(path, p) })
 }
 
 // sampleHeap collects the garbage of what came before (generating the
