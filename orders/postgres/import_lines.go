@@ -208,9 +208,14 @@ func (s *Store) lineProblems(ctx context.Context, req ImportRequest, readErr err
 	if max <= 0 {
 		max = 100
 	}
-	rows, err := s.db.Query(ctx, `SELECT rows[2], rows[1], number, line_no FROM (
-			SELECT (array_agg(number ORDER BY row_no))[1] AS number, line_no, (array_agg(row_no ORDER BY row_no))[1:2] AS rows
-			FROM import_lines_known GROUP BY order_id, line_no HAVING count(*) > 1) d
+	// The lines given twice are found by hashing, and only theirs are
+	// sorted: an ordered aggregate over every line sorts each of them.
+	rows, err := s.db.Query(ctx, `WITH twice AS (
+			SELECT order_id, line_no FROM import_lines_known GROUP BY order_id, line_no HAVING count(*) > 1)
+		SELECT rows[2], rows[1], number, line_no FROM (
+			SELECT (array_agg(k.number ORDER BY k.row_no))[1] AS number, k.line_no, (array_agg(k.row_no ORDER BY k.row_no))[1:2] AS rows
+			FROM import_lines_known k JOIN twice t ON t.order_id = k.order_id AND t.line_no = k.line_no
+			GROUP BY k.order_id, k.line_no) d
 		ORDER BY rows[2] LIMIT $1`, max+1)
 	if err != nil {
 		return fmt.Errorf("import lines: %w", err)
@@ -256,8 +261,15 @@ func inputProblems(readErr error, problems []orders.InputProblem, max int) error
 // (staged is how many lines were staged), and names the first few of those
 // orders.
 func (s *Store) skippedLines(ctx context.Context, staged int, c *lineCounts) error {
+	// The orders staged (which applyLines reads the lines of), counted by
+	// hashing rather than by count(DISTINCT), which sorts every line.
 	var known int
-	if err := s.db.QueryRow(ctx, `SELECT count(*), count(DISTINCT order_id) FROM import_lines_known`).Scan(&known, &c.orders); err != nil {
+	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_orders ON COMMIT DROP AS
+			SELECT DISTINCT order_id FROM import_lines_known;
+		ANALYZE import_line_orders`); err != nil {
+		return fmt.Errorf("import lines: %w", err)
+	}
+	if err := s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_lines_known), (SELECT count(*) FROM import_line_orders)`).Scan(&known, &c.orders); err != nil {
 		return fmt.Errorf("import lines: %w", err)
 	}
 	c.skipped = staged - known
@@ -284,13 +296,8 @@ func (s *Store) skippedLines(ctx context.Context, staged int, c *lineCounts) err
 // are read.
 func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error {
 	// What changes: the lines new, changed or removed, with what the store
-	// had, reading only the lines of the orders staged (through the primary
-	// key, when they are few).
-	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_orders ON COMMIT DROP AS
-			SELECT DISTINCT order_id FROM import_lines_known;
-		ANALYZE import_line_orders`); err != nil {
-		return fmt.Errorf("import lines: compare: %w", err)
-	}
+	// had, reading only the lines of the orders staged (import_line_orders,
+	// made by skippedLines) through the primary key.
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE line_changes ON COMMIT DROP AS
 		SELECT coalesce(k.order_id, l.order_id) AS order_id, coalesce(k.line_no, l.line_no) AS line_no,
 			k.item, k.description, k.quantity, k.available, k.restock_on, k.shipped, k.carrier, k.tracking,
