@@ -161,6 +161,14 @@ type Refusal struct{ Text string }
 
 func (e *Refusal) Error() string { return "release refused: " + e.Text }
 
+// notYours is the refusal of an order the asker may not see. Pressed on a
+// button, it says so; typed, the order reads as not found, as every answer
+// reads an order outside the asker's portfolio, so that asking tells
+// nothing of whether a number exists.
+type notYours struct{ *Refusal }
+
+func (e notYours) Unwrap() error { return e.Refusal }
+
 // Outcome is what asking did: the request, made now or open before.
 type Outcome struct {
 	Request postgres.ReleaseRequest
@@ -187,7 +195,7 @@ func (r *Releases) Ask(ctx context.Context, asker orders.Person, number, reason 
 	}
 	num := render.Escape(o.Number)
 	if !r.maySee(asker, o) {
-		return Outcome{}, &Refusal{t.T("release.not_yours", catalog.Args{"Number": num})}
+		return Outcome{}, notYours{&Refusal{t.T("release.not_yours", catalog.Args{"Number": num})}}
 	}
 	if !o.Blocked() {
 		return Outcome{}, &Refusal{t.T("release.not_blocked", catalog.Args{"Number": num, "Status": o.Status.Label(lang)})}
@@ -356,6 +364,9 @@ func inBlock(o orders.Order, kind orders.Status) bool {
 // refused says nothing was asked.
 func (r *Releases) AskRelease(ctx context.Context, asker orders.Person, number, reason string) (string, bool, error) {
 	out, err := r.Ask(ctx, asker, number, reason)
+	if errors.As(err, new(notYours)) {
+		return "", true, orders.Errorf(orders.ENotFound, "order %s not found", number)
+	}
 	var refused *Refusal
 	if errors.As(err, &refused) {
 		return refused.Text, true, nil

@@ -212,6 +212,11 @@ func TestOnlyWhoMaySeeTheOrderAsks(t *testing.T) {
 	if !errors.As(err, &refused) || !strings.Contains(refused.Text, "not in your portfolio") {
 		t.Fatalf("a rep of another portfolio asking: %v", err)
 	}
+	// Typed, an order outside the asker's portfolio reads as one that does
+	// not exist: asking tells nothing of whether the number exists.
+	if _, _, err := w.rel.AskRelease(w.ctx, w.rep2, w.number, ""); orders.ErrorCode(err) != orders.ENotFound {
+		t.Errorf("a rep of another portfolio typing a request: %v; want not found", err)
+	}
 	_, err = w.rel.Ask(w.ctx, orders.Person{Email: "stranger@example.com"}, w.number, "")
 	if !errors.As(err, &refused) || !strings.Contains(refused.Text, "annuaire") {
 		t.Fatalf("someone outside the directory asking: %v", err)
