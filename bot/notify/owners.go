@@ -221,6 +221,8 @@ func (o *Owners) confirm(ctx context.Context, c slackapp.Click, action, number s
 	num := render.Escape(number)
 	var say string
 	switch {
+	case (action == alertSnooze1 || action == alertSnooze3) && owner.SnoozedUntil == nil:
+		return nil // the order moved to another block since: nothing is snoozed
 	case action == alertSnooze1 || action == alertSnooze3:
 		say = texts.T("alert.click.snoozed", catalog.Args{"Number": num, "Day": render.Date(*owner.SnoozedUntil, texts.Lang())})
 	case action == alertRelease && owner.HandedTo != nil:

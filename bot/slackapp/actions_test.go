@@ -188,3 +188,22 @@ func TestAnswerButtonOfADeadReplicaAnswered(t *testing.T) {
 		t.Errorf("the answer to the button: %+v; want order 4500012345 in place of the button's message", r)
 	}
 }
+
+// TestPanickingHandlerSparesTheReplica: a button whose handler panics
+// (a bug met by odd data) ends that press only; the replica lives on and
+// handles the next press.
+func TestPanickingHandlerSparesTheReplica(t *testing.T) {
+	t.Parallel()
+	fake := slackfake.New(t, slackfake.WithUsers(slackUsers))
+	db := sampleDatabase(t)
+	var p presses
+	actions := followActions(&p)
+	actions.Handle("boom", func(context.Context, Click) error { panic("a nil owner") })
+	startApp(t, fake, db, 1, Options{Actions: actions})
+	fake.WaitConnected(t, 1, 10*time.Second)
+	fake.SendInteractive(fake.BlockActions(slackfake.Press{User: "U0REP0001", Channel: "D0BOOM0001", MessageTS: "1700000700.000100",
+		ActionID: "boom_order", Value: "4500012345", ActionTS: "1700000701.000001"}))
+	fake.SendInteractive(fake.BlockActions(slackfake.Press{User: "U0REP0001", Channel: "D0BOOM0001", MessageTS: "1700000700.000100",
+		ActionID: "follow_order", Value: "4500012345", ActionTS: "1700000702.000001"}))
+	waitFor(t, "the press after the panic handled", func() bool { return len(fake.Calls("response_url")) == 1 })
+}

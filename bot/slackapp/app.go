@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -222,10 +223,22 @@ func (a *App) Start(ctx context.Context) {
 	for range a.opt.Workers {
 		a.workers.Go(func() {
 			for job := range a.jobs {
-				job(ctx)
+				a.run(ctx, job)
 			}
 		})
 	}
+}
+
+// run runs one job of the workers: a question's answer, a press's
+// handler. A panic is logged and ends that job only, not the replica and
+// the questions it holds.
+func (a *App) run(ctx context.Context, job func(context.Context)) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.log.Error("slack job panicked", "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	job(ctx)
 }
 
 // Stop takes no more requests and waits for the questions in hand to be
