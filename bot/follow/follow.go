@@ -72,6 +72,9 @@ type Config struct {
 	// StaleAfter is the age past which the data is called stale in an
 	// answer updated in place.
 	StaleAfter time.Duration
+	// OwnOnly (bot.access own) tells followers only of the orders they may
+	// see.
+	OwnOnly bool
 	// PlanEvery is how often imports finished without a plan are looked
 	// for; default 10 s.
 	PlanEvery time.Duration

@@ -286,7 +286,7 @@ func TestFollowerToldOnceOfTheNextImport(t *testing.T) {
 	var n int
 	if err := w.st.InTx(w.ctx, func(tx *postgres.Store) error {
 		var err error
-		n, err = follow.PlanImport(w.ctx, jobs, tx, run)
+		n, err = follow.PlanImport(w.ctx, jobs, tx, run, false)
 		return err
 	}); err != nil || n != 0 {
 		t.Errorf("planned again: %d people, %v", n, err)

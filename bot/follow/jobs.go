@@ -75,11 +75,12 @@ func (f *Followers) Periodic() []*river.PeriodicJob {
 func (f *Followers) Use(jobs *postgres.Jobs) { f.jobs = jobs }
 
 // PlanImport plans what import changed of followed orders for each of
-// their followers, and inserts one notice job each, in tx: an import's
+// their followers (only those who may see them, when ownOnly), and
+// inserts one notice job each, in tx: an import's
 // transaction (ImportRequest.Then), or one of the periodic planner's. It
 // returns how many people will be told: none when it was planned before.
-func PlanImport(ctx context.Context, jobs *postgres.Jobs, tx *postgres.Store, importID int64) (int, error) {
-	people, err := tx.PlanFollows(ctx, importID)
+func PlanImport(ctx context.Context, jobs *postgres.Jobs, tx *postgres.Store, importID int64, ownOnly bool) (int, error) {
+	people, err := tx.PlanFollows(ctx, importID, ownOnly)
 	if err != nil || len(people) == 0 {
 		return 0, err
 	}
@@ -119,7 +120,7 @@ func (w *planWorker) Work(ctx context.Context, _ *river.Job[PlanArgs]) error {
 	for _, id := range ids {
 		var n int
 		if err := st.InTx(ctx, func(tx *postgres.Store) error {
-			n, err = PlanImport(ctx, w.f.jobs, tx, id)
+			n, err = PlanImport(ctx, w.f.jobs, tx, id, w.f.cfg.OwnOnly)
 			return err
 		}); err != nil {
 			return err

@@ -67,7 +67,7 @@ func BenchmarkImportPlansFollows(b *testing.B) {
 		b.Fatal(err)
 	}
 	plan := func(ctx context.Context, tx *postgres.Store, rep *postgres.ImportReport) error {
-		n, err := follow.PlanImport(ctx, jobs, tx, rep.RunID)
+		n, err := follow.PlanImport(ctx, jobs, tx, rep.RunID, false)
 		if err == nil && n != 200 {
 			err = fmt.Errorf("%d people to tell, want 200", n)
 		}

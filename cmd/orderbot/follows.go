@@ -31,7 +31,8 @@ type jobKinds interface {
 func startJobs(ctx context.Context, cfg config.Config, st *store, notes *slackapp.Notifications, renderer *render.Renderer,
 	log *slog.Logger, replica string, more ...jobKinds) (*postgres.Jobs, error) {
 	kinds := append([]jobKinds{follow.New(follow.Config{Store: st.Store, Slack: notes, Renderer: renderer,
-		Language: orders.Language(cfg.Bot.Language), StaleAfter: cfg.Bot.StaleAfter, Log: log})}, more...)
+		Language: orders.Language(cfg.Bot.Language), StaleAfter: cfg.Bot.StaleAfter, Log: log,
+		OwnOnly: bot.Access(cfg.Bot.Access) != bot.AccessAll})}, more...)
 	workers := river.NewWorkers()
 	var periodic []*river.PeriodicJob
 	for _, k := range kinds {
@@ -88,7 +89,7 @@ func rememberAnswers(st *store, log *slog.Logger) func(ctx context.Context, user
 // planFollows makes an orders import plan its followers' notices in its
 // own transaction, after then (when set): the notices are due exactly
 // when the import is applied.
-func planFollows(st *store, then func(context.Context, *postgres.Store, *postgres.ImportReport) error) (
+func planFollows(st *store, ownOnly bool, then func(context.Context, *postgres.Store, *postgres.ImportReport) error) (
 	func(context.Context, *postgres.Store, *postgres.ImportReport) error, error) {
 	jobs, err := postgres.NewJobs(st.Store, postgres.JobsConfig{})
 	if err != nil {
@@ -100,7 +101,7 @@ func planFollows(st *store, then func(context.Context, *postgres.Store, *postgre
 				return err
 			}
 		}
-		_, err := follow.PlanImport(ctx, jobs, tx, rep.RunID)
+		_, err := follow.PlanImport(ctx, jobs, tx, rep.RunID, ownOnly)
 		return err
 	}, nil
 }

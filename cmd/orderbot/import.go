@@ -112,7 +112,7 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 			return err
 		}
 	}
-	if req.Then, err = planFollows(st, req.Then); err != nil {
+	if req.Then, err = planFollows(st, cfg.Bot.Access != "all", req.Then); err != nil {
 		return err
 	}
 	start := time.Now()

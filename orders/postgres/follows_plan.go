@@ -12,7 +12,8 @@ import (
 // followed order it changed: its status (status_history, written by the
 // import) and its promised date (follow_promises, stamped with the
 // import's transaction start), old and new. The followers of an order are
-// those who follow it, and those who follow its customer.
+// those who follow it, and those who follow its customer; when $2 (own
+// access), only those who may see it: its rep, its assistant, a manager.
 const followChangesSQL = `WITH st AS (
 		SELECT DISTINCT ON (h.order_id) h.order_id, h.from_status, h.to_status, h.reason AS to_reason,
 			coalesce((SELECT p.reason FROM status_history p WHERE p.order_id = h.order_id AND p.id < h.id
@@ -32,22 +33,29 @@ const followChangesSQL = `WITH st AS (
 			JOIN follows f ON f.order_id = o.id
 		UNION
 		SELECT f.person_id, o.id FROM ch JOIN orders o ON o.id = ch.order_id
-			JOIN follows f ON f.customer_id = o.customer_id)
+			JOIN follows f ON f.customer_id = o.customer_id),
+	seen AS (
+		SELECT fo.person_id, fo.order_id FROM fo JOIN orders o ON o.id = fo.order_id
+			JOIN people p ON p.id = fo.person_id
+		WHERE NOT $2 OR p.role = 'manager' OR o.rep_id = fo.person_id OR o.assistant_id = fo.person_id)
 	INSERT INTO follow_changes (import_id, person_id, order_id, from_status, to_status, from_reason, to_reason,
 		from_promised, to_promised)
 	SELECT $1, fo.person_id, o.id, coalesce(ch.from_status, o.status), coalesce(ch.to_status, o.status),
 		coalesce(ch.from_reason, o.block_reason), coalesce(ch.to_reason, o.block_reason),
 		CASE WHEN ch.moved THEN ch.from_promised ELSE o.promised_on END,
 		CASE WHEN ch.moved THEN ch.to_promised ELSE o.promised_on END
-	FROM fo JOIN ch ON ch.order_id = fo.order_id JOIN orders o ON o.id = fo.order_id
+	FROM seen fo JOIN ch ON ch.order_id = fo.order_id JOIN orders o ON o.id = fo.order_id
 	ON CONFLICT DO NOTHING`
 
 // PlanFollows plans, once per import, what import changed of followed
 // orders for each of their followers (see FollowChanges), ends every
 // follow of the orders it invoiced or cancelled, and returns the people
-// to tell, in order: none when it was planned before. Run it in a
-// transaction (InTx), with the jobs that tell them.
-func (s *Store) PlanFollows(ctx context.Context, importID int64) ([]int64, error) {
+// to tell, in order: none when it was planned before. ownOnly (bot.access
+// own) tells a follower only of the orders they may see: theirs as rep or
+// assistant, or any for a manager, so that following a customer, or an
+// order since given to another rep, shows no one else's orders. Run it in
+// a transaction (InTx), with the jobs that tell them.
+func (s *Store) PlanFollows(ctx context.Context, importID int64, ownOnly bool) ([]int64, error) {
 	tag, err := s.db.Exec(ctx, `INSERT INTO follow_plans (import_id, changes, people) VALUES ($1, 0, 0)
 		ON CONFLICT DO NOTHING`, importID)
 	if err != nil {
@@ -56,7 +64,7 @@ func (s *Store) PlanFollows(ctx context.Context, importID int64) ([]int64, error
 	if tag.RowsAffected() == 0 {
 		return nil, nil
 	}
-	tag, err = s.db.Exec(ctx, followChangesSQL, importID)
+	tag, err = s.db.Exec(ctx, followChangesSQL, importID, ownOnly)
 	if err != nil {
 		return nil, fmt.Errorf("plan follows of import %d: %w", importID, err)
 	}

@@ -61,7 +61,7 @@ func TestFollowsPlannedPerFollowerOncePerImport(t *testing.T) {
 	}
 	var people []int64
 	if err := f.st.InTx(f.ctx, func(tx *postgres.Store) error {
-		people, err = tx.PlanFollows(f.ctx, rep.RunID)
+		people, err = tx.PlanFollows(f.ctx, rep.RunID, false)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func TestFollowsPlannedPerFollowerOncePerImport(t *testing.T) {
 	if len(people) != 2 || people[0] != f.rep.ID || people[1] != f.rep2.ID {
 		t.Fatalf("people to tell: %v, want %d and %d", people, f.rep.ID, f.rep2.ID)
 	}
-	again, err := f.st.PlanFollows(f.ctx, rep.RunID)
+	again, err := f.st.PlanFollows(f.ctx, rep.RunID, false)
 	if err != nil || len(again) != 0 {
 		t.Errorf("planned again: %v, %v; want nothing", again, err)
 	}
@@ -134,5 +134,44 @@ func TestFollowAnswersOnlyOfFollowedOrders(t *testing.T) {
 	}
 	if ok, err := f.st.Unfollow(f.ctx, f.rep.ID, a.OrderID, 0); ok || err != nil {
 		t.Errorf("unfollow twice: %v, %v", ok, err)
+	}
+}
+
+// TestFollowsUnderOwnAccessTellOnlyWhatTheFollowerMaySee: under own
+// access, a rep who follows a customer (or an order since given to
+// another rep) hears nothing of the orders that are not theirs, while the
+// order's own rep hears of them.
+func TestFollowsUnderOwnAccessTellOnlyWhatTheFollowerMaySee(t *testing.T) {
+	f := setup(t)
+	if _, err := f.importOrders(postgres.ImportRequest{},
+		entry("4500011039", "C001", orders.StatusCreditLimit, orders.StatusCreditLimit)); err != nil {
+		t.Fatal(err)
+	}
+	o39, err := f.st.OrderByNumber(f.ctx, "4500011039") // Claire's
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fl := range []struct {
+		who             orders.Person
+		order, customer int64
+	}{{f.rep, o39.ID, 0}, {f.rep2, 0, o39.Customer.ID}, {f.rep2, o39.ID, 0}} {
+		if _, err := f.st.Follow(f.ctx, fl.who.ID, fl.order, fl.customer, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.now = f.now.Add(24 * time.Hour)
+	rep, err := f.importOrders(postgres.ImportRequest{}, entry("4500011039", "C001", orders.StatusOpen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, err := f.st.PlanFollows(f.ctx, rep.RunID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(people) != 1 || people[0] != f.rep.ID {
+		t.Errorf("people told under own access: %v, want only Claire (%d), whose order it is", people, f.rep.ID)
+	}
+	if theirs, err := f.st.FollowChanges(f.ctx, rep.RunID, f.rep2.ID); err != nil || len(theirs) != 0 {
+		t.Errorf("John hears of Claire's order: %+v, %v", theirs, err)
 	}
 }
