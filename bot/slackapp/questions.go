@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -129,7 +131,7 @@ func (a *App) hold(ctx context.Context, key string, q question) (*claim, bool) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), holdWait)
 	defer cancel()
 	sent := time.Now()
-	req := holdRequest{key: key, payload: string(payload), answer: make(chan holdAnswer, 1)}
+	req := holdRequest{key: key, payload: string(payload), answer: make(chan holdAnswer, 1), state: new(atomic.Int32)}
 	var ans holdAnswer
 	select {
 	case a.holds <- req:
@@ -137,6 +139,9 @@ func (a *App) hold(ctx context.Context, key string, q question) (*claim, bool) {
 		case ans = <-req.answer:
 		case <-ctx.Done():
 			ans.err = ctx.Err()
+			if !req.state.CompareAndSwap(holdWaiting, holdGivenUp) {
+				ans = <-req.answer // stored just now: answered after all
+			}
 		}
 	case <-ctx.Done():
 		ans.err = ctx.Err()
@@ -159,7 +164,19 @@ func (a *App) hold(ctx context.Context, key string, q question) (*claim, bool) {
 type holdRequest struct {
 	key, payload string
 	answer       chan holdAnswer
+	// state is holdWaiting until the question is stored and its answer
+	// given (holdAnswered), or its asker gave up waiting and answers it
+	// without a claim (holdGivenUp): a question stored after that is
+	// marked answered at once, lest another replica answer it again.
+	state *atomic.Int32
 }
+
+// The states of a holdRequest.
+const (
+	holdWaiting int32 = iota
+	holdAnswered
+	holdGivenUp
+)
 
 // holdAnswer is whether a question was stored now.
 type holdAnswer struct {
@@ -195,17 +212,40 @@ func (a *App) storeHolds() {
 				break more
 			}
 		}
-		keys, payloads := make([]string, len(batch)), make([]string, len(batch))
-		for i, r := range batch {
-			keys[i], payloads[i] = r.key, r.payload
+		a.storeBatch(batch)
+	}
+}
+
+// storeBatch stores a batch of questions in one statement and gives each
+// asker its answer. Questions whose askers gave up waiting are not stored;
+// one given up while the statement ran is marked answered at once.
+func (a *App) storeBatch(batch []holdRequest) {
+	batch = slices.DeleteFunc(batch, func(r holdRequest) bool { return r.state.Load() == holdGivenUp })
+	if len(batch) == 0 {
+		return
+	}
+	keys, payloads := make([]string, len(batch)), make([]string, len(batch))
+	for i, r := range batch {
+		keys[i], payloads[i] = r.key, r.payload
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), holdWait)
+	defer cancel()
+	stored, err := a.store.HoldQuestions(ctx, keys, payloads, a.opt.Replica, a.opt.Lease)
+	var late []string
+	for _, r := range batch {
+		// A key twice in a batch is stored once: the first is answered.
+		fresh := stored[r.key]
+		delete(stored, r.key)
+		if r.state.CompareAndSwap(holdWaiting, holdAnswered) {
+			r.answer <- holdAnswer{fresh: fresh, err: err}
+		} else if fresh && err == nil {
+			late = append(late, r.key)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), holdWait)
-		stored, err := a.store.HoldQuestions(ctx, keys, payloads, a.opt.Replica, a.opt.Lease)
-		cancel()
-		for _, r := range batch {
-			// A key twice in a batch is stored once: the first is answered.
-			r.answer <- holdAnswer{fresh: stored[r.key], err: err}
-			delete(stored, r.key)
+	}
+	if len(late) > 0 {
+		// Their askers answer them without a claim: no one else may.
+		if _, err := a.store.MarkQuestionsAnswered(context.Background(), a.opt.Replica, late, make([]int, len(late))); err != nil {
+			a.log.Error("slack questions stored late not marked answered", "keys", late, "err", err)
 		}
 	}
 }

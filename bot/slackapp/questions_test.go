@@ -3,11 +3,13 @@ package slackapp
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/slack-go/slack"
 
 	"github.com/orderbot/orderbot/internal/slackfake"
@@ -151,4 +153,59 @@ func messagesTo(s *slackfake.Server, channel string) []slackfake.Call {
 		}
 	}
 	return out
+}
+
+// giveUpDuring is the store with an asker giving up waiting while the
+// statement that stores its question runs.
+type giveUpDuring struct {
+	Store
+	during func()
+}
+
+func (s giveUpDuring) HoldQuestions(ctx context.Context, keys, payloads []string, holder string, lease time.Duration) (map[string]bool, error) {
+	s.during()
+	return s.Store.HoldQuestions(ctx, keys, payloads, holder, lease)
+}
+
+// TestQuestionStoredLateIsNotAnsweredTwice: when the store is too slow to
+// take a question within the time Slack gives (a long import holds it),
+// the question is answered without a claim. A question whose asker gave
+// up before its turn came is then not stored at all, and one given up
+// while it was being stored is stored as answered: no replica answers it
+// again when this one stops renewing it.
+func TestQuestionStoredLateIsNotAnsweredTwice(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := sampleDatabase(t)
+	st, err := postgres.Open(ctx, db, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	request := func(key string) holdRequest {
+		return holdRequest{key: key, payload: `{"user":"U0REP0001","text":"4500012345"}`, answer: make(chan holdAnswer, 1),
+			state: new(atomic.Int32)}
+	}
+	before, during, waited := request("EvGaveUpBefore"), request("EvGaveUpDuring"), request("EvWaited")
+	before.state.Store(holdGivenUp)
+	a := &App{store: giveUpDuring{Store: st, during: func() { during.state.Store(holdGivenUp) }}, log: slog.New(slog.NewTextHandler(t.Output(), nil)),
+		opt: Options{Replica: "orderbot-test", Lease: time.Minute}}
+	a.storeBatch([]holdRequest{before, during, waited})
+
+	if ans := <-waited.answer; ans.err != nil || !ans.fresh {
+		t.Errorf("the question waited for: %+v, want stored now", ans)
+	}
+	want := map[string]string{"EvGaveUpBefore": "", "EvGaveUpDuring": "done", "EvWaited": "held"}
+	for key, state := range want {
+		var got string
+		err := conn.QueryRow(ctx, `SELECT coalesce((SELECT state FROM slack_events WHERE event_id = $1), '')`, key).Scan(&got)
+		if err != nil || got != state {
+			t.Errorf("question %s: state %q (%v), want %q", key, got, err, state)
+		}
+	}
 }
