@@ -14,11 +14,12 @@ import (
 )
 
 // alertsHistoryCommand is `orderbot alerts history ORDER`: who claimed,
-// snoozed, handed back or escalated the order's block alerts, and when.
+// snoozed, handed back or escalated the order's block alerts, who asked
+// for its release and who decided, and when.
 func alertsHistoryCommand(e env, load func() (config.Config, error)) *cobra.Command {
 	return &cobra.Command{
 		Use:   "history ORDER",
-		Short: "List who claimed, snoozed, handed back or escalated an order's block alerts, and when",
+		Short: "List who claimed, snoozed, handed back or escalated an order's block alerts, who asked for its release and who decided, and when",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := load()
@@ -69,6 +70,31 @@ func alertsHistory(ctx context.Context, st *postgres.Store, w io.Writer, number 
 		}
 		if a.Until != nil {
 			line += " until " + a.Until.Format(time.DateOnly)
+		}
+		fmt.Fprintln(w, line)
+	}
+	return releaseHistory(ctx, st, w, o.ID, loc)
+}
+
+// releaseHistory writes the release requests of order id, each asked and,
+// once decided, its decision, one a line, in loc.
+func releaseHistory(ctx context.Context, st *postgres.Store, w io.Writer, id int64, loc *time.Location) error {
+	reqs, err := st.ReleaseRequests(ctx, postgres.ReleaseFilter{OrderIDs: []int64{id}})
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		line := fmt.Sprintf("%s  release asked of %s  %s", r.RequestedAt.In(loc).Format("2006-01-02 15:04"), r.Block, flat(r.Requester.Name))
+		if r.Reason != "" {
+			line += ": " + flat(r.Reason)
+		}
+		fmt.Fprintln(w, line)
+		if r.DecidedAt == nil {
+			continue
+		}
+		line = fmt.Sprintf("%s  release %s  %s", r.DecidedAt.In(loc).Format("2006-01-02 15:04"), r.State, flat(r.Decider.Name))
+		if r.DecisionReason != "" {
+			line += ": " + flat(r.DecisionReason)
 		}
 		fmt.Fprintln(w, line)
 	}
