@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,24 +15,6 @@ import (
 	"github.com/orderbot/orderbot/orders"
 )
 
-// testClock is a clock moved by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // TestDigestTakenInAChannelNotJoined: Monday's digest goes to a rep's
 // public channel orderbot was never invited to; Slack takes the post but
 // answers 503. The next run looks for it, finds it (joining the channel to
@@ -44,7 +25,7 @@ func TestDigestTakenInAChannelNotJoined(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &testClock{t: time.Date(2026, 11, 30, 8, 31, 0, 0, paris)} // a Monday, just after the digest's time
+	clk := &clock{t: time.Date(2026, 11, 30, 8, 31, 0, 0, paris)} // a Monday, just after the digest's time
 	ctx := context.Background()
 	st := server.Store(t)
 	if err := st.RecordLoad(ctx, "test", time.Date(2026, 11, 20, 6, 0, 0, 0, paris), 0); err != nil {
@@ -55,20 +36,20 @@ func TestDigestTakenInAChannelNotJoined(t *testing.T) {
 		SlackUserID: "U0REP0001", DigestChannel: channel, Language: orders.French}); err != nil {
 		t.Fatal(err)
 	}
-	fake := slackfake.New(t, slackfake.WithMembership(), slackfake.WithClock(clock.now))
+	fake := slackfake.New(t, slackfake.WithMembership(), slackfake.WithClock(clk.now))
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fake.APIURL()))
 	n := slackapp.NewNotifications(api, slackapp.NewPoster(api, nil, nil))
 	week := map[time.Weekday]bool{time.Monday: true, time.Tuesday: true, time.Wednesday: true, time.Thursday: true, time.Friday: true}
 	notifier := notify.New(st, n, slog.New(slog.NewTextHandler(io.Discard, nil)), notify.Options{
 		Digest: notify.Schedule{Days: week, Hour: 8, Minute: 30, Loc: paris}, StalledAfter: 7 * 24 * time.Hour,
-		Now: clock.now, Clock: clock.now})
+		Now: clk.now, Clock: clk.now})
 
 	fake.FailNext("chat.postMessage", slackfake.Fault{Status: 503, Taken: true})
 	for range 6 { // the first try, then the next runs a few minutes apart
 		if err := notifier.SendDigests(ctx); err != nil {
 			t.Log(err)
 		}
-		clock.advance(5 * time.Minute)
+		clk.set(clk.now().Add(5 * time.Minute))
 	}
 	posts := fake.Posts()
 	if len(posts) != 1 {
