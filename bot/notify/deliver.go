@@ -17,14 +17,14 @@ import (
 // Why a post is never made twice, and never lost:
 //
 //   - Claim. The delivery's key (digest:<channel>:<day>, ...) is unique in
-//     PostgreSQL, and a claim holds a lease: two schedulers racing on the
-//     same day, a manual run and several replicas all try to claim it, and
-//     one gets it. A holder that dies before posting (a crash between claim
-//     and post) leaves a lease that runs out, and the next run posts it.
-//   - Holding. A claim names its holder; the delivery can be marked
-//     posting only by its holder while its lease (on the real clock) runs,
-//     and the mark renews the lease. A holder that stalled past its lease
-//     (a pause, a slow query) finds it taken over and posts nothing.
+//     PostgreSQL, and it is worked by the holder of its key's lock, a
+//     session lock of PostgreSQL (ClaimDelivery): River's jobs of several
+//     replicas, a job worked again and a manual run all try to take it, and
+//     one gets it. On serve each delivery is a River job, worked by one
+//     replica at a time and worked again when its replica dies; a holder
+//     that dies loses its lock with its connection, and the next try posts
+//     it. A holder that stalled (a pause, a slow query) still holds the
+//     lock: nobody else posts meanwhile.
 //   - Posting. Just before the post goes out, the delivery is marked
 //     "posting" and the message carries its key in Slack's message
 //     metadata. Whenever a post went out without its ts being recorded (the
@@ -46,9 +46,9 @@ import (
 //     orderbot finds the post or makes it; a digest parked loses no order,
 //     the next one covers the changes since the previous digest not parked.
 //   - Failure. An error from Slack (429, 5xx, network) puts the delivery
-//     back for a later try, after Retry-After or a growing pause, until
-//     max tries, when it is parked as failed, in the logs and in
-//     `orderbot alerts status`.
+//     back for a later try, after Retry-After or a growing pause (its job
+//     is snoozed until then), until max tries, when it is parked as failed,
+//     in the logs and in `orderbot alerts status`.
 func (n *Notifier) deliver(ctx context.Context, d postgres.Delivery, channel string, msg render.Message, figures []byte,
 	attach func(channelID, ts string, resumed bool) error) error {
 	ts, channelID := d.TS, d.ChannelID
@@ -78,9 +78,9 @@ func (n *Notifier) deliver(ctx context.Context, d postgres.Delivery, channel str
 		}
 	}
 	if ts == "" {
-		if err := n.store.MarkPosting(ctx, d, n.opt.Clock(), n.opt.Lease); err != nil {
-			if errors.Is(err, postgres.ErrLostLease) {
-				n.log.Warn("delivery left to its new holder", "delivery", d.Key)
+		if err := n.store.MarkPosting(ctx, d, n.opt.Clock()); err != nil {
+			if errors.Is(err, postgres.ErrSettled) {
+				n.log.Warn("delivery settled meanwhile", "delivery", d.Key)
 				return nil
 			}
 			return err
@@ -131,7 +131,7 @@ func (n *Notifier) retry(ctx context.Context, d postgres.Delivery, cause error) 
 	if d.Tries+1 >= n.opt.MaxTries {
 		n.log.Error("delivery parked as failed", "delivery", d.Key, "tries", d.Tries+1, "err", cause)
 		n.opt.Observe(d.Kind, "failed")
-		if err := n.store.MarkFailed(ctx, d, cause); err != nil && !errors.Is(err, postgres.ErrLostLease) {
+		if err := n.store.MarkFailed(ctx, d, cause); err != nil && !errors.Is(err, postgres.ErrSettled) {
 			return errors.Join(cause, err)
 		}
 		return cause
@@ -143,7 +143,7 @@ func (n *Notifier) retry(ctx context.Context, d postgres.Delivery, cause error) 
 	}
 	n.log.Warn("delivery to try again", "delivery", d.Key, "tries", d.Tries+1, "in", wait, "err", cause)
 	n.opt.Observe(d.Kind, "retry")
-	if err := n.store.MarkRetry(ctx, d, cause, n.opt.Clock().Add(wait)); err != nil && !errors.Is(err, postgres.ErrLostLease) {
+	if err := n.store.MarkRetry(ctx, d, cause, n.opt.Clock().Add(wait)); err != nil && !errors.Is(err, postgres.ErrSettled) {
 		return errors.Join(cause, err)
 	}
 	return cause

@@ -51,11 +51,12 @@ func escalationKey(manager orders.Person, day time.Time) string {
 func (n *Notifier) sendEscalation(ctx context.Context, m orders.Person, cutoff, day time.Time) (err error) {
 	claimed := postgres.Delivery{Kind: "escalation"}
 	defer n.recovered(ctx, &claimed, &err)
-	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "escalation", Key: escalationKey(m, day),
-		Channel: m.SlackUserID}, n.opt.Clock(), n.opt.Lease)
+	d, release, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "escalation", Key: escalationKey(m, day),
+		Channel: m.SlackUserID}, n.opt.Clock())
 	if err != nil || !ok {
 		return err
 	}
+	defer release()
 	claimed = d
 	list, err := n.store.Escalate(ctx, d, m.ID, cutoff, day, n.opt.Clock())
 	if err != nil {

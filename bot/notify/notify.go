@@ -3,7 +3,9 @@
 // daily digest, and the managers' daily summary with its chart. Each post is
 // a delivery claimed in PostgreSQL under a unique key before it goes out and
 // recorded with Slack's ts after, so that restarts, replicas, manual runs
-// and retries post it exactly once (see deliver). Time comes from an
+// and retries post it exactly once (see deliver). On serve, River's leader
+// finds what is due and each delivery is a job of its own (see Jobs); a
+// one-shot run (RunDue) works what is due itself. Time comes from an
 // injected clock, so schedules are tested without waiting.
 package notify
 
@@ -47,10 +49,15 @@ type Delay interface {
 
 // Store is what notify needs of the store.
 type Store interface {
-	ClaimDelivery(ctx context.Context, d postgres.Delivery, now time.Time, lease time.Duration) (postgres.Delivery, bool, error)
-	ClaimAlerts(ctx context.Context, now time.Time, lease time.Duration) (postgres.AlertBatch, bool, error)
+	ClaimDelivery(ctx context.Context, d postgres.Delivery, now time.Time) (postgres.Delivery, func(), bool, error)
+	ClaimAlerts(ctx context.Context, now time.Time) (postgres.AlertBatch, func(), bool, error)
+	ClaimAlertBatch(ctx context.Context, key string, now time.Time) (postgres.AlertBatch, func(), bool, error)
+	OpenAlerts(ctx context.Context, now time.Time) ([]string, error)
+	NewAlertBatch(ctx context.Context) (string, bool, error)
+	DeliveryByKey(ctx context.Context, key string) (postgres.Delivery, bool, error)
+	PersonByID(ctx context.Context, id int64) (orders.Person, error)
 	Settled(ctx context.Context, keys []string) (map[string]bool, error)
-	MarkPosting(ctx context.Context, d postgres.Delivery, now time.Time, lease time.Duration) error
+	MarkPosting(ctx context.Context, d postgres.Delivery, now time.Time) error
 	MarkPosted(ctx context.Context, d postgres.Delivery, ts, channelID string) error
 	MarkSent(ctx context.Context, d postgres.Delivery, ts, channelID string, figures []byte, now time.Time) error
 	MarkRetry(ctx context.Context, d postgres.Delivery, cause error, next time.Time) error
@@ -95,12 +102,10 @@ type Options struct {
 	// alerted in one carries "Ask for release".
 	Releasable Releasable
 	// Now is the schedule's clock: which day's digest is due. Clock is the
-	// real time of leases and retries, which another replica shares; they
-	// differ only for `digest run --date`.
+	// real time of retries, which another replica shares; they differ only
+	// for `digest run --date`.
 	Now   func() time.Time
 	Clock func() time.Time
-	// Lease is how long a claim holds before someone else may take over.
-	Lease time.Duration
 	// Observe, when set, hears each delivery's outcome by kind: "sent",
 	// "retry", "failed", "skipped"; and "panicked" for a delivery whose
 	// rendering or posting panicked (it is also reported failed).
@@ -129,9 +134,6 @@ func New(store Store, slack Slack, log *slog.Logger, opt Options) *Notifier {
 	if opt.Top <= 0 {
 		opt.Top = 10
 	}
-	if opt.Lease <= 0 {
-		opt.Lease = 2 * time.Minute
-	}
 	if opt.Language == "" {
 		opt.Language = orders.French
 	}
@@ -144,26 +146,10 @@ func New(store Store, slack Slack, log *slog.Logger, opt Options) *Notifier {
 	return &Notifier{store: store, slack: slack, log: log, opt: opt}
 }
 
-// Run sends what is due every interval until ctx ends.
-func (n *Notifier) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		// A run in hand finishes (its posts are recorded) even when ctx
-		// ends: the process stops after it.
-		if err := n.RunDue(context.WithoutCancel(ctx)); err != nil {
-			n.log.Error("notifications", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// RunDue sends the alerts waiting, and the digests and summary due now;
-// running it again, here or in another process, posts nothing twice.
+// RunDue sends the alerts waiting, and the digests and summary due now,
+// itself (a one-shot `digest run`); running it again, here, in another
+// process or beside replicas working the same deliveries as jobs, posts
+// nothing twice: a delivery is worked by the holder of its key's lock.
 func (n *Notifier) RunDue(ctx context.Context) error {
 	return errors.Join(n.SendAlerts(ctx), n.SendDigests(ctx), n.SendSummary(ctx))
 }
@@ -175,13 +161,14 @@ const maxBatches = 200
 // SendAlerts sends the waiting alerts, one message per batch.
 func (n *Notifier) SendAlerts(ctx context.Context) error {
 	for range maxBatches {
-		b, ok, err := n.store.ClaimAlerts(ctx, n.opt.Clock(), n.opt.Lease)
+		b, release, ok, err := n.store.ClaimAlerts(ctx, n.opt.Clock())
 		if err != nil || !ok {
 			return err
 		}
 		if err := n.sendAlerts(ctx, b); err != nil {
 			n.log.Warn("alert not sent", "delivery", b.Delivery.Key, "err", err)
 		}
+		release()
 	}
 	return nil
 }
@@ -229,26 +216,57 @@ func (n *Notifier) digestReps(ctx context.Context) ([]orders.Person, error) {
 // has no digest: orderbot knew nothing of the portfolio then (a first
 // start on a Sunday posts no digest of Friday).
 func (n *Notifier) SendDigests(ctx context.Context) error {
-	now := n.opt.Now()
-	slot, ok := n.opt.Digest.Latest(now)
+	due, err := n.dueDigests(ctx)
+	if err != nil {
+		return err
+	}
+	return n.sendDigests(ctx, due, due.reps)
+}
+
+// digestsDue are the digests of the latest scheduled day not posted yet.
+type digestsDue struct {
+	slot, now, start time.Time // start: the first import
+	reps             []orders.Person
+	keys             []string
+}
+
+// dueDigests returns the digests due now and not settled; none before the
+// first import.
+func (n *Notifier) dueDigests(ctx context.Context) (digestsDue, error) {
+	due := digestsDue{now: n.opt.Now()}
+	slot, ok := n.opt.Digest.Latest(due.now)
 	if !ok {
-		return nil
+		return due, nil
 	}
 	first, imported, err := n.store.FirstImport(ctx)
 	if err != nil || !imported || !slot.After(first.AsOf) {
-		return err
+		return due, err
 	}
+	due.slot, due.start = slot, first.AsOf
 	reps, err := n.digestReps(ctx)
 	if err != nil {
-		return err
+		return due, err
 	}
 	keys := make([]string, len(reps))
 	for i, rep := range reps {
 		keys[i] = digestKey(rep, slot)
 	}
 	settled, err := n.store.Settled(ctx, keys)
-	if err != nil || len(settled) == len(reps) {
-		return err
+	if err != nil {
+		return due, err
+	}
+	for i, rep := range reps {
+		if !settled[keys[i]] {
+			due.reps, due.keys = append(due.reps, rep), append(due.keys, keys[i])
+		}
+	}
+	return due, nil
+}
+
+// sendDigests posts the digests of reps due.
+func (n *Notifier) sendDigests(ctx context.Context, due digestsDue, reps []orders.Person) error {
+	if len(reps) == 0 {
+		return nil
 	}
 	// The status changes recorded so far, imports in progress included:
 	// what these digests cover, whenever the changes are dated.
@@ -256,21 +274,18 @@ func (n *Notifier) SendDigests(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if n.past(now) {
+	if n.past(due.now) {
 		// A run as of a past day covers the changes dated up to it, not
 		// those recorded since.
-		if before, err := n.store.HistoryBefore(ctx, now); err != nil {
+		if before, err := n.store.HistoryBefore(ctx, due.now); err != nil {
 			return err
 		} else if before < mark {
 			mark = before
 		}
 	}
 	var errs []error
-	for i, rep := range reps {
-		if settled[keys[i]] {
-			continue
-		}
-		if err := n.sendDigest(ctx, rep, slot, now, mark, first.AsOf); err != nil {
+	for _, rep := range reps {
+		if err := n.sendDigest(ctx, rep, due.slot, due.now, mark, due.start); err != nil {
 			errs = append(errs, fmt.Errorf("digest of %s: %w", rep.Name, err))
 		}
 	}
@@ -326,11 +341,12 @@ func (n *Notifier) sendDigest(ctx context.Context, rep orders.Person, slot, now 
 	} else if from, fromID, err = n.digestStart(ctx, slot, start); err != nil {
 		return err
 	}
-	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "digest", Key: key, Channel: rep.DigestChannel,
-		PeriodFrom: &from, PeriodTo: &now, HistoryTo: &mark}, n.opt.Clock(), n.opt.Lease)
+	d, release, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "digest", Key: key, Channel: rep.DigestChannel,
+		PeriodFrom: &from, PeriodTo: &now, HistoryTo: &mark}, n.opt.Clock())
 	if err != nil || !ok {
 		return err
 	}
+	defer release()
 	claimed = d
 	if n.missed(slot, now) && d.State == "claimed" && d.PostingAt == nil {
 		n.log.Info("missed digest skipped", "channel", rep.DigestChannel, "day", Day(slot))
@@ -368,7 +384,7 @@ func (n *Notifier) recovered(ctx context.Context, d *postgres.Delivery, err *err
 		return
 	}
 	n.opt.Observe(d.Kind, "failed")
-	if e := n.store.MarkFailed(ctx, *d, cause); e != nil && !errors.Is(e, postgres.ErrLostLease) {
+	if e := n.store.MarkFailed(ctx, *d, cause); e != nil && !errors.Is(e, postgres.ErrSettled) {
 		*err = errors.Join(cause, fmt.Errorf("park %s after its panic: %w", d.Key, e))
 	}
 }
@@ -456,34 +472,22 @@ func (n *Notifier) Digest(ctx context.Context, rep orders.Person, from, to time.
 func (n *Notifier) SendSummary(ctx context.Context) (err error) {
 	claimed := postgres.Delivery{Kind: "summary"}
 	defer n.recovered(ctx, &claimed, &err)
-	if n.opt.SummaryChannel == "" {
-		return nil
-	}
 	now := n.opt.Now()
-	slot, ok := n.opt.Summary.Latest(now)
-	if !ok {
-		return nil
-	}
-	// As for digests: nothing to sum up before the first import, and no
-	// catch-up of days before orderbot had a portfolio.
-	first, imported, err := n.store.FirstImport(ctx)
-	if err != nil || !imported || !slot.After(first.AsOf) {
+	slot, key, ok, err := n.dueSummary(ctx, now)
+	if err != nil || !ok {
 		return err
 	}
 	channel := n.opt.SummaryChannel
-	key := "summary:" + channel + ":" + Day(slot)
-	if settled, err := n.store.Settled(ctx, []string{key}); err != nil || settled[key] {
-		return err
-	}
 	from, err := n.summaryStart(ctx, channel, key, slot)
 	if err != nil {
 		return err
 	}
-	d, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "summary", Key: key,
-		Channel: channel, PeriodFrom: &from, PeriodTo: &now}, n.opt.Clock(), n.opt.Lease)
+	d, release, ok, err := n.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "summary", Key: key,
+		Channel: channel, PeriodFrom: &from, PeriodTo: &now}, n.opt.Clock())
 	if err != nil || !ok {
 		return err
 	}
+	defer release()
 	claimed = d
 	if n.missed(slot, now) && d.State == "claimed" && d.PostingAt == nil {
 		n.opt.Observe("summary", "skipped")
@@ -523,6 +527,29 @@ func (n *Notifier) SendSummary(ctx context.Context) (err error) {
 	posting := *n
 	posting.slack = withChart{Slack: n.slack, sm: sm, chart: chart, pauses: chartPauses()}
 	return posting.deliver(ctx, d, channel, sm.Slack(), figures, attach)
+}
+
+// dueSummary returns the slot and key of the summary due at now, if it is
+// not settled: none without a channel, and none before the first import.
+func (n *Notifier) dueSummary(ctx context.Context, now time.Time) (slot time.Time, key string, ok bool, err error) {
+	if n.opt.SummaryChannel == "" {
+		return slot, "", false, nil
+	}
+	if slot, ok = n.opt.Summary.Latest(now); !ok {
+		return slot, "", false, nil
+	}
+	// As for digests: nothing to sum up before the first import, and no
+	// catch-up of days before orderbot had a portfolio.
+	first, imported, err := n.store.FirstImport(ctx)
+	if err != nil || !imported || !slot.After(first.AsOf) {
+		return slot, "", false, err
+	}
+	key = "summary:" + n.opt.SummaryChannel + ":" + Day(slot)
+	settled, err := n.store.Settled(ctx, []string{key})
+	if err != nil || settled[key] {
+		return slot, key, false, err
+	}
+	return slot, key, true, nil
 }
 
 // Summary gathers the managers' summary for the period (from, to].

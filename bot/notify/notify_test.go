@@ -149,24 +149,24 @@ func (w *world) order(number string, rep orders.Person, adv bool, st orders.Stat
 func (w *world) digestKey(day string) string { return fmt.Sprintf("digest:%d:%s", w.rep.ID, day) }
 
 // claimMondayDigest claims the rep's digest of Monday 30 November at the
-// clock's time, as another process does.
-func (w *world) claimMondayDigest() postgres.Delivery {
+// clock's time, as another process does; release is that process dying.
+func (w *world) claimMondayDigest() (d postgres.Delivery, release func()) {
 	w.t.Helper()
 	now, mark := w.clock.now(), w.watermark()
 	from := now.Add(-72 * time.Hour)
-	d, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: w.digestKey("2026-11-30"), Channel: digestChannel,
-		PeriodFrom: &from, PeriodTo: &now, HistoryTo: &mark}, now, 2*time.Minute)
+	d, release, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: w.digestKey("2026-11-30"), Channel: digestChannel,
+		PeriodFrom: &from, PeriodTo: &now, HistoryTo: &mark}, now)
 	if err != nil || !ok {
 		w.t.Fatal(ok, err)
 	}
-	return d
+	return d, release
 }
 
 // postAsHolder does what d's holder does up to the post: marks it posting
 // and posts it; it returns the post's ts, which it records nowhere.
 func (w *world) postAsHolder(n *notify.Notifier, d postgres.Delivery) string {
 	w.t.Helper()
-	if err := w.st.MarkPosting(w.ctx, d, w.clock.now(), 2*time.Minute); err != nil {
+	if err := w.st.MarkPosting(w.ctx, d, w.clock.now()); err != nil {
 		w.t.Fatal(err)
 	}
 	dg, err := n.Digest(w.ctx, w.rep, *d.PeriodFrom, *d.PeriodTo, 0, *d.HistoryTo)
@@ -325,21 +325,21 @@ func TestCrashBetweenClaimAndPost(t *testing.T) {
 	monday := time.Date(2026, 11, 30, 8, 31, 0, 0, paris)
 	w.clock.set(monday)
 	// A process claimed Monday's digest, then died before posting.
-	w.claimMondayDigest()
+	_, die := w.claimMondayDigest()
 	if err := n.SendDigests(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := len(w.postsTo(digestChannel)); got != 0 {
 		t.Fatalf("%d digests posted while the claim holds", got)
 	}
-	w.clock.advance(3 * time.Minute) // the dead process's lease runs out
+	die() // the dead process's connection closes, and its lock goes
 	for range 2 {
 		if err := n.SendDigests(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if got := len(w.postsTo(digestChannel)); got != 1 {
-		t.Errorf("after the lease ran out: %d digests, want 1", got)
+		t.Errorf("after the holder died: %d digests, want 1", got)
 	}
 }
 
@@ -350,7 +350,9 @@ func TestCrashAfterPostBeforeRecording(t *testing.T) {
 	w.clock.set(monday)
 	// A process claimed Monday's digest, marked it posting, posted it, and
 	// died before recording Slack's ts.
-	ts := w.postAsHolder(n, w.claimMondayDigest())
+	d, die := w.claimMondayDigest()
+	ts := w.postAsHolder(n, d)
+	die()
 	w.clock.advance(3 * time.Minute)
 	for range 2 {
 		if err := n.SendDigests(w.ctx); err != nil {
@@ -483,11 +485,12 @@ func TestPostTakenBySlackThenRetried(t *testing.T) {
 	n := w.notifier(notify.Options{})
 	monday := time.Date(2026, 11, 30, 8, 31, 0, 0, paris)
 	w.clock.set(monday)
-	d := w.claimMondayDigest()
+	d, release := w.claimMondayDigest()
 	w.postAsHolder(n, d)
 	if err := w.st.MarkRetry(w.ctx, d, errors.New("chat.postMessage: context deadline exceeded"), monday.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
+	release()
 	w.clock.advance(2 * time.Minute)
 	for range 2 {
 		if err := n.SendDigests(w.ctx); err != nil {
@@ -499,27 +502,33 @@ func TestPostTakenBySlackThenRetried(t *testing.T) {
 	}
 }
 
-// TestLostLease: a holder that stalled past its lease cannot post once
-// someone else took the delivery over.
-func TestLostLease(t *testing.T) {
+// TestHeldDelivery: a delivery held by someone (a replica's job, a manual
+// run), however long it stalls, is claimed by nobody else; when its holder
+// dies it is taken up at once, and once sent nobody can post it again.
+func TestHeldDelivery(t *testing.T) {
 	w := setup(t)
 	now := w.clock.now()
-	mine, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27", Channel: digestChannel}, now, time.Minute)
+	mine, die, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27", Channel: digestChannel}, now)
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	if _, ok, _ := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27"}, now.Add(30*time.Second), time.Minute); ok {
+	if _, _, ok, _ := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27"}, now.Add(time.Hour)); ok {
 		t.Fatal("a held delivery is claimed again")
 	}
-	theirs, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27"}, now.Add(2*time.Minute), time.Minute)
+	die()
+	theirs, release, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27"}, now)
 	if err != nil || !ok {
-		t.Fatal("an expired lease is not taken over", err)
+		t.Fatal("the delivery of a holder that died is not taken up", err)
 	}
-	if err := w.st.MarkPosting(w.ctx, mine, now.Add(2*time.Minute), time.Minute); !errors.Is(err, postgres.ErrLostLease) {
-		t.Errorf("the former holder marks posting: %v", err)
+	defer release()
+	if err := w.st.MarkSent(w.ctx, theirs, "1764488000.000100", "C0DIGEST1", nil, now); err != nil {
+		t.Fatal(err)
 	}
-	if err := w.st.MarkPosting(w.ctx, theirs, now.Add(2*time.Minute), time.Minute); err != nil {
-		t.Errorf("the new holder cannot post: %v", err)
+	if err := w.st.MarkPosting(w.ctx, mine, now); !errors.Is(err, postgres.ErrSettled) {
+		t.Errorf("the former holder marks a sent delivery posting: %v", err)
+	}
+	if _, _, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "digest", Key: "digest:1:2026-11-27"}, now); ok || err != nil {
+		t.Errorf("a sent delivery is claimed: %v %v", ok, err)
 	}
 }
 

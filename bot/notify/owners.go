@@ -30,7 +30,7 @@ type OwnerStore interface {
 	AlertMessageAt(ctx context.Context, channel, ts string) (postgres.AlertBatch, bool, error)
 	CurrentAlerts(ctx context.Context, numbers []string) ([]postgres.Alert, error)
 	Shortfalls(ctx context.Context, numbers []string) (map[string]postgres.Shortfall, error)
-	ClaimDelivery(ctx context.Context, d postgres.Delivery, now time.Time, lease time.Duration) (postgres.Delivery, bool, error)
+	ClaimDelivery(ctx context.Context, d postgres.Delivery, now time.Time) (postgres.Delivery, func(), bool, error)
 }
 
 // Updater replaces a message orderbot posted (chat.update).
@@ -246,11 +246,12 @@ func (o *Owners) handBack(ctx context.Context, number string, owner postgres.Ale
 	if to.SlackUserID == "" {
 		return fmt.Errorf("alert of %s handed to %s, who has no Slack user", number, to.Name)
 	}
-	d, ok, err := o.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "handback", Key: postgres.HandbackKey(number, click),
-		Channel: to.SlackUserID}, n.opt.Clock(), n.opt.Lease)
+	d, release, ok, err := o.store.ClaimDelivery(ctx, postgres.Delivery{Kind: "handback", Key: postgres.HandbackKey(number, click),
+		Channel: to.SlackUserID}, n.opt.Clock())
 	if err != nil || !ok {
 		return err
 	}
+	defer release()
 	alerts, err := o.store.CurrentAlerts(ctx, []string{number})
 	if err != nil {
 		return n.retry(ctx, d, err)

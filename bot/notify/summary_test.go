@@ -577,12 +577,12 @@ func TestSummaryTableInItsThread(t *testing.T) {
 	// with its chart, and died before recording Slack's ts.
 	key := "summary:" + summaryChannel + ":2026-11-30"
 	from := time.Date(2026, 11, 27, 8, 0, 0, 0, paris)
-	d, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "summary", Key: key, Channel: summaryChannel,
-		PeriodFrom: &from, PeriodTo: &monday}, monday, 2*time.Minute)
+	d, die, ok, err := w.st.ClaimDelivery(w.ctx, postgres.Delivery{Kind: "summary", Key: key, Channel: summaryChannel,
+		PeriodFrom: &from, PeriodTo: &monday}, monday)
 	if err != nil || !ok {
 		t.Fatal(ok, err)
 	}
-	if err := w.st.MarkPosting(w.ctx, d, monday, 2*time.Minute); err != nil {
+	if err := w.st.MarkPosting(w.ctx, d, monday); err != nil {
 		t.Fatal(err)
 	}
 	sm, err := n.Summary(w.ctx, from, monday)
@@ -596,6 +596,7 @@ func TestSummaryTableInItsThread(t *testing.T) {
 	if _, _, err := w.notes.Post(w.ctx, summaryChannel, "", sm.SlackWithChart(id), key); err != nil {
 		t.Fatal(err)
 	}
+	die()
 	w.clock.advance(3 * time.Minute)
 	for range 2 {
 		if err := n.SendSummary(w.ctx); err != nil {

@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/orderbot/orderbot/bot"
 	"github.com/orderbot/orderbot/bot/notify"
 	"github.com/orderbot/orderbot/bot/slackapp"
@@ -19,33 +17,16 @@ import (
 // of the moment the orders waited their working days.
 const escalateEvery = 5 * time.Minute
 
-// alertsOwned returns serve's notifier, posting through notes under nopt
-// and telling observe each delivery's outcome, with the buttons of block alerts (I'm on it, Snooze, Not mine)
-// registered on actions, and the escalation of the alerts nobody claimed,
-// a kind of work of the job queue.
+// alertsOwned returns serve's notifications as a kind of work of the job
+// queue (alerts, digests, the summary, escalations of the alerts nobody
+// claimed), posting through notes under nopt and telling observe each
+// delivery's outcome, with the buttons of block alerts (I'm on it, Snooze,
+// Not mine) registered on actions.
 func alertsOwned(cfg config.Config, st *postgres.Store, notes *slackapp.Notifications, nopt notify.Options,
-	observe func(kind, outcome string), actions *slackapp.Actions, log *slog.Logger) (*notify.Notifier, *escalations) {
+	observe func(kind, outcome string), actions *slackapp.Actions, log *slog.Logger) *notify.Jobs {
 	nopt.Observe = observe
 	n := notify.New(st, notes, log, nopt)
 	notify.NewOwners(st, n, notes, log, notify.OwnerOptions{OwnOnly: bot.Access(cfg.Bot.Access) != bot.AccessAll,
 		Language: orders.Language(cfg.Bot.Language), Loc: nopt.Working.Loc, Top: cfg.Alerts.Top}).Register(actions)
-	return n, &escalations{n: n}
+	return n.Jobs(st, notifyEvery, escalateEvery)
 }
-
-// escalations is the escalation of block alerts nobody claimed, as a kind
-// of work of the queue serve runs: a periodic job, on the leader.
-type escalations struct {
-	n   *notify.Notifier
-	job *river.PeriodicJob
-}
-
-// AddWorkers registers the escalation's worker.
-func (e *escalations) AddWorkers(workers *river.Workers) {
-	e.job = e.n.EscalationJob(workers, escalateEvery)
-}
-
-// Periodic returns the escalation's periodic job.
-func (e *escalations) Periodic() []*river.PeriodicJob { return []*river.PeriodicJob{e.job} }
-
-// Use needs nothing of the queue: escalations insert no jobs.
-func (e *escalations) Use(*postgres.Jobs) {}

@@ -116,8 +116,8 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	if err != nil {
 		return err
 	}
-	notifier, escalation := alertsOwned(cfg, st.Store, slackapp.NewNotifications(api, poster), nopt, m.Delivery, actions, log)
-	jobs, err := startJobs(context.WithoutCancel(ctx), cfg, st, slackapp.NewNotifications(api, poster), conv.renderer, log, replica, conv.releases, escalation)
+	notifications := alertsOwned(cfg, st.Store, slackapp.NewNotifications(api, poster), nopt, m.Delivery, actions, log)
+	jobs, err := startJobs(context.WithoutCancel(ctx), cfg, st, slackapp.NewNotifications(api, poster), conv.renderer, log, replica, conv.releases, notifications)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,6 @@ func serve(ctx context.Context, cfg config.Config, e env) error {
 	var background sync.WaitGroup
 	background.Go(func() { forgetEvents(ctx, st, log) })
 	background.Go(func() { app.TakeOver(ctx) })
-	background.Go(func() { notifier.Run(ctx, notifyEvery) })
 	if cfg.Slack.Mode == "socket" {
 		err = app.RunSocket(ctx, socketmode.New(api), connected.Store)
 	} else {
@@ -196,7 +195,8 @@ func listen(addr string, handler http.Handler, log *slog.Logger) (*http.Server, 
 	return srv, nil
 }
 
-// notifyEvery is how often serve looks for alerts to send and digests due.
+// notifyEvery is how often the leader replica looks for alerts to send and
+// digests due.
 const notifyEvery = 20 * time.Second
 
 // shutdownGrace is how long the questions in hand may take to finish.

@@ -35,39 +35,81 @@ type AlertBatch struct {
 	Alerts    []Alert
 }
 
-// ClaimAlerts claims the next batch of alerts to send, for lease from now:
-// first a batch whose holder's lease ran out or whose retry is due, else
-// the oldest pending transitions not yet in a batch, grouped by import and
-// recipient. Rows are locked with SKIP LOCKED, so replicas claiming at once
-// get different batches. It returns false when there is nothing to send.
-func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, lease time.Duration) (AlertBatch, bool, error) {
-	var b AlertBatch
-	err := s.InTx(ctx, func(tx *Store) error {
-		d, err := scanDelivery(tx.db.QueryRow(ctx, `UPDATE deliveries SET lease_until = $2, holder = $3,
-				state = CASE WHEN state = 'retry' THEN 'claimed' ELSE state END
-			WHERE id = (SELECT id FROM deliveries d WHERE d.kind = 'alert' AND `+takeable+`
-				ORDER BY d.id LIMIT 1 FOR UPDATE SKIP LOCKED)
-			RETURNING `+deliveryColumns, now, now.Add(lease), newHolder()))
-		switch {
-		case err == nil:
-			b.Delivery = d
-			return nil
-		case !errors.Is(err, pgx.ErrNoRows):
-			return fmt.Errorf("claim alerts: %w", err)
+// ClaimAlerts claims the next batch of alerts to send (see ClaimDelivery),
+// until release: first a batch made before that nobody works and that is
+// due (a retry after now is not), else a new batch (NewAlertBatch). It
+// returns false when there is nothing to send.
+func (s *Store) ClaimAlerts(ctx context.Context, now time.Time) (AlertBatch, func(), bool, error) {
+	for {
+		keys, err := s.OpenAlerts(ctx, now)
+		if err != nil {
+			return AlertBatch{}, nil, false, err
 		}
-		// A new batch: the oldest pending transition, and those of the same
-		// import for the same person. Replicas make new batches one at a
-		// time: with row locks alone, a second replica would skip the first
-		// one's locked transition, start its batch at the next one of the
-		// same import and person, and split one import's alerts in two
-		// messages.
+		for _, key := range keys {
+			b, release, ok, err := s.ClaimAlertBatch(ctx, key, now)
+			if err != nil || ok {
+				return b, release, ok, err
+			}
+		}
+		key, made, err := s.NewAlertBatch(ctx)
+		if err != nil || !made {
+			return AlertBatch{}, nil, false, err
+		}
+		b, release, ok, err := s.ClaimAlertBatch(ctx, key, now)
+		if err != nil || ok {
+			return b, release, ok, err
+		}
+	}
+}
+
+// ClaimAlertBatch claims the batch of alerts of key (see ClaimDelivery)
+// with its alerts and recipient.
+func (s *Store) ClaimAlertBatch(ctx context.Context, key string, now time.Time) (AlertBatch, func(), bool, error) {
+	d, release, ok, err := s.ClaimDelivery(ctx, Delivery{Kind: "alert", Key: key}, now)
+	if err != nil || !ok {
+		return AlertBatch{}, release, false, err
+	}
+	b := AlertBatch{Delivery: d}
+	if err := s.fillAlerts(ctx, &b); err != nil {
+		release()
+		return AlertBatch{}, func() {}, false, err
+	}
+	return b, release, true, nil
+}
+
+// OpenAlerts returns the keys of the batches of alerts made and not
+// settled, the oldest first, less those waiting for a retry after now.
+func (s *Store) OpenAlerts(ctx context.Context, now time.Time) ([]string, error) {
+	rows, err := s.db.Query(ctx, `SELECT key FROM deliveries WHERE kind = 'alert'
+		AND (state IN ('claimed', 'posting', 'posted') OR (state = 'retry' AND next_try_at <= $1)) ORDER BY id LIMIT 1000`, now)
+	if err != nil {
+		return nil, fmt.Errorf("open alerts: %w", err)
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("open alerts: %w", err)
+	}
+	return keys, nil
+}
+
+// NewAlertBatch makes the next batch of alerts, a delivery of its own
+// (alert:<recipient>:<first transition>): the oldest pending transition
+// not yet in a batch, and those of the same import for the same person.
+// It returns false when every transition is in a batch.
+func (s *Store) NewAlertBatch(ctx context.Context) (string, bool, error) {
+	var key string
+	err := s.InTx(ctx, func(tx *Store) error {
+		// Batches are made one at a time: with row locks alone, a second
+		// maker would skip the first one's locked transition, start its
+		// batch at the next one of the same import and person, and split
+		// one import's alerts in two messages.
 		if _, err := tx.db.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('orderbot alert batches', 0))`); err != nil {
-			return fmt.Errorf("claim alerts: %w", err)
+			return fmt.Errorf("alert batch: %w", err)
 		}
 		var first int64
 		var importID *int64
 		var who *int64
-		err = tx.db.QueryRow(ctx, `SELECT e.id, e.import_id, coalesce(o.assistant_id, o.rep_id)
+		err := tx.db.QueryRow(ctx, `SELECT e.id, e.import_id, coalesce(o.assistant_id, o.rep_id)
 			FROM alert_events e JOIN orders o ON o.id = e.order_id
 			WHERE e.state = 'pending' AND e.delivery_id IS NULL
 			ORDER BY e.id LIMIT 1 FOR UPDATE OF e SKIP LOCKED`).Scan(&first, &importID, &who)
@@ -75,7 +117,7 @@ func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, lease time.Durat
 			return errNothing
 		}
 		if err != nil {
-			return fmt.Errorf("claim alerts: %w", err)
+			return fmt.Errorf("alert batch: %w", err)
 		}
 		channel := ""
 		var recipient int64
@@ -83,31 +125,27 @@ func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, lease time.Durat
 			recipient = *who
 			_ = tx.db.QueryRow(ctx, `SELECT coalesce(slack_user_id, '') FROM people WHERE id = $1`, recipient).Scan(&channel)
 		}
-		d, err = scanDelivery(tx.db.QueryRow(ctx, `INSERT INTO deliveries (kind, key, channel, state, lease_until, holder)
-			VALUES ('alert', $1, $2, 'claimed', $3, $4) RETURNING `+deliveryColumns,
-			fmt.Sprintf("alert:%d:%d", recipient, first), channel, now.Add(lease), newHolder()))
-		if err != nil {
-			return fmt.Errorf("claim alerts: %w", err)
+		key = fmt.Sprintf("alert:%d:%d", recipient, first)
+		var id int64
+		if err := tx.db.QueryRow(ctx, `INSERT INTO deliveries (kind, key, channel, state) VALUES ('alert', $1, $2, 'claimed')
+			RETURNING id`, key, channel).Scan(&id); err != nil {
+			return fmt.Errorf("alert batch: %w", err)
 		}
-		b.Delivery = d
 		_, err = tx.db.Exec(ctx, `UPDATE alert_events SET delivery_id = $1 WHERE id IN (
 			SELECT e.id FROM alert_events e JOIN orders o ON o.id = e.order_id
 			WHERE e.state = 'pending' AND e.delivery_id IS NULL AND e.import_id IS NOT DISTINCT FROM $2
 				AND coalesce(o.assistant_id, o.rep_id) IS NOT DISTINCT FROM $3
 				AND (e.id = $4 OR e.import_id IS NOT NULL)
-			FOR UPDATE OF e SKIP LOCKED)`, d.ID, importID, who, first)
+			FOR UPDATE OF e SKIP LOCKED)`, id, importID, who, first)
 		if err != nil {
-			return fmt.Errorf("claim alerts: %w", err)
+			return fmt.Errorf("alert batch: %w", err)
 		}
 		return nil
 	})
 	if errors.Is(err, errNothing) {
-		return AlertBatch{}, false, nil
+		return "", false, nil
 	}
-	if err != nil {
-		return AlertBatch{}, false, err
-	}
-	return b, true, s.fillAlerts(ctx, &b)
+	return key, err == nil, err
 }
 
 // errNothing ends a claim with nothing to claim.

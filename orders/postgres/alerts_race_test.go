@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/orderbot/orderbot/orders"
 	"github.com/orderbot/orderbot/orders/postgres"
@@ -33,21 +32,31 @@ func TestAlertBatchNotSplitBetweenReplicas(t *testing.T) {
 		if _, err := db.Exec(f.ctx, `UPDATE alert_events SET state = 'sent' WHERE import_id IS DISTINCT FROM $1`, importID); err != nil {
 			t.Fatal(err)
 		}
+		// The earlier rounds' batches are done: nothing left to take up.
+		if _, err := db.Exec(f.ctx, `UPDATE deliveries SET state = 'sent'`); err != nil {
+			t.Fatal(err)
+		}
 		var wg sync.WaitGroup
 		batches := make([]postgres.AlertBatch, 2)
+		releases := make([]func(), 2)
 		start := make(chan struct{})
 		for r := range 2 {
 			wg.Go(func() {
 				<-start
-				b, _, err := f.st.ClaimAlerts(f.ctx, f.now, time.Minute)
+				b, release, _, err := f.st.ClaimAlerts(f.ctx, f.now)
 				if err != nil {
 					t.Error(err)
 				}
-				batches[r] = b
+				batches[r], releases[r] = b, release
 			})
 		}
 		close(start)
 		wg.Wait()
+		for _, release := range releases {
+			if release != nil {
+				release()
+			}
+		}
 		sizes := []int{len(batches[0].Alerts), len(batches[1].Alerts)}
 		if !(sizes[0] == 6 && sizes[1] == 0) && !(sizes[0] == 0 && sizes[1] == 6) {
 			t.Fatalf("round %d: the two replicas claimed batches of %v alerts, want one batch of 6", round, sizes)

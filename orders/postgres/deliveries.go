@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -12,14 +10,15 @@ import (
 )
 
 // Delivery is one post orderbot makes on its own: an alert, a digest, a
-// summary. It is claimed under its unique key with a lease before anything
-// is posted, marked "posting" just before the post goes out and recorded
-// with Slack's ts after; a delivery whose lease ran out is taken over by
-// whoever comes next (another replica, the same process restarted), and
-// its former holder can no longer change it.
+// summary, an escalation. It is created under its unique key and worked by
+// one process at a time, holding the lock on its key (ClaimDelivery): a
+// River job on a replica, or a one-shot `digest run`. It is marked
+// "posting" just before the post goes out and recorded with Slack's ts
+// after; a process that dies loses its lock with its connection, and
+// whoever works the delivery next looks in Slack before posting again.
 type Delivery struct {
 	ID      int64
-	Kind    string // alert, digest, summary
+	Kind    string // alert, digest, summary, escalation, handback
 	Key     string
 	Channel string
 	State   string // claimed, posting, posted, sent, retry, failed, skipped
@@ -30,64 +29,73 @@ type Delivery struct {
 	// PostingAt is when the post last went out: from then until the ts is
 	// recorded, it is unknown whether Slack got it.
 	PostingAt *time.Time
+	// NextTry is when a delivery put back after a failure is due again.
+	NextTry *time.Time
 	// PeriodFrom and PeriodTo are the period a digest or summary covers;
 	// HistoryTo the last status change it covers, by insertion order.
 	PeriodFrom, PeriodTo *time.Time
 	HistoryTo            *int64
 	Figures              []byte // JSON
 	LastError            string
-	// Holder names the claim; only its holder may change the delivery.
-	Holder string
 }
 
-// ErrLostLease says a delivery's lease ran out and someone else may hold
-// it now: its former holder must not post.
-var ErrLostLease = errors.New("the delivery's lease ran out: someone else may hold it")
+// Settled reports whether nothing remains to do for d: sent, failed or
+// skipped.
+func (d Delivery) Settled() bool {
+	return d.State == "sent" || d.State == "failed" || d.State == "skipped"
+}
 
-const deliveryColumns = `id, kind, key, channel, state, tries, ts, channel_id, posting_at, period_from, period_to, history_to,
-	figures, last_error, holder`
+// ErrSettled says a delivery was settled meanwhile: nothing may be posted.
+var ErrSettled = errors.New("the delivery was settled meanwhile")
+
+const deliveryColumns = `id, kind, key, channel, state, tries, ts, channel_id, posting_at, next_try_at, period_from, period_to,
+	history_to, figures, last_error`
 
 func scanDelivery(row pgx.Row) (Delivery, error) {
 	var d Delivery
-	err := row.Scan(&d.ID, &d.Kind, &d.Key, &d.Channel, &d.State, &d.Tries, &d.TS, &d.ChannelID, &d.PostingAt, &d.PeriodFrom,
-		&d.PeriodTo, &d.HistoryTo, &d.Figures, &d.LastError, &d.Holder)
+	err := row.Scan(&d.ID, &d.Kind, &d.Key, &d.Channel, &d.State, &d.Tries, &d.TS, &d.ChannelID, &d.PostingAt, &d.NextTry,
+		&d.PeriodFrom, &d.PeriodTo, &d.HistoryTo, &d.Figures, &d.LastError)
 	return d, err
 }
 
-// takeable is the condition under which a delivery may be claimed by
-// someone new: its holder's lease ran out before it was sent, or its retry
-// is due ($1 is now).
-const takeable = `((d.state IN ('claimed', 'posting', 'posted') AND d.lease_until < $1)
-	OR (d.state = 'retry' AND d.next_try_at <= $1))`
-
-func newHolder() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b) // crypto/rand does not fail
-	return hex.EncodeToString(b)
+// ClaimDelivery takes the delivery of key (creating it as d says) for the
+// caller alone, until it calls release: it holds the lock of the key on a
+// connection of its own, so that a process that dies lets it go at once.
+// It returns false (and a release that does nothing) when someone else
+// holds it, when it was sent, failed or skipped, or when it waits for a
+// retry due after now. A delivery worked before keeps its state and what
+// it covers, so the new worker knows a post may have gone out.
+func (s *Store) ClaimDelivery(ctx context.Context, d Delivery, now time.Time) (Delivery, func(), bool, error) {
+	release, ok, err := s.locks.lock(ctx, d.Key)
+	if err != nil || !ok {
+		return Delivery{}, func() {}, false, err
+	}
+	got, err := scanDelivery(s.db.QueryRow(ctx, `INSERT INTO deliveries AS d (kind, key, channel, state, period_from,
+			period_to, history_to)
+		VALUES ($1, $2, $3, 'claimed', $4, $5, $6)
+		ON CONFLICT (key) DO UPDATE SET key = d.key
+		RETURNING `+deliveryColumns, d.Kind, d.Key, d.Channel, d.PeriodFrom, d.PeriodTo, d.HistoryTo))
+	if err != nil {
+		release()
+		return Delivery{}, func() {}, false, fmt.Errorf("claim delivery %s: %w", d.Key, err)
+	}
+	if got.Settled() || (got.State == "retry" && got.NextTry != nil && got.NextTry.After(now)) {
+		release()
+		return got, func() {}, false, nil
+	}
+	return got, release, true, nil
 }
 
-// ClaimDelivery claims the delivery of key (creating it as d says) for
-// lease from now. It returns false when someone else holds it, or it was
-// sent, failed or skipped: then there is nothing to do. A delivery taken
-// over keeps its state and what it covers, so the new holder knows a post
-// may have gone out.
-func (s *Store) ClaimDelivery(ctx context.Context, d Delivery, now time.Time, lease time.Duration) (Delivery, bool, error) {
-	row := s.db.QueryRow(ctx, `INSERT INTO deliveries AS d (kind, key, channel, state, lease_until, period_from, period_to,
-			history_to, holder)
-		VALUES ($2, $3, $4, 'claimed', $5, $6, $7, $8, $9)
-		ON CONFLICT (key) DO UPDATE SET lease_until = excluded.lease_until, holder = excluded.holder,
-			state = CASE WHEN d.state = 'retry' THEN 'claimed' ELSE d.state END
-		WHERE `+takeable+`
-		RETURNING `+deliveryColumns,
-		now, d.Kind, d.Key, d.Channel, now.Add(lease), d.PeriodFrom, d.PeriodTo, d.HistoryTo, newHolder())
-	got, err := scanDelivery(row)
+// DeliveryByKey returns the delivery of key; false when there is none.
+func (s *Store) DeliveryByKey(ctx context.Context, key string) (Delivery, bool, error) {
+	d, err := scanDelivery(s.db.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE key = $1`, key))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Delivery{}, false, nil
 	}
 	if err != nil {
-		return Delivery{}, false, fmt.Errorf("claim delivery %s: %w", d.Key, err)
+		return Delivery{}, false, fmt.Errorf("delivery %s: %w", key, err)
 	}
-	return got, true, nil
+	return d, true, nil
 }
 
 // Settled returns which of keys are settled (sent, failed or skipped):
@@ -108,27 +116,27 @@ func (s *Store) Settled(ctx context.Context, keys []string) (map[string]bool, er
 	return out, nil
 }
 
-// MarkPosting records that the post of a delivery goes out now, and
-// renews its lease: from here until MarkPosted or MarkSent, a crash leaves
-// it unknown whether Slack got it, and whoever takes the delivery over must
-// look before posting. It fails with ErrLostLease when d's holder no longer
-// holds it: then nothing may be posted.
-func (s *Store) MarkPosting(ctx context.Context, d Delivery, now time.Time, lease time.Duration) error {
-	return s.markHeld(ctx, d, `state = 'posting', posting_at = $3, lease_until = $4`, `AND lease_until > $3`, now, now.Add(lease))
+// MarkPosting records that the post of a delivery goes out now: from here
+// until MarkPosted or MarkSent, a crash leaves it unknown whether Slack got
+// it, and whoever works the delivery next must look before posting. It
+// fails with ErrSettled when the delivery was settled meanwhile: then
+// nothing may be posted.
+func (s *Store) MarkPosting(ctx context.Context, d Delivery, now time.Time) error {
+	return s.markHeld(ctx, d, `state = 'posting', posting_at = $2`, now)
 }
 
 // MarkPosted records Slack's ts of a delivery's message when more remains
 // to do (the summary's chart).
 func (s *Store) MarkPosted(ctx context.Context, d Delivery, ts, channelID string) error {
-	return s.markHeld(ctx, d, `state = 'posted', ts = $3, channel_id = $4`, "", ts, channelID)
+	return s.markHeld(ctx, d, `state = 'posted', ts = $2, channel_id = $3`, ts, channelID)
 }
 
 // MarkSent records a delivery as done, with Slack's ts and, for a summary,
 // its figures; the alert events it carried are sent with it.
 func (s *Store) MarkSent(ctx context.Context, d Delivery, ts, channelID string, figures []byte, now time.Time) error {
 	return s.InTx(ctx, func(tx *Store) error {
-		if err := tx.markHeld(ctx, d, `state = 'sent', ts = $3, channel_id = coalesce(nullif($4, ''), channel_id),
-			figures = coalesce($5, figures), sent_at = $6, last_error = ''`, "", ts, channelID, figures, now); err != nil {
+		if err := tx.markHeld(ctx, d, `state = 'sent', ts = $2, channel_id = coalesce(nullif($3, ''), channel_id),
+			figures = coalesce($4, figures), sent_at = $5, last_error = ''`, ts, channelID, figures, now); err != nil {
 			return err
 		}
 		_, err := tx.db.Exec(ctx, `UPDATE alert_events SET state = 'sent' WHERE delivery_id = $1`, d.ID)
@@ -139,15 +147,14 @@ func (s *Store) MarkSent(ctx context.Context, d Delivery, ts, channelID string, 
 // MarkRetry counts a failed try and puts the delivery back, to be tried
 // again at next.
 func (s *Store) MarkRetry(ctx context.Context, d Delivery, cause error, next time.Time) error {
-	return s.markHeld(ctx, d, `state = 'retry', tries = tries + 1, next_try_at = $3, lease_until = $3, last_error = $4`, "",
-		next, cause.Error())
+	return s.markHeld(ctx, d, `state = 'retry', tries = tries + 1, next_try_at = $2, last_error = $3`, next, cause.Error())
 }
 
 // MarkFailed parks a delivery after its last try; its alert events are
 // failed with it.
 func (s *Store) MarkFailed(ctx context.Context, d Delivery, cause error) error {
 	return s.InTx(ctx, func(tx *Store) error {
-		if err := tx.markHeld(ctx, d, `state = 'failed', tries = tries + 1, last_error = $3`, "", cause.Error()); err != nil {
+		if err := tx.markHeld(ctx, d, `state = 'failed', tries = tries + 1, last_error = $2`, cause.Error()); err != nil {
 			return err
 		}
 		_, err := tx.db.Exec(ctx, `UPDATE alert_events SET state = 'failed' WHERE delivery_id = $1`, d.ID)
@@ -158,19 +165,19 @@ func (s *Store) MarkFailed(ctx context.Context, d Delivery, cause error) error {
 // MarkSkipped records a missed digest or summary that is not posted late:
 // its period rolls into the next one.
 func (s *Store) MarkSkipped(ctx context.Context, d Delivery) error {
-	return s.markHeld(ctx, d, `state = 'skipped'`, "")
+	return s.markHeld(ctx, d, `state = 'skipped'`)
 }
 
-// markHeld updates d if its holder still holds it ($1 is the id, $2 the
-// holder, then args).
-func (s *Store) markHeld(ctx context.Context, d Delivery, set, cond string, args ...any) error {
-	tag, err := s.db.Exec(ctx, `UPDATE deliveries SET `+set+` WHERE id = $1 AND holder = $2 `+cond,
-		append([]any{d.ID, d.Holder}, args...)...)
+// markHeld updates d, by its worker, unless it was settled meanwhile ($1
+// is the id, then args).
+func (s *Store) markHeld(ctx context.Context, d Delivery, set string, args ...any) error {
+	tag, err := s.db.Exec(ctx, `UPDATE deliveries SET `+set+` WHERE id = $1 AND state NOT IN ('sent', 'failed', 'skipped')`,
+		append([]any{d.ID}, args...)...)
 	if err != nil {
 		return fmt.Errorf("update delivery %s: %w", d.Key, err)
 	}
 	if tag.RowsAffected() != 1 {
-		return ErrLostLease
+		return ErrSettled
 	}
 	return nil
 }

@@ -58,11 +58,13 @@ func TestEscalateOncePerBlockToTheRepsManager(t *testing.T) {
 	key := fmt.Sprintf("escalation:%d:2026-11-26", f.manager.ID)
 	var wg sync.WaitGroup
 	results := make([][]string, 2)
+	releases := make([]func(), 2)
 	for i := range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d, ok, err := f.st.ClaimDelivery(f.ctx, postgres.Delivery{Kind: "escalation", Key: key, Channel: "U0DG"}, f.now, time.Minute)
+			d, release, ok, err := f.st.ClaimDelivery(f.ctx, postgres.Delivery{Kind: "escalation", Key: key, Channel: "U0DG"}, f.now)
+			releases[i] = release
 			if err != nil || !ok {
 				return
 			}
@@ -74,6 +76,11 @@ func TestEscalateOncePerBlockToTheRepsManager(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	for _, release := range releases {
+		if release != nil {
+			release()
+		}
+	}
 	if len(results[0])+len(results[1]) != 1 {
 		t.Errorf("escalations %q", results)
 	}
@@ -90,10 +97,11 @@ func TestEscalateOncePerBlockToTheRepsManager(t *testing.T) {
 	if err != nil || len(managers) != 1 {
 		t.Fatalf("managers later %+v %v", managers, err)
 	}
-	d, ok, err := f.st.ClaimDelivery(f.ctx, postgres.Delivery{Kind: "escalation", Key: "escalation:x:2026-11-28", Channel: "U0DG"}, f.now, time.Minute)
+	d, release, ok, err := f.st.ClaimDelivery(f.ctx, postgres.Delivery{Kind: "escalation", Key: "escalation:x:2026-11-28", Channel: "U0DG"}, f.now)
 	if err != nil || !ok {
 		t.Fatal(err)
 	}
+	defer release()
 	us, err := f.st.Escalate(f.ctx, d, f.manager.ID, later, later, f.now)
 	if got := unownedNumbers(us); err != nil || len(got) != 2 || got[0] != recent || got[1] != snoozed {
 		t.Errorf("later escalation %q %v", got, err)

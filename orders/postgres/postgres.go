@@ -36,8 +36,9 @@ type querier interface {
 
 // Store is the PostgreSQL store. It is safe for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
-	db   querier
+	pool  *pgxpool.Pool
+	db    querier
+	locks *deliveryLocks
 }
 
 // ApplicationName is the application_name of orderbot's sessions when the
@@ -67,11 +68,14 @@ func Open(ctx context.Context, url string, maxConns int32) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database %s: %w", cfg.ConnConfig.Host, err)
 	}
-	return &Store{pool: pool, db: pool}, nil
+	return &Store{pool: pool, db: pool, locks: &deliveryLocks{cfg: cfg}}, nil
 }
 
 // Close closes every connection of the store.
-func (s *Store) Close() { s.pool.Close() }
+func (s *Store) Close() {
+	s.locks.close()
+	s.pool.Close()
+}
 
 // Pool returns the store's connection pool, for the parts of orderbot that
 // share its connections.
@@ -82,7 +86,7 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // applied whole or not at all.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, db: tx})
+		return fn(&Store{pool: s.pool, db: tx, locks: s.locks})
 	})
 }
 

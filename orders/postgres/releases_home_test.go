@@ -28,10 +28,11 @@ func TestHomeReads(t *testing.T) {
 		t.Errorf("the team of nobody: %+v %v", none, err)
 	}
 	day := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	d, ok, err := f.st.ClaimDelivery(f.ctx, postgres.Delivery{Kind: "escalation", Key: "escalation:home", Channel: "U0DG"}, f.now, time.Minute)
+	d, release, ok, err := f.st.ClaimDelivery(f.ctx, postgres.Delivery{Kind: "escalation", Key: "escalation:home", Channel: "U0DG"}, f.now)
 	if err != nil || !ok {
 		t.Fatal(err)
 	}
+	defer release()
 	if _, err := f.st.Escalate(f.ctx, d, f.manager.ID, monday.Add(24*time.Hour), day, f.now); err != nil {
 		t.Fatal(err)
 	}
