@@ -60,14 +60,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // queue: the leader plans the alert batches, both reps' digests and the
 // summary, one job each, and every message is posted once.
 func TestDeliveriesWorkedAsJobs(t *testing.T) {
-	w := setup(t)
-	w.clock.set(time.Date(2026, 11, 30, 8, 31, 0, 0, paris))
-	w.order("4500000001", w.rep, true, orders.StatusCreditLimit, 100000, 7)
-	w.order("4500000002", w.rep, true, orders.StatusOutOfStock, 300000, 7)
-	w.order("4500000004", w.rep2, false, orders.StatusDeliveryBlock, 50000, 7)
-	opt := notify.Options{SummaryChannel: summaryChannel}
-	w.replica(w.notifier(opt), "replica-a")
-	w.replica(w.notifier(opt), "replica-b")
+	w, _ := mondayWithTwoReplicas(t)
 	w.allOnce()
 	keys := []string{fmt.Sprintf("digest:%d:2026-11-30", w.rep.ID), fmt.Sprintf("digest:%d:2026-11-30", w.rep2.ID),
 		"summary:" + summaryChannel + ":2026-11-30"}
@@ -82,6 +75,19 @@ func TestDeliveriesWorkedAsJobs(t *testing.T) {
 // work the same deliveries as jobs: each message is posted once, whoever
 // gets to it first.
 func TestManualRunBesideReplicas(t *testing.T) {
+	w, opt := mondayWithTwoReplicas(t)
+	for range 3 {
+		if err := w.notifier(opt).RunDue(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.allOnce()
+}
+
+// mondayWithTwoReplicas is Monday 08:31 with two blocks for Claire and
+// one for Emma waiting to be alerted, both digests and the summary due,
+// and two replicas running the queue.
+func mondayWithTwoReplicas(t *testing.T) (*world, notify.Options) {
 	w := setup(t)
 	w.clock.set(time.Date(2026, 11, 30, 8, 31, 0, 0, paris))
 	w.order("4500000001", w.rep, true, orders.StatusCreditLimit, 100000, 7)
@@ -90,12 +96,7 @@ func TestManualRunBesideReplicas(t *testing.T) {
 	opt := notify.Options{SummaryChannel: summaryChannel}
 	w.replica(w.notifier(opt), "replica-a")
 	w.replica(w.notifier(opt), "replica-b")
-	for range 3 {
-		if err := w.notifier(opt).RunDue(w.ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w.allOnce()
+	return w, opt
 }
 
 // allOnce waits for the alerts of Claire and Emma, both digests and the

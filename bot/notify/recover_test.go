@@ -42,6 +42,28 @@ func (b brokenSlack) Post(ctx context.Context, channel, threadTS string, msg ren
 // panics are parked as failed, saying why, and counted; the other alert
 // and the other digest of the same run go out.
 func TestOnePanicStopsOneDelivery(t *testing.T) {
+	w, n, m := panicking(t)
+	for range 2 {
+		_ = n.RunDue(w.ctx) // the panics are errors of this run
+	}
+	w.onePanicStoppedOneDelivery(m)
+}
+
+// TestOnePanicStopsOneJob: the same deliveries worked as River jobs: the
+// panics are recovered in each job, parked and counted alike.
+func TestOnePanicStopsOneJob(t *testing.T) {
+	w, n, m := panicking(t)
+	w.replica(n, "replica-a")
+	waitFor(t, "the four deliveries settled", func() bool {
+		return w.count(`SELECT count(*) FROM deliveries WHERE state IN ('sent', 'failed')`) == 4
+	})
+	w.onePanicStoppedOneDelivery(m)
+}
+
+// panicking is Monday 08:31 with an alert to Claire and a digest to
+// François's channel whose sending panics, beside an alert and a digest
+// for Emma that do not.
+func panicking(t *testing.T) (*world, *notify.Notifier, *metrics.Metrics) {
 	w := setup(t)
 	m := metrics.New()
 	w.clock.set(time.Date(2026, 11, 30, 8, 0, 0, 0, paris))
@@ -53,9 +75,14 @@ func TestOnePanicStopsOneDelivery(t *testing.T) {
 		slog.New(slog.NewTextHandler(io.Discard, nil)), notify.Options{
 			Digest: notify.Schedule{Days: week, Hour: 8, Minute: 30, Loc: paris}, Now: w.clock.now, Clock: w.clock.now,
 			StalledAfter: 7 * 24 * time.Hour, Observe: m.Delivery})
-	for range 2 {
-		_ = n.RunDue(w.ctx) // the panics are errors of this run
-	}
+	return w, n, m
+}
+
+// onePanicStoppedOneDelivery checks that the deliveries that panicked
+// were parked with why, and counted, and the others went out.
+func (w *world) onePanicStoppedOneDelivery(m *metrics.Metrics) {
+	t := w.t
+	t.Helper()
 	if got := len(w.postsTo(w.dm("U0REP0002"))); got != 1 {
 		t.Errorf("Emma got %d alerts, want 1", got)
 	}

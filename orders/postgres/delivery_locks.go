@@ -20,7 +20,7 @@ type deliveryLocks struct {
 }
 
 // lockConns is how many deliveries one process may work at once.
-const lockConns = 24
+const lockConns = 12
 
 // lock takes the lock of key, without waiting: false when someone else
 // holds it. release lets it go.
