@@ -69,9 +69,9 @@ func burstData(t *testing.T, db, kind string) {
 }
 
 // TestKilledReplicaSendsEachMessageOnce measures exactly-once delivery
-// under the same fault for the two ways orderbot posts on its own: the
-// followers' notices (River jobs) and the block alerts (the deliveries
-// table). Two serve replicas share a burst of burstMessages direct
+// under the same fault for two kinds of River jobs that post: the
+// followers' notices, and the block alerts (deliveries worked as jobs
+// under their key's lock, recorded in the deliveries table). Two serve replicas share a burst of burstMessages direct
 // messages, each answered by Slack 200 ms after it took it; one is
 // killed with SIGKILL once a third of them are posted.
 // Every message must be posted once: no duplicate, no loss. The figures
