@@ -14,26 +14,35 @@ import (
 // import's transaction start), old and new. The followers of an order are
 // those who follow it, and those who follow its customer; when $2 (own
 // access), only those who may see it: its rep, its assistant, a manager.
-const followChangesSQL = `WITH st AS (
+// The followed orders among the changed ones are found first (follows are
+// few, an import's changes many), so that only their history is read, and
+// the changed orders' customers only when someone follows a customer.
+const followChangesSQL = `WITH changed AS (
+		SELECT h.order_id FROM status_history h WHERE h.import_id = $1 AND h.from_status IS NOT NULL
+		UNION
+		SELECT p.order_id FROM follow_promises p JOIN import_runs r ON r.id = $1 AND p.changed_at = r.started_at),
+	fo AS (
+		SELECT f.person_id, f.order_id FROM follows f JOIN changed c ON c.order_id = f.order_id
+		UNION
+		SELECT f.person_id, o.id FROM changed c JOIN orders o ON o.id = c.order_id
+			JOIN follows f ON f.customer_id = o.customer_id
+		WHERE EXISTS (SELECT FROM follows WHERE customer_id IS NOT NULL)),
+	st AS (
 		SELECT DISTINCT ON (h.order_id) h.order_id, h.from_status, h.to_status, h.reason AS to_reason,
 			coalesce((SELECT p.reason FROM status_history p WHERE p.order_id = h.order_id AND p.id < h.id
 				ORDER BY p.id DESC LIMIT 1), '') AS from_reason
 		FROM status_history h WHERE h.import_id = $1 AND h.from_status IS NOT NULL
+			AND h.order_id IN (SELECT order_id FROM fo)
 		ORDER BY h.order_id, h.id DESC),
 	pr AS (
 		SELECT DISTINCT ON (p.order_id) p.order_id, p.from_promised, p.to_promised
 		FROM follow_promises p JOIN import_runs r ON r.id = $1 AND p.changed_at = r.started_at
+		WHERE p.order_id IN (SELECT order_id FROM fo)
 		ORDER BY p.order_id),
 	ch AS (
 		SELECT coalesce(st.order_id, pr.order_id) AS order_id, st.from_status, st.to_status, st.from_reason,
 			st.to_reason, pr.from_promised, pr.to_promised, pr.order_id IS NOT NULL AS moved
 		FROM st FULL JOIN pr ON pr.order_id = st.order_id),
-	fo AS (
-		SELECT f.person_id, o.id AS order_id FROM ch JOIN orders o ON o.id = ch.order_id
-			JOIN follows f ON f.order_id = o.id
-		UNION
-		SELECT f.person_id, o.id FROM ch JOIN orders o ON o.id = ch.order_id
-			JOIN follows f ON f.customer_id = o.customer_id),
 	seen AS (
 		SELECT fo.person_id, fo.order_id FROM fo JOIN orders o ON o.id = fo.order_id
 			JOIN people p ON p.id = fo.person_id
