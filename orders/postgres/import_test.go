@@ -607,3 +607,73 @@ func TestImportWritesNoUnchangedOrder(t *testing.T) {
 	changed[7].Status = orders.StatusPicking
 	imp("one order picking", changed, 1)
 }
+
+// TestImportRewritesOnlyTheBlocksThatChanged re-imports a portfolio whose
+// blocked orders change their blocks every way an ERP changes them: a
+// block stays with a new reason and release (it keeps its start), a block
+// is added beside one that stays, a block is lifted, and nothing changes.
+func TestImportRewritesOnlyTheBlocksThatChanged(t *testing.T) {
+	f := setup(t)
+	base := portfolio(40)
+	base[1] = entry(base[1].Number, "C001", orders.StatusCreditLimit, orders.StatusCreditLimit)
+	base[2] = entry(base[2].Number, "C002", orders.StatusOutOfStock, orders.StatusOutOfStock)
+	base[3] = entry(base[3].Number, "C003", orders.StatusDeliveryBlock, orders.StatusDeliveryBlock, orders.StatusCreditLimit)
+	base[4] = entry(base[4].Number, "C004", orders.StatusAnomaly, orders.StatusAnomaly)
+	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, base...); err != nil {
+		t.Fatal(err)
+	}
+	first := f.now
+	f.now = f.now.Add(24 * time.Hour)
+	next := append([]orders.Entry(nil), base...)
+	release := time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC)
+	next[1].Blocks = []orders.Block{{Kind: orders.StatusCreditLimit, Reason: "encours dépassé de 2 300 €", ExpectedRelease: &release}}
+	next[2] = entry(base[2].Number, "C002", orders.StatusOutOfStock, orders.StatusOutOfStock, orders.StatusCreditLimit)
+	next[3] = entry(base[3].Number, "C003", orders.StatusDeliveryBlock, orders.StatusDeliveryBlock)
+	rep, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, next...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 3 {
+		t.Errorf("report %+v, want 3 orders updated", rep)
+	}
+	type block struct {
+		kind, reason string
+		since        time.Time
+		release      *time.Time
+	}
+	blocks := func(number string) map[string]block {
+		t.Helper()
+		rows, err := f.st.Pool().Query(f.ctx, `SELECT b.kind, b.reason, b.since, b.expected_release
+			FROM order_blocks b JOIN orders o ON o.id = b.order_id WHERE o.number = $1`, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]block{}
+		for rows.Next() {
+			var b block
+			if err := rows.Scan(&b.kind, &b.reason, &b.since, &b.release); err != nil {
+				t.Fatal(err)
+			}
+			out[b.kind] = b
+		}
+		return out
+	}
+	if b := blocks(next[1].Number)["credit_limit"]; b.reason != "encours dépassé de 2 300 €" || b.release == nil ||
+		!b.release.Equal(release) || !b.since.Equal(first) {
+		t.Errorf("a block with a new reason and release: %+v, want them, since %v", b, first)
+	}
+	if got := blocks(next[2].Number); len(got) != 2 || !got["out_of_stock"].since.Equal(first) ||
+		!got["credit_limit"].since.Equal(f.now) {
+		t.Errorf("a block added beside one that stays: %+v", got)
+	}
+	if got := blocks(next[3].Number); len(got) != 1 || !got["delivery_block"].since.Equal(first) {
+		t.Errorf("a block lifted beside one that stays: %+v", got)
+	}
+	if got := blocks(next[4].Number); len(got) != 1 || got["anomaly"].reason != "raison anomaly" || !got["anomaly"].since.Equal(first) {
+		t.Errorf("an unchanged block: %+v", got)
+	}
+	if n := f.count(`SELECT count(*) FROM order_blocks`); n != 5 {
+		t.Errorf("%d blocks in all, want 5", n)
+	}
+}
