@@ -304,11 +304,12 @@ func (s *Store) skippedLines(ctx context.Context, staged int, c *lineCounts) err
 func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error {
 	// What changes: the lines new, changed or removed, with what the store
 	// had and where (ctid), reading only the lines of the orders staged
-	// (import_line_orders, made by skippedLines). A plain join, for the
-	// planner to choose: through the primary key for a few orders, one hash
-	// join over a sequential scan of order_lines for many (a lookup a
-	// changed order, 250,000 of them spread over a table larger than
-	// shared_buffers, took three times as long).
+	// (import_line_orders, made by skippedLines) through the primary key,
+	// in its order: the lines are written in order of their order (see
+	// writeLineChanges), so that the lookups read the index and the table
+	// forward, each page once. Looked up in no order, 250,000 orders'
+	// lines in a table larger than shared_buffers took eight times as
+	// long; a hash join over a sequential scan of the table, twice as long.
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE line_changes ON COMMIT DROP AS
 		SELECT coalesce(k.order_id, l.order_id) AS order_id, coalesce(k.line_no, l.line_no) AS line_no, l.ctid AS line_ctid,
 			k.item, k.description, k.quantity, k.available, k.restock_on, k.shipped, k.carrier, k.tracking,
@@ -316,8 +317,9 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 			l.quantity AS quantity_before, l.shipped AS shipped_before, l.available AS available_before,
 			l.restock_on AS restock_on_before
 		FROM import_lines_known k
-		FULL JOIN (SELECT l.ctid, l.* FROM import_line_orders n JOIN order_lines l ON l.order_id = n.order_id) l
-			ON l.order_id = k.order_id AND l.line_no = k.line_no
+		FULL JOIN (SELECT l.* FROM (SELECT order_id FROM import_line_orders ORDER BY order_id) n
+			CROSS JOIN LATERAL (SELECT l.ctid, l.* FROM order_lines l WHERE l.order_id = n.order_id OFFSET 0) l) l
+		ON l.order_id = k.order_id AND l.line_no = k.line_no
 		WHERE k.order_id IS NULL OR l.order_id IS NULL
 			OR (l.item, l.description, l.quantity, l.available, l.restock_on, l.shipped, l.carrier, l.tracking)
 			IS DISTINCT FROM (k.item, k.description, k.quantity, k.available, k.restock_on, k.shipped, k.carrier, k.tracking)`); err != nil {
@@ -350,7 +352,7 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 			FROM import_lines_known GROUP BY order_id;
 		ANALYZE import_line_digests;
 		INSERT INTO line_digests AS d (order_id, number_hash, digest)
-			SELECT order_id, number_hash, digest FROM import_line_digests n WHERE n.digest IS NOT NULL
+			SELECT order_id, number_hash, digest FROM import_line_digests n WHERE n.digest IS NOT NULL ORDER BY order_id
 			ON CONFLICT (order_id) DO UPDATE SET number_hash = excluded.number_hash, digest = excluded.digest
 			WHERE (d.number_hash, d.digest) IS DISTINCT FROM (excluded.number_hash, excluded.digest);
 		DELETE FROM line_digests d WHERE d.order_id = ANY (ARRAY(SELECT order_id FROM import_line_digests WHERE digest IS NULL));
@@ -386,7 +388,7 @@ func (s *Store) writeLineChanges(ctx context.Context, ch Change) error {
 			AND c.change = 'changed' AND l.ctid = c.line_ctid;
 		INSERT INTO order_lines (order_id, line_no, item, description, quantity, available, restock_on, shipped, carrier, tracking)
 		SELECT order_id, line_no, item, description, quantity, available, restock_on, shipped, carrier, tracking
-		FROM line_changes WHERE change = 'added'`)
+		FROM line_changes WHERE change = 'added' ORDER BY order_id, line_no`)
 	if err != nil {
 		return fmt.Errorf("import lines: write: %w", err)
 	}
