@@ -39,4 +39,9 @@ type Entry struct {
 	RequestedOn     *time.Time
 	PromisedOn      *time.Time
 	ExpectedRelease *time.Time
+	// RowDigest is a digest of the export row the entry was read from and
+	// of how it was read (the profile, the limits): two entries with the
+	// same RowDigest say the same. 0 when unknown (an entry made
+	// otherwise).
+	RowDigest uint64
 }

@@ -100,11 +100,15 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 		PeopleBy: profile.PeopleBy, NumberColumn: profile.Columns["number"], MaxProblems: cfg.Import.MaxErrors,
 	}
 	read := r.Next
+	// The rows of a daily export that name an open order last imported
+	// from the same row are left unread (see ingest.Reader.SkipWhen).
+	req.SkipRows = r.SkipWhen
 	var lines *postgres.LinesReport
 	if profile.LineLevel() {
 		// One order per number, its lines written in the same transaction
 		// from a second reading of the file.
 		read = r.Groups().Next
+		req.SkipRows = nil // an order is several rows: each is read
 		lines = &postgres.LinesReport{}
 		req.Then = func(ctx context.Context, tx *postgres.Store, rep *postgres.ImportReport) error {
 			var err error

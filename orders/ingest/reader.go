@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
 	"github.com/orderbot/orderbot/orders"
 )
 
@@ -72,6 +74,11 @@ type Reader struct {
 	ctx    context.Context
 	lim    Limits
 	rows   int64 // rows read after the header, blank ones left out
+	// seed is the seed of the rows' digests (profileSeed), hasher their
+	// hash, and skip what SkipWhen set.
+	seed   uint64
+	hasher xxhash.Digest
+	skip   func(number string, line int, digest uint64) bool
 }
 
 // blockIndex is where a block column and its reason sit in the row.
@@ -116,7 +123,12 @@ func Open(path string, p Profile) (*Reader, error) {
 // is read.
 func OpenContext(ctx context.Context, path string, p Profile, lim Limits) (*Reader, error) {
 	c, ps := p.compile()
-	return openCompiled(ctx, path, c, ps, lim)
+	r, err := openCompiled(ctx, path, c, ps, lim)
+	if err != nil {
+		return nil, err
+	}
+	r.seed = profileSeed(p, r.lim)
+	return r, nil
 }
 
 // openCompiled opens the export at path through c, a profile compiled
@@ -167,7 +179,12 @@ func NewReaderContext(ctx context.Context, name string, r io.Reader, p Profile, 
 	if size > lim.MaxFileBytes {
 		return nil, tooBig(name, size, lim)
 	}
-	return newReader(ctx, name, r, nil, size, "", c, lim)
+	rd, err := newReader(ctx, name, r, nil, size, "", c, lim)
+	if err != nil {
+		return nil, err
+	}
+	rd.seed = profileSeed(p, lim)
+	return rd, nil
 }
 
 // newReader sniffs raw, opens the right kind of source and reads the
@@ -377,13 +394,26 @@ func (r *Reader) columnList() string {
 // Next returns the next row's entry. At the end it returns io.EOF. A bad row
 // gives a *RowError, and the next call goes on with the row after it, so
 // that a caller can collect every bad row; any other error (the file cannot
-// be read any further) is final and returned again by later calls.
+// be read any further) is final and returned again by later calls. Rows
+// SkipWhen's function leaves out are not returned.
 func (r *Reader) Next() (orders.Entry, error) {
-	cells, line, err := r.nextRow()
-	if err != nil {
-		return orders.Entry{}, err
+	for {
+		cells, line, err := r.nextRow()
+		if err != nil {
+			return orders.Entry{}, err
+		}
+		digest := r.rowDigest(cells)
+		if r.skip != nil {
+			if number, ok := r.plainNumber(cells); ok && r.skip(number, line, digest) {
+				continue
+			}
+		}
+		e, err := r.entry(cells, line)
+		if err == nil {
+			e.RowDigest = digest
+		}
+		return e, err
 	}
-	return r.entry(cells, line)
 }
 
 // nextRow returns the next non-blank row's cells and line, checked against

@@ -41,6 +41,11 @@ type openOrders struct {
 	slots []uint64
 	seen  []uint64 // a bit per key
 	lines []int32
+	// last is the key found last: an export lists its orders in about the
+	// order the store holds them (both follow the ERP's numbering), so that
+	// the next row's order is most often the next key, found without a
+	// probe of the slots (which costs two cache misses).
+	last int
 	// trusted says the digests tell an unchanged order: every open order
 	// was compared under the directory the import reads names through.
 	// Otherwise every row is staged and compared.
@@ -76,6 +81,19 @@ func (o *openOrders) next(i int) int {
 
 // find returns the index of the order whose number hashes to h, or -1.
 func (o *openOrders) find(h numberKey) int {
+	if k := o.last + 1; k < len(o.keys) && o.keys[k].hash == h {
+		o.last = k
+		return k
+	}
+	k := o.probe(h)
+	if k >= 0 {
+		o.last = k
+	}
+	return k
+}
+
+// probe looks h up in the slots.
+func (o *openOrders) probe(h numberKey) int {
 	tag := h.b &^ slotIndex
 	for i := o.slot(h); ; i = o.next(i) {
 		v := o.slots[i]
@@ -150,7 +168,7 @@ func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders
 	if !ok {
 		return nil, errors.New("import: open orders are read inside a transaction")
 	}
-	known := &openOrders{seed: maphash.MakeSeed()}
+	known := &openOrders{seed: maphash.MakeSeed(), last: -1}
 	keys := make([]openKey, 0, expected)
 	w := &lineWriter{line: func(l []byte) error {
 		number, rest, _ := bytes.Cut(l, []byte{'\t'})
@@ -228,20 +246,26 @@ type lineWriter struct {
 }
 
 func (w *lineWriter) Write(p []byte) (int, error) {
-	w.buf = append(w.buf, p...)
+	// COPY TO sends a row a message: most writes are one whole line,
+	// handled where it lies, without copying it.
+	rest := p
+	if len(w.buf) > 0 {
+		w.buf = append(w.buf, p...)
+		rest = w.buf
+	}
 	for {
-		i := bytes.IndexByte(w.buf, '\n')
+		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
 			break
 		}
-		if err := w.line(w.buf[:i]); err != nil {
+		if err := w.line(rest[:i]); err != nil {
 			return 0, err
 		}
-		w.buf = w.buf[i+1:]
+		rest = rest[i+1:]
 	}
-	if len(w.buf) == 0 {
-		w.buf = nil
-	}
+	// What is left of a line waits for the next write, in a buffer of its
+	// own (p is the caller's, and rest may be the buffer itself).
+	w.buf = append(w.buf[:0], rest...)
 	return len(p), nil
 }
 
@@ -303,58 +327,49 @@ type twiceEntry struct {
 
 // copyEntries streams the entries next yields into the staging table, in
 // COPY's text format: PostgreSQL parses text faster than pgx encodes values
-// one by one. One goroutine reads the export, another encodes it while the
-// server loads it. Each entry gets a digest of everything it states; when
-// known trusts its digests, an entry naming an open order of known whose
-// digest is unchanged is counted and not sent at all, which is most of them
-// in a daily export. known (which may be nil) records what was seen.
+// one by one. One goroutine reads the export and sorts its rows (see
+// rowSorter), another encodes those to stage while the server loads them.
+// When known trusts its digests, an entry naming an open order of known
+// whose digest is unchanged is counted and not sent at all, which is most
+// of them in a daily export; with skipRows (see ImportRequest.SkipRows),
+// such a row is not even read into an entry. known (which may be nil)
+// records what was seen.
 func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders,
-	next func() (orders.Entry, error)) (loadResult, error) {
+	skipRows func(func(number string, line int, digest uint64) bool), next func() (orders.Entry, error)) (loadResult, error) {
 	var res loadResult
 	tx, ok := s.db.(pgx.Tx)
 	if !ok {
 		return res, errors.New("import: the staging table is loaded inside a transaction")
 	}
+	sorter := &rowSorter{known: known, res: &res}
+	if skipRows != nil && known != nil && known.trusted {
+		skipRows(sorter.skip)
+		defer skipRows(nil)
+	}
 	pr, pw := io.Pipe()
 	var (
 		done    = make(chan struct{})
-		batches = make(chan []orders.Entry, 8)
+		batches = make(chan []stagedEntry, 8)
 		stop    = make(chan struct{})
 		// Batches the encoder is done with, to be filled again: reading
 		// makes no garbage of its own.
-		free = make(chan []orders.Entry, 10)
+		free = make(chan []stagedEntry, 10)
 	)
 	go func() {
 		defer close(batches)
-		res.readErr = readBatches(next, batches, free, stop)
+		res.readErr = readBatches(next, sorter.keep, batches, free, stop)
 	}()
 	go func() {
 		defer close(done)
 		w := bufio.NewWriterSize(pw, 256<<10)
-		var line, out, scratch []byte
+		var line, out []byte
 		for batch := range batches {
-			for _, e := range batch {
-				res.rows++
-				var digest uint64
-				digest, scratch = entryDigest(scratch, e)
-				if known != nil {
-					if i := known.find(known.numberHash(e.Number)); i >= 0 {
-						if known.isSeen(i) {
-							res.twice = append(res.twice, twiceEntry{entry: e, first: int(known.lines[i]), id: known.keys[i].id})
-							continue
-						}
-						known.markSeen(i, e.Line)
-						if known.trusted && known.keys[i].digest == digest {
-							res.unchanged++
-							continue
-						}
-					}
-				}
-				line = appendEntry(line[:0], e)
+			for _, se := range batch {
+				line = appendEntry(line[:0], se.entry)
 				tab := bytes.IndexByte(line, '\t')
-				out = strconv.AppendInt(out[:0], int64(e.Line), 10)
+				out = strconv.AppendInt(out[:0], int64(se.entry.Line), 10)
 				out = append(out, '\t')
-				out = appendHex64(out, digest)
+				out = appendHex64(out, se.digest)
 				out = append(out, line[tab:]...)
 				if _, err := w.Write(out); err != nil {
 					// The server stopped reading: CopyFrom reports why.
@@ -382,11 +397,74 @@ func (s *Store) copyEntries(ctx context.Context, table string, known *openOrders
 	return res, nil
 }
 
-// readBatches sends the entries next yields to batches, 512 at a time,
-// filling again the batches it gets back from free, until next ends or
-// stop is closed. It returns what next ended with, other than io.EOF.
-func readBatches(next func() (orders.Entry, error), batches chan<- []orders.Entry, free <-chan []orders.Entry, stop <-chan struct{}) error {
-	batch := make([]orders.Entry, 0, 512)
+// stagedEntry is an entry to stage, with its digest.
+type stagedEntry struct {
+	entry  orders.Entry
+	digest uint64
+}
+
+// rowSorter tells, row by row in the export's order, which rows are
+// staged: not those naming an open order an earlier row named (kept in
+// res.twice), nor, when known trusts its digests, those whose order's
+// digest is unchanged. It counts the rows in res. Its methods run on the
+// goroutine reading the export, one row after the other.
+type rowSorter struct {
+	known   *openOrders
+	res     *loadResult
+	scratch []byte
+}
+
+// keep sorts an entry read: it returns the entry's digest, and whether to
+// stage it.
+func (s *rowSorter) keep(e orders.Entry) (uint64, bool) {
+	s.res.rows++
+	digest := e.RowDigest
+	if digest == 0 {
+		digest, s.scratch = entryDigest(s.scratch, e)
+	}
+	k := s.known
+	if k == nil {
+		return digest, true
+	}
+	i := k.find(k.numberHash(e.Number))
+	if i < 0 {
+		return digest, true
+	}
+	if k.isSeen(i) {
+		s.res.twice = append(s.res.twice, twiceEntry{entry: e, first: int(k.lines[i]), id: k.keys[i].id})
+		return digest, false
+	}
+	k.markSeen(i, e.Line)
+	if k.trusted && k.keys[i].digest == digest {
+		s.res.unchanged++
+		return digest, false
+	}
+	return digest, true
+}
+
+// skip sorts a row before it is read into an entry: it reports whether the
+// row names, for the first time in the export, an open order whose digest
+// it has (then counted as unchanged); any other row is read, and kept or
+// not by keep.
+func (s *rowSorter) skip(number string, line int, digest uint64) bool {
+	k := s.known
+	i := k.find(k.numberHash(number))
+	if i < 0 || k.isSeen(i) || k.keys[i].digest != digest {
+		return false
+	}
+	k.markSeen(i, line)
+	s.res.rows++
+	s.res.unchanged++
+	return true
+}
+
+// readBatches sends the entries next yields that keep stages to batches,
+// 512 at a time, filling again the batches it gets back from free, until
+// next ends or stop is closed. It returns what next ended with, other
+// than io.EOF.
+func readBatches(next func() (orders.Entry, error), keep func(orders.Entry) (uint64, bool),
+	batches chan<- []stagedEntry, free <-chan []stagedEntry, stop <-chan struct{}) error {
+	batch := make([]stagedEntry, 0, 512)
 	var readErr error
 	for {
 		e, err := next()
@@ -396,7 +474,11 @@ func readBatches(next func() (orders.Entry, error), batches chan<- []orders.Entr
 			}
 			break
 		}
-		batch = append(batch, e)
+		digest, ok := keep(e)
+		if !ok {
+			continue
+		}
+		batch = append(batch, stagedEntry{entry: e, digest: digest})
 		if len(batch) == cap(batch) {
 			select {
 			case batches <- batch:
@@ -406,7 +488,7 @@ func readBatches(next func() (orders.Entry, error), batches chan<- []orders.Entr
 			select {
 			case batch = <-free:
 			default:
-				batch = make([]orders.Entry, 0, 512)
+				batch = make([]stagedEntry, 0, 512)
 			}
 		}
 	}

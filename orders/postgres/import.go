@@ -48,6 +48,14 @@ type ImportRequest struct {
 	// are order lines writes the lines there, so that orders and lines land
 	// together or not at all. Its error aborts the import.
 	Then func(ctx context.Context, tx *Store, rep *ImportReport) error
+	// SkipRows, when set, is how the import tells the export's reader
+	// which rows it need not read (see ingest.Reader.SkipWhen): before
+	// reading, it is called with a function saying, from a row's order
+	// number, line and digest, that the row names an open order last
+	// imported from the same row; then with nil once reading is over. The
+	// digests are the reader's (orders.Entry.RowDigest). Only for an
+	// export whose rows are orders (not lines).
+	SkipRows func(skip func(number string, line int, digest uint64) bool)
 }
 
 // ImportReport tells what an import did (or, dry, would do).
@@ -329,7 +337,7 @@ func (s *Store) stageExport(ctx context.Context, req ImportRequest, next func() 
 			return st, err
 		}
 	}
-	st.load, err = s.copyEntries(ctx, "import_rows", st.known, next)
+	st.load, err = s.copyEntries(ctx, "import_rows", st.known, req.SkipRows, next)
 	if err != nil {
 		if st.load.readErr != nil {
 			return st, st.load.readErr
@@ -554,7 +562,7 @@ func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, twice []twice
 	}
 	if len(collided) > 0 {
 		i := 0
-		if _, err := s.copyEntries(ctx, "import_rows", nil, func() (orders.Entry, error) {
+		if _, err := s.copyEntries(ctx, "import_rows", nil, nil, func() (orders.Entry, error) {
 			if i == len(collided) {
 				return orders.Entry{}, io.EOF
 			}

@@ -1,0 +1,71 @@
+package ingest
+
+import (
+	"encoding/binary"
+	"encoding/json"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// rowDigestScheme names how rowDigest reads a row: changing it changes
+// every digest, so that no import trusts a digest of another scheme.
+const rowDigestScheme = "orderbot row digest 1"
+
+// profileSeed is the seed of the row digests of exports read through p
+// under lim: the same row read another way (another mapping of columns
+// or words, another date format, other limits) has another digest.
+func profileSeed(p Profile, lim Limits) uint64 {
+	b, err := json.Marshal(struct {
+		Scheme  string
+		Profile Profile
+		Limits  Limits
+	}{rowDigestScheme, p, lim})
+	if err != nil {
+		// Profiles are plain data: this does not happen, and a seed
+		// of the scheme alone still changes with it.
+		return xxhash.Sum64String(rowDigestScheme)
+	}
+	return xxhash.Sum64(b)
+}
+
+// rowDigest returns the digest of a row's cells up to the header's width,
+// each preceded by its length, so that no two different rows write the
+// same bytes. It is never 0 (which stands for no digest).
+func (r *Reader) rowDigest(cells []string) uint64 {
+	h := &r.hasher
+	h.ResetWithSeed(r.seed)
+	var n [binary.MaxVarintLen64]byte
+	for _, v := range cells[:min(len(cells), len(r.header))] {
+		_, _ = h.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
+		_, _ = h.WriteString(v)
+	}
+	if d := h.Sum64(); d != 0 {
+		return d
+	}
+	return 1
+}
+
+// SkipWhen makes Next leave out, without reading them into entries, the
+// rows for which skip, given the row's order number, its line and its
+// digest (the RowDigest its entry would have), returns true: an import
+// that knows what each open order was last imported from skips the rows
+// that have not changed, most of a daily export. skip is called from
+// Next's goroutine, once per row (not one whose order number cell holds a
+// control character), before the row is checked: a row
+// left out is not checked, which only a row read before, through the same
+// profile under the same limits, may be. nil reads every row.
+func (r *Reader) SkipWhen(skip func(number string, line int, digest uint64) bool) {
+	r.skip = skip
+}
+
+// plainNumber returns the row's order number as its entry would have it,
+// when the number cell holds no control character (else ok is false).
+func (r *Reader) plainNumber(cells []string) (number string, ok bool) {
+	i := r.col[fNumber]
+	if i < 0 || i >= len(cells) || !noControls(cells[i:i+1]) {
+		return "", false
+	}
+	w := entryRow{r: r, cells: cells, plain: true}
+	number, _ = w.value(fNumber)
+	return number, number != ""
+}
