@@ -77,10 +77,16 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 	if opt.mode != "snapshot" && opt.mode != "incremental" {
 		return fmt.Errorf("--mode %q: want snapshot or incremental", opt.mode)
 	}
-	profile, zone, asOf, sum, err := importBasics(ctx, cfg, path, opt)
+	profile, zone, asOf, err := importSettings(cfg, opt)
 	if err != nil {
 		return err
 	}
+	// A FIFO or a device is refused before anything reads it.
+	f, err := openRegular(path)
+	if err != nil {
+		return err
+	}
+	f.Close()
 	r, err := ingest.OpenContext(ctx, path, profile, cfg.Import.Limits())
 	if err != nil {
 		return importError(err)
@@ -95,7 +101,7 @@ func runImportOrders(ctx context.Context, cfg config.Config, e env, path string,
 
 	bar := newProgress(e, "importing "+filepath.Base(path))
 	req := postgres.ImportRequest{
-		Source: path, SHA256: sum, Profile: opt.profile, Snapshot: opt.mode == "snapshot",
+		Source: path, SHA256Of: hashMeanwhile(ctx, path), Profile: opt.profile, Snapshot: opt.mode == "snapshot",
 		AsOf: asOf, RefuseOlder: true, Zone: zone, MaxCloseShare: cfg.Import.MaxCloseShare, Force: opt.force, DryRun: opt.dryRun,
 		PeopleBy: profile.PeopleBy, NumberColumn: profile.Columns["number"], MaxProblems: cfg.Import.MaxErrors,
 	}
@@ -196,20 +202,47 @@ func collectRows[T any](ctx context.Context, read func() (T, error), max int, ba
 // --profile names, the time zone of times, the time --as-of gives and the
 // file's SHA-256.
 func importBasics(ctx context.Context, cfg config.Config, path string, opt importOptions) (ingest.Profile, *time.Location, time.Time, string, error) {
-	profile, ok := cfg.Import.Profiles[opt.profile]
-	if !ok {
-		return profile, nil, time.Time{}, "", fmt.Errorf("no import profile %q in the configuration (import.profiles has: %s)", opt.profile, profileNames(cfg))
-	}
-	zone, err := time.LoadLocation(cfg.Bot.Timezone)
-	if err != nil {
-		return profile, nil, time.Time{}, "", fmt.Errorf("bot.timezone: %w", err)
-	}
-	asOf, err := parseAsOf(opt.asOf, zone)
+	profile, zone, asOf, err := importSettings(cfg, opt)
 	if err != nil {
 		return profile, nil, time.Time{}, "", err
 	}
 	sum, err := fileSHA256(ctx, path)
 	return profile, zone, asOf, sum, err
+}
+
+// importSettings returns the profile --profile names, the time zone of
+// times and the time --as-of gives.
+func importSettings(cfg config.Config, opt importOptions) (ingest.Profile, *time.Location, time.Time, error) {
+	profile, ok := cfg.Import.Profiles[opt.profile]
+	if !ok {
+		return profile, nil, time.Time{}, fmt.Errorf("no import profile %q in the configuration (import.profiles has: %s)", opt.profile, profileNames(cfg))
+	}
+	zone, err := time.LoadLocation(cfg.Bot.Timezone)
+	if err != nil {
+		return profile, nil, time.Time{}, fmt.Errorf("bot.timezone: %w", err)
+	}
+	asOf, err := parseAsOf(opt.asOf, zone)
+	if err != nil {
+		return profile, nil, time.Time{}, err
+	}
+	return profile, zone, asOf, nil
+}
+
+// hashMeanwhile starts computing the SHA-256 of the file at path, and
+// returns the function that waits for it: an import reads the file
+// meanwhile, rather than after a first reading of its own.
+func hashMeanwhile(ctx context.Context, path string) func() (string, error) {
+	var sum string
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sum, err = fileSHA256(ctx, path)
+	}()
+	return func() (string, error) {
+		<-done
+		return sum, err
+	}
 }
 
 // interrupted tells that a signal (Ctrl-C, SIGTERM: they cancel ctx)

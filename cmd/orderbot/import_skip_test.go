@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +49,16 @@ func TestReimportReadsAgainWhatItWouldReadOtherwise(t *testing.T) {
 		return o.Status
 	}
 	imp("first load", cfg, "3 new", rows...)
+	// The file's hash, computed while the import ran, is its run's.
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recorded string
+	if err := st.Pool().QueryRow(ctx, `SELECT sha256 FROM import_runs WHERE kind = 'orders' ORDER BY id DESC LIMIT 1`).
+		Scan(&recorded); err != nil || recorded != fmt.Sprintf("%x", sha256.Sum256(raw)) {
+		t.Errorf("recorded hash %q (%v), want the file's %x", recorded, err, sha256.Sum256(raw))
+	}
 	imp("the same export", cfg, "0 new, 0 updated, 3 unchanged", rows...)
 
 	// "En cours" now means picking: the same rows read otherwise.

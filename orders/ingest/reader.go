@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cespare/xxhash/v2"
-
 	"github.com/orderbot/orderbot/orders"
 )
 
@@ -74,11 +72,11 @@ type Reader struct {
 	ctx    context.Context
 	lim    Limits
 	rows   int64 // rows read after the header, blank ones left out
-	// seed is the seed of the rows' digests (profileSeed), hasher their
-	// hash, and skip what SkipWhen set.
-	seed   uint64
-	hasher xxhash.Digest
-	skip   func(number string, line int, digest uint64) bool
+	// seed is the seed of the rows' digests (profileSeed), digestBuf
+	// where a row is laid out to be hashed, and skip what SkipWhen set.
+	seed      uint64
+	digestBuf []byte
+	skip      func(number string, line int, digest uint64) bool
 }
 
 // blockIndex is where a block column and its reason sit in the row.

@@ -32,14 +32,14 @@ func profileSeed(p Profile, lim Limits) uint64 {
 // each preceded by its length, so that no two different rows write the
 // same bytes. It is never 0 (which stands for no digest).
 func (r *Reader) rowDigest(cells []string) uint64 {
-	h := &r.hasher
-	h.ResetWithSeed(r.seed)
-	var n [binary.MaxVarintLen64]byte
+	b := append(r.digestBuf[:0], byte(r.seed), byte(r.seed>>8), byte(r.seed>>16), byte(r.seed>>24),
+		byte(r.seed>>32), byte(r.seed>>40), byte(r.seed>>48), byte(r.seed>>56))
 	for _, v := range cells[:min(len(cells), len(r.header))] {
-		_, _ = h.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
-		_, _ = h.WriteString(v)
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
 	}
-	if d := h.Sum64(); d != 0 {
+	r.digestBuf = b
+	if d := xxhash.Sum64(b); d != 0 {
 		return d
 	}
 	return 1

@@ -17,6 +17,9 @@ import (
 type ImportRequest struct {
 	Source  string // the file's name, for the run and for messages
 	SHA256  string // the file's hash, recorded with the run
+	// SHA256Of, when set, gives the file's hash instead of SHA256, once
+	// the import is written: the hash is computed while the import runs.
+	SHA256Of func() (string, error)
 	Profile string
 	// Snapshot makes the file the whole open portfolio: open orders absent
 	// from it are closed as invoiced. Otherwise the import only inserts and
@@ -234,7 +237,12 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 			return rep, err
 		}
 	}
-	if err := s.finishRun(ctx, rep, st.directory); err != nil {
+	if req.SHA256Of != nil {
+		if req.SHA256, err = req.SHA256Of(); err != nil {
+			return rep, err
+		}
+	}
+	if err := s.finishRun(ctx, rep, st.directory, req.SHA256); err != nil {
 		return rep, err
 	}
 	phase("report")
@@ -431,12 +439,12 @@ func (s *Store) checkCloseShare(ctx context.Context, req ImportRequest, rep *Imp
 
 // finishRun records what the import did with its run, and the directory
 // it read names through.
-func (s *Store) finishRun(ctx context.Context, rep ImportReport, directory string) error {
+func (s *Store) finishRun(ctx context.Context, rep ImportReport, directory, sha256 string) error {
 	_, err := s.db.Exec(ctx, `UPDATE import_runs SET finished_at = clock_timestamp(), rows_read = $2, created = $3,
-		updated = $4, unchanged = $5, closed = $6, placeholders = $7, alerts = $8, forced = $9, directory = $10
-		WHERE id = $1`,
+		updated = $4, unchanged = $5, closed = $6, placeholders = $7, alerts = $8, forced = $9, directory = $10,
+		sha256 = $11 WHERE id = $1`,
 		rep.RunID, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.Closed, len(rep.Placeholders), rep.Alerts,
-		append([]string{}, rep.Forced...), directory)
+		append([]string{}, rep.Forced...), directory, sha256)
 	if err != nil {
 		return fmt.Errorf("import: record the run: %w", err)
 	}
