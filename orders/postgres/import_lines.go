@@ -158,10 +158,13 @@ func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, 
 		return c, err
 	}
 	clock("load")
-	if err := s.knownLines(ctx); err != nil {
+	if err := s.knownLines(ctx, g.unknown); err != nil {
 		return c, err
 	}
-	if err := s.lineProblems(ctx, req, g.readErr); err != nil {
+	// The lines of an order staged with its ID are together, and each
+	// order is staged at most once so (see lineStager): their line numbers
+	// were checked as they were read.
+	if err := s.lineProblems(ctx, req, g.readErr, g.unknown > 0 || g.twice); err != nil {
 		return c, err
 	}
 	if err := s.skippedLines(ctx, staged, &c); err != nil {
@@ -186,18 +189,27 @@ func isInputErrors(err error) bool {
 // portfolio has, with their order's ID (found by the digests, or else by
 // the order's number as the ERP writes it, or else by the number as people
 // type it, orders.NumberKey, when one order has that key: "SO1234" for
-// SO-001234) and their quantities as the store holds them.
-func (s *Store) knownLines(ctx context.Context) error {
-	const columns = `s.row_no, s.number, s.line_no, s.item, s.description,
-		s.quantity::numeric(15, 3) AS quantity, s.available::numeric(15, 3) AS available, s.restock_on,
-		s.shipped::numeric(15, 3) AS shipped, s.carrier, s.tracking, s.number_hash, s.digest`
+// SO-001234). unknown is how many lines were staged without their order's
+// ID: none, and the staged lines are those, as they are. Quantities stay
+// float8 until they are compared (see applyLines).
+func (s *Store) knownLines(ctx context.Context, unknown int) error {
+	if unknown == 0 {
+		if _, err := s.db.Exec(ctx, `ALTER TABLE import_lines RENAME TO import_lines_known; ANALYZE import_lines_known`); err != nil {
+			return fmt.Errorf("import lines: %w", err)
+		}
+		return nil
+	}
+	const columns = `s.row_no, s.number, s.line_no, s.item, s.description, s.quantity, s.available, s.restock_on,
+		s.shipped, s.carrier, s.tracking, s.number_hash, s.digest`
+	const into = `INSERT INTO import_lines_known (order_id, row_no, number, line_no, item, description, quantity, available,
+		restock_on, shipped, carrier, tracking, number_hash, digest)`
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_lines_known ON COMMIT DROP AS
-			SELECT s.order_id, `+columns+` FROM import_lines s WHERE s.order_id IS NOT NULL;
+			SELECT * FROM import_lines s WHERE s.order_id IS NOT NULL;
 		CREATE TEMP TABLE import_lines_new ON COMMIT DROP AS SELECT * FROM import_lines WHERE order_id IS NULL;
 		ANALYZE import_lines_new;
-		INSERT INTO import_lines_known SELECT o.id, `+columns+`
+		`+into+` SELECT o.id, `+columns+`
 			FROM import_lines_new s JOIN orders o ON o.number = s.number;
-		INSERT INTO import_lines_known SELECT o.id, `+columns+`
+		`+into+` SELECT o.id, `+columns+`
 			FROM import_lines_new s JOIN orders o ON o.number_key = s.number_key
 			WHERE NOT EXISTS (SELECT FROM orders x WHERE x.number = s.number)
 				AND NOT EXISTS (SELECT FROM orders y WHERE y.number_key = s.number_key AND y.id <> o.id);
@@ -207,13 +219,16 @@ func (s *Store) knownLines(ctx context.Context) error {
 	return nil
 }
 
-// lineProblems gathers the export's problems: its bad rows, and the lines
-// of one order given twice, in line order and at most req.MaxProblems of
-// them, as one *orders.InputErrors.
-func (s *Store) lineProblems(ctx context.Context, req ImportRequest, readErr error) error {
+// lineProblems gathers the export's problems: its bad rows, and (when
+// twice) the lines of one order given twice, in line order and at most
+// req.MaxProblems of them, as one *orders.InputErrors.
+func (s *Store) lineProblems(ctx context.Context, req ImportRequest, readErr error, twice bool) error {
 	max := req.MaxProblems
 	if max <= 0 {
 		max = 100
+	}
+	if !twice {
+		return inputProblems(readErr, nil, max)
 	}
 	// The lines given twice are found by hashing, and only theirs are
 	// sorted: an ordered aggregate over every line sorts each of them.
@@ -316,7 +331,9 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 			CASE WHEN l.order_id IS NULL THEN 'added' WHEN k.order_id IS NULL THEN 'removed' ELSE 'changed' END AS change,
 			l.quantity AS quantity_before, l.shipped AS shipped_before, l.available AS available_before,
 			l.restock_on AS restock_on_before
-		FROM import_lines_known k
+		FROM (SELECT order_id, line_no, item, description, quantity::numeric(15, 3) AS quantity,
+				available::numeric(15, 3) AS available, restock_on, shipped::numeric(15, 3) AS shipped, carrier, tracking
+			FROM import_lines_known) k
 		FULL JOIN (SELECT l.* FROM (SELECT order_id FROM import_line_orders ORDER BY order_id) n
 			CROSS JOIN LATERAL (SELECT l.ctid, l.* FROM order_lines l WHERE l.order_id = n.order_id OFFSET 0) l) l
 		ON l.order_id = k.order_id AND l.line_no = k.line_no

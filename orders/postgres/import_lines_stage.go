@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/jackc/pgx/v5"
@@ -53,37 +51,12 @@ type stagedLine struct {
 	orderID *int64
 }
 
-// keptDigest is what the last lines import kept of an order: the hash of
-// its number, its ID, and the digest of its lines.
-type keptDigest struct {
-	key     uint64
-	orderID int64
-	digest  uint64
-	// seen says whether the export's lines of the order were read: 0 not
-	// yet, -1 staged, n > 0 skipped (n lines).
-	seen int32
-}
-
-// keptDigests is what the last lines imports kept, sorted by number hash
-// for binary search: 32 bytes an order, where a map took three times that.
-type keptDigests []keptDigest
-
-// find returns the kept digest of the order whose number hashes to key, or
-// nil.
-func (k keptDigests) find(key uint64) *keptDigest {
-	i := sort.Search(len(k), func(i int) bool { return k[i].key >= key })
-	if i < len(k) && k[i].key == key {
-		return &k[i]
-	}
-	return nil
-}
-
 // lineStager reads an export's lines order by order (the lines of an order
 // one after the other), and queues for staging those of the orders whose
 // digest differs from the one kept, or that have none.
 type lineStager struct {
 	next  func() (LineRow, error)
-	known keptDigests // nil stages everything
+	known *keptDigests // nil stages everything
 	// split names the orders with a digest whose lines are not together.
 	// An order without one is staged whole however its lines are spread,
 	// and the database forgets its digest when its lines came in several
@@ -100,35 +73,37 @@ type lineStager struct {
 	eof                                  bool
 	// digests says whether lines are grouped by order and digested.
 	digests bool
+	buf     []byte
+	// twice says whether an order staged with its ID has a line number
+	// twice in its group; unknown counts the lines staged without their
+	// order's ID.
+	twice   bool
+	unknown int
 }
 
-// lineHash is the hash of one line, all its fields.
-func lineHash(l orders.Line) uint64 {
-	var d xxhash.Digest
-	d.Reset()
-	var b [8]byte
-	num := func(v uint64) {
-		binary.LittleEndian.PutUint64(b[:], v)
-		_, _ = d.Write(b[:])
-	}
+// lineHash is the hash of one line, all its fields, written into buf
+// (returned, for the next line): one hash of the fields one after the
+// other, as the streaming digest kept by earlier imports made it.
+func lineHash(l orders.Line, buf []byte) (uint64, []byte) {
+	b := buf[:0]
 	text := func(s string) {
-		_, _ = d.WriteString(s)
-		_, _ = d.Write([]byte{0})
+		b = append(b, s...)
+		b = append(b, 0)
 	}
-	num(uint64(l.Number))
+	b = binary.LittleEndian.AppendUint64(b, uint64(l.Number))
 	text(l.Item)
 	text(l.Description)
-	num(math.Float64bits(l.Quantity))
-	num(math.Float64bits(l.Available))
-	num(math.Float64bits(l.Shipped))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(l.Quantity))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(l.Available))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(l.Shipped))
 	restock := int64(math.MinInt64)
 	if l.RestockOn != nil {
 		restock = l.RestockOn.Unix()
 	}
-	num(uint64(restock))
+	b = binary.LittleEndian.AppendUint64(b, uint64(restock))
 	text(l.Carrier)
 	text(l.Tracking)
-	return d.Sum64()
+	return xxhash.Sum64(b), b
 }
 
 // groupDigest mixes the sum of an order's line hashes with their count: it
@@ -159,7 +134,9 @@ func (g *lineStager) take() (stagedLine, bool) {
 			g.key, g.sum = xxhash.Sum64String(r.Order), 0
 		}
 		g.group = append(g.group, r)
-		g.sum += lineHash(r.Line)
+		var h uint64
+		h, g.buf = lineHash(r.Line, g.buf)
+		g.sum += h
 	}
 	if len(g.queue) == 0 {
 		return stagedLine{}, false
@@ -181,6 +158,9 @@ func (g *lineStager) closeGroup() {
 		var id *int64
 		if kept != nil {
 			id = &kept.orderID
+			// Only here can the lines of an order staged with its ID be
+			// given twice (see lineProblems).
+			g.twice = g.twice || twiceIn(g.group)
 		}
 		for _, r := range g.group {
 			g.queue = append(g.queue, stagedLine{row: r, key: g.key, digest: d, orderID: id})
@@ -211,10 +191,36 @@ func (g *lineStager) closeGroup() {
 	g.group = g.group[:0]
 }
 
-// copyLines stages lines from take into import_lines, returning how many.
-func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (int64, error) {
+// twiceIn says whether a line number is given twice in group.
+func twiceIn(group []LineRow) bool {
+	if len(group) <= 16 {
+		for i := range group {
+			for j := i + 1; j < len(group); j++ {
+				if group[i].Line.Number == group[j].Line.Number {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	numbers := make([]int, len(group))
+	for i, r := range group {
+		numbers[i] = r.Line.Number
+	}
+	slices.Sort(numbers)
+	for i := 1; i < len(numbers); i++ {
+		if numbers[i] == numbers[i-1] {
+			return true
+		}
+	}
+	return false
+}
+
+// copyLines stages lines from take into import_lines, returning how many,
+// and how many of them without their order's ID.
+func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (n, unknown int64, err error) {
 	row := make([]any, 15)
-	return s.db.CopyFrom(ctx, pgx.Identifier{"import_lines"}, []string{"row_no", "number", "line_no", "item",
+	n, err = s.db.CopyFrom(ctx, pgx.Identifier{"import_lines"}, []string{"row_no", "number", "line_no", "item",
 		"description", "quantity", "available", "restock_on", "shipped", "carrier", "tracking", "number_hash", "digest",
 		"order_id", "number_key"},
 		pgx.CopyFromFunc(func() ([]any, error) {
@@ -229,9 +235,11 @@ func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (
 			row[14] = nil
 			if sl.orderID == nil {
 				row[14] = orders.NumberKey(r.Order)
+				unknown++
 			}
 			return row, nil
 		}))
+	return n, unknown, err
 }
 
 // stageLines stages what src yields into import_lines, skipping the
@@ -246,7 +254,8 @@ func (s *Store) stageLines(ctx context.Context, src LineSource) (*lineStager, in
 			return g, 0, err
 		}
 	}
-	n, err := s.copyLines(ctx, g.take)
+	n, unknown, err := s.copyLines(ctx, g.take)
+	g.unknown = int(unknown)
 	switch {
 	case g.readErr != nil && !isInputErrors(g.readErr):
 		return g, int(n), g.readErr
@@ -255,14 +264,15 @@ func (s *Store) stageLines(ctx context.Context, src LineSource) (*lineStager, in
 	case len(g.split) == 0 || g.readErr != nil:
 		return g, int(n), nil
 	}
-	m, err := s.restageSplit(ctx, src, g.split)
+	m, err := s.restageSplit(ctx, src, g)
 	return g, int(n) + m, err
 }
 
 // restageSplit stages again, from a second reading, every line of the
-// orders whose lines are not together in the export, in place of those
-// staged.
-func (s *Store) restageSplit(ctx context.Context, src LineSource, split map[string]bool) (int, error) {
+// orders whose lines are not together in the export (g.split), in place of
+// those staged, without their order's ID.
+func (s *Store) restageSplit(ctx context.Context, src LineSource, g *lineStager) (int, error) {
+	split := g.split
 	numbers := make([]string, 0, len(split))
 	for n := range split {
 		numbers = append(numbers, n)
@@ -276,7 +286,7 @@ func (s *Store) restageSplit(ctx context.Context, src LineSource, split map[stri
 		return 0, err
 	}
 	var readErr error
-	n, err := s.copyLines(ctx, func() (stagedLine, bool) {
+	n, unknown, err := s.copyLines(ctx, func() (stagedLine, bool) {
 		for {
 			r, err := next()
 			if err != nil {
@@ -296,43 +306,6 @@ func (s *Store) restageSplit(ctx context.Context, src LineSource, split map[stri
 	case err != nil:
 		return 0, fmt.Errorf("import lines: load again: %w", err)
 	}
+	g.unknown += int(unknown)
 	return int(n) - int(tag.RowsAffected()), nil
-}
-
-// lineDigests reads the digests of the orders' lines kept by the last
-// lines imports, sorted by the hash of the order's number. Two orders whose
-// numbers share a hash are left out: their lines are compared in the
-// database.
-func (s *Store) lineDigests(ctx context.Context) (keptDigests, error) {
-	var n int
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM line_digests`).Scan(&n); err != nil {
-		return nil, fmt.Errorf("import lines: digests: %w", err)
-	}
-	known := make(keptDigests, 0, n)
-	rows, err := s.db.Query(ctx, `SELECT order_id, number_hash, digest FROM line_digests`)
-	if err != nil {
-		return nil, fmt.Errorf("import lines: digests: %w", err)
-	}
-	var id, key, digest int64
-	_, err = pgx.ForEachRow(rows, []any{&id, &key, &digest}, func() error {
-		known = append(known, keptDigest{key: uint64(key), orderID: id, digest: uint64(digest)})
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("import lines: digests: %w", err)
-	}
-	slices.SortFunc(known, func(a, b keptDigest) int { return cmp.Compare(a.key, b.key) })
-	// Drop every entry of a hash two orders share.
-	kept := known[:0]
-	for i := 0; i < len(known); {
-		j := i + 1
-		for j < len(known) && known[j].key == known[i].key {
-			j++
-		}
-		if j == i+1 {
-			kept = append(kept, known[i])
-		}
-		i = j
-	}
-	return kept, nil
 }

@@ -204,6 +204,29 @@ func TestImportLinesRefusesBadInputAndOlderExports(t *testing.T) {
 	}
 }
 
+func TestImportLinesRefusesALineTwiceOfAnOrderWithItsDigest(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	f.order("4500012346", f.muller, orders.StatusOpen, 5000)
+	if _, err := f.importLines(postgres.ImportRequest{}, frenchLines()); err != nil {
+		t.Fatal(err)
+	}
+	// 4500012345's lines, whose digest the first import kept, now give
+	// its line 2 twice, one after the other; every order named has a
+	// digest.
+	first := frenchLines()
+	rows := append([]postgres.LineRow{}, first[:2]...)
+	rows = append(rows, postgres.LineRow{Row: 9, Order: "4500012345", Line: orders.Line{Number: 2, Item: "1234", Quantity: 1}}, first[3])
+	_, err := f.importLines(postgres.ImportRequest{}, rows)
+	var bad *orders.InputErrors
+	if !errors.As(err, &bad) || len(bad.Problems) != 1 || bad.Problems[0].Text != "lignes.csv:9: line 2 of order 4500012345 is given twice (first at line 3)" {
+		t.Fatalf("a line twice: %v", err)
+	}
+	if o, _ := f.st.OrderByNumber(f.ctx, "4500012345"); len(o.Lines) != 2 || o.Lines[1].Quantity != 40 {
+		t.Errorf("lines of 4500012345 after a refused import = %+v", o.Lines)
+	}
+}
+
 func TestImportLinesDryRunWritesNothing(t *testing.T) {
 	f := setup(t)
 	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
