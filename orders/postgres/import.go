@@ -204,7 +204,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	// A daily export changes a few orders among many: those are reached
 	// through their keys rather than by reading every order (see byKey).
 	few := st.open > 0 && (st.load.rows-st.load.unchanged)*4 < st.open
-	if err := s.diffRows(ctx, absent, rep.FirstLoad, few); err != nil {
+	if err := s.stageAbsent(ctx, absent); err != nil {
 		return rep, err
 	}
 	if err := s.importCustomers(ctx); err != nil {
@@ -213,7 +213,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if rep.Placeholders, err = s.importPeopleKeys(ctx, req.PeopleBy); err != nil {
 		return rep, err
 	}
-	if err := s.findChanges(ctx); err != nil {
+	if err := s.findChanges(ctx, rep.FirstLoad, few); err != nil {
 		return rep, err
 	}
 	phase("compare")
@@ -419,7 +419,7 @@ func (s *Store) absentOrders(ctx context.Context, req ImportRequest, known *open
 // cancelled) into rep.Closed, and refuses a snapshot that closes more than
 // req.MaxCloseShare of the open orders unless forced.
 func (s *Store) checkCloseShare(ctx context.Context, req ImportRequest, rep *ImportReport, open int) (absentN, closing int, err error) {
-	if err := s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_diff WHERE absent),
+	if err := s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_absent),
 			(SELECT count(*) FROM import_changes WHERE changed AND NOT is_new
 				AND NOT old_status = ANY($1) AND status = ANY($1))`,
 		statusStrings(orders.ClosedStatuses())).Scan(&absentN, &closing); err != nil {
@@ -583,43 +583,12 @@ func (s *Store) twiceNamed(ctx context.Context, req ImportRequest, twice []twice
 	return problems, nil
 }
 
-// diffRows puts in import_diff the staged rows (those that differ from
-// what their order was last imported with, are new, or name a closed
-// order) with what their order holds now, and the absent open orders of a
-// snapshot. On a first load no order holds anything: the staging table
-// becomes import_diff as it is, given the columns of what orders would
-// hold (no copy of a million rows).
-func (s *Store) diffRows(ctx context.Context, absent []int64, firstLoad, few bool) error {
-	if firstLoad {
-		if _, err := s.db.Exec(ctx, `ALTER TABLE import_rows ADD COLUMN order_id bigint, ADD COLUMN old_status text,
-			ADD COLUMN absent boolean NOT NULL DEFAULT false, ADD COLUMN o_customer_id bigint, ADD COLUMN o_customer_ref text,
-			ADD COLUMN o_rep_id bigint, ADD COLUMN o_assistant_id bigint, ADD COLUMN o_block_reason text,
-			ADD COLUMN o_amount numeric(15, 2), ADD COLUMN o_currency text, ADD COLUMN o_ordered_on date,
-			ADD COLUMN o_requested_on date, ADD COLUMN o_promised_on date, ADD COLUMN o_expected_release date,
-			ADD COLUMN o_block_kinds text, ADD COLUMN o_blocks_key text;
-			ALTER TABLE import_rows RENAME TO import_diff`); err != nil {
-			return fmt.Errorf("import: compare with the store: %w", err)
-		}
-		return nil
-	}
-	if _, err := s.db.Exec(ctx, byKey(few, `CREATE TEMP TABLE import_diff ON COMMIT DROP AS
-		SELECT r.*, o.id AS order_id, o.status AS old_status, false AS absent,
-			o.customer_id AS o_customer_id, o.customer_ref AS o_customer_ref, o.rep_id AS o_rep_id,
-			o.assistant_id AS o_assistant_id, o.block_reason AS o_block_reason, o.amount AS o_amount,
-			o.currency AS o_currency, o.ordered_on AS o_ordered_on, o.requested_on AS o_requested_on,
-			o.promised_on AS o_promised_on, o.expected_release AS o_expected_release,
-			o.block_kinds AS o_block_kinds, o.blocks_key AS o_blocks_key
-		FROM import_rows r LEFT JOIN orders o ON o.number = r.number`)); err != nil {
-		return fmt.Errorf("import: compare with the store: %w", err)
-	}
-	if len(absent) > 0 {
-		if _, err := s.db.Exec(ctx, `INSERT INTO import_diff (order_id, old_status, absent)
-			SELECT id, status, true FROM orders WHERE id = ANY($1) AND closed_at IS NULL`, absent); err != nil {
-			return fmt.Errorf("import: absent orders: %w", err)
-		}
-	}
-	if _, err := s.db.Exec(ctx, `ANALYZE import_diff`); err != nil {
-		return fmt.Errorf("import: %w", err)
+// stageAbsent puts in import_absent the open orders a snapshot lacks,
+// with their status.
+func (s *Store) stageAbsent(ctx context.Context, absent []int64) error {
+	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_absent ON COMMIT DROP AS
+		SELECT id AS order_id, status AS old_status FROM orders WHERE id = ANY($1) AND closed_at IS NULL`, absent); err != nil {
+		return fmt.Errorf("import: absent orders: %w", err)
 	}
 	return nil
 }
@@ -633,7 +602,7 @@ func (s *Store) importCustomers(ctx context.Context) error {
 		SELECT customer_code AS code, min(customer_code_key) AS code_key,
 			coalesce(nullif(max(customer_name), ''), customer_code) AS name, max(customer_name) <> '' AS named,
 			NULL::bigint AS id
-		FROM import_diff WHERE NOT absent GROUP BY customer_code;
+		FROM import_rows GROUP BY customer_code;
 		INSERT INTO customers (code, code_key, name)
 		SELECT i.code, i.code_key, i.name FROM import_customers i
 		WHERE NOT EXISTS (SELECT FROM customers c WHERE c.code = i.code)
@@ -665,7 +634,7 @@ func (s *Store) importPeopleKeys(ctx context.Context, by orders.PeopleKey) ([]st
 		SELECT DISTINCT ON (key) key, role, NULL::bigint AS id FROM (
 			SELECT unnest(ARRAY[rep, assistant]) AS key, unnest(ARRAY['rep', 'assistant']) AS role,
 				unnest(ARRAY[1, 2]) AS pref
-			FROM (SELECT rep, assistant FROM import_diff WHERE NOT absent GROUP BY rep, assistant) pairs
+			FROM (SELECT rep, assistant FROM import_rows GROUP BY rep, assistant) pairs
 		) k WHERE key <> '' ORDER BY key, pref;
 		UPDATE import_people k SET id = (SELECT p.id FROM people p WHERE `+match+`
 			ORDER BY p.placeholder, p.id LIMIT 1)`)
@@ -721,14 +690,25 @@ func personKeyExpr(by orders.PeopleKey) string {
 	return "name"
 }
 
-// findChanges resolves the differing rows (import_diff) into
-// import_changes: each with its customer and people, typed, and whether it
-// really changes its order (a row may differ from the last import in the
-// export alone, e.g. a renamed customer; its order then only takes the new
-// digest). A new order gets its id here, so that what is written with it
-// needs no lookup of the ids the insert gave; the ids follow the staged
-// rows, which is the export's order (no sort of a million rows for it).
-func (s *Store) findChanges(ctx context.Context) error {
+// findChanges resolves the staged rows (those that differ from what their
+// order was last imported with, are new, or name a closed order) into
+// import_changes: each with what its order holds now, its customer and
+// people, typed, and whether it really changes its order (a row may differ
+// from the last import in the export alone, e.g. a renamed customer; its
+// order then only takes the new digest). A new order gets its id here, so
+// that what is written with it needs no lookup of the ids the insert gave;
+// the ids follow the staged rows, which is the export's order (no sort of
+// a million rows for it). On a first load no order holds anything; when
+// the rows are few, each finds its order through the orders' number key,
+// else all are joined with all orders at once.
+func (s *Store) findChanges(ctx context.Context, firstLoad, few bool) error {
+	held := `LEFT JOIN orders o ON o.number = r.number`
+	switch {
+	case firstLoad:
+		held = `LEFT JOIN orders o ON false`
+	case few:
+		held = `LEFT JOIN LATERAL (SELECT * FROM orders WHERE number = r.number) o ON true`
+	}
 	_, err := s.db.Exec(ctx, `ANALYZE import_people;
 		CREATE TEMP TABLE import_changes ON COMMIT DROP AS
 		SELECT r.line, r.row_key, r.number, r.number_key, r.customer_ref, r.customer_ref_key, r.status,
@@ -737,20 +717,20 @@ func (s *Store) findChanges(ctx context.Context) error {
 			r.ordered_on::date AS ordered_on, r.requested_on::date AS requested_on, r.promised_on::date AS promised_on,
 			r.expected_release::date AS expected_release,
 			cu.id AS customer_id, rp.id AS rep_id, ap.id AS assistant_id,
-			coalesce(r.order_id, nextval('orders_id_seq')) AS order_id, r.old_status, (r.order_id IS NULL) AS is_new,
-			(r.order_id IS NULL OR r.old_status <> r.status OR r.o_block_kinds <> r.block_kinds) AS status_changed,
-			(r.order_id IS NULL OR (r.o_customer_id, r.o_customer_ref, r.o_rep_id, r.o_assistant_id, r.old_status,
-				r.o_block_reason, r.o_amount, r.o_currency, r.o_ordered_on, r.o_requested_on, r.o_promised_on,
-				r.o_expected_release, r.o_blocks_key)
+			coalesce(o.id, nextval('orders_id_seq')) AS order_id, o.status AS old_status, (o.id IS NULL) AS is_new,
+			(o.id IS NULL OR o.status <> r.status OR o.block_kinds <> r.block_kinds) AS status_changed,
+			(o.id IS NULL OR (o.customer_id, o.customer_ref, o.rep_id, o.assistant_id, o.status,
+				o.block_reason, o.amount, o.currency, o.ordered_on, o.requested_on, o.promised_on,
+				o.expected_release, o.blocks_key)
 			IS DISTINCT FROM
 				(cu.id, r.customer_ref, rp.id, ap.id, r.status, r.block_reason, r.amount::numeric(15, 2),
 				r.currency, r.ordered_on::date, r.requested_on::date, r.promised_on::date, r.expected_release::date,
 				r.blocks_key)) AS changed
-		FROM import_diff r
+		FROM import_rows r
+		`+held+`
 		JOIN import_customers cu ON cu.code = r.customer_code
 		LEFT JOIN import_people rp ON rp.key = r.rep
-		LEFT JOIN import_people ap ON ap.key = r.assistant
-		WHERE NOT r.absent;
+		LEFT JOIN import_people ap ON ap.key = r.assistant;
 		ANALYZE import_changes`)
 	if err != nil {
 		return fmt.Errorf("import: find changes: %w", err)
@@ -833,10 +813,10 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 	}
 	if req.Snapshot {
 		batch.Queue(`UPDATE orders o SET status = 'invoiced', status_since = $1, closed_at = $1, block_kinds = '',
-			blocks_key = '', import_key = '', updated_at = now() FROM import_diff a WHERE a.absent AND o.id = a.order_id`, req.AsOf)
-		batch.Queue(`DELETE FROM order_blocks b USING import_diff a WHERE a.absent AND b.order_id = a.order_id`)
+			blocks_key = '', import_key = '', updated_at = now() FROM import_absent a WHERE o.id = a.order_id`, req.AsOf)
+		batch.Queue(`DELETE FROM order_blocks b USING import_absent a WHERE b.order_id = a.order_id`)
 		batch.Queue(`INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
-			SELECT order_id, old_status, 'invoiced', '', $1, $2, $3 FROM import_diff WHERE absent ORDER BY order_id`,
+			SELECT order_id, old_status, 'invoiced', '', $1, $2, $3 FROM import_absent ORDER BY order_id`,
 			req.AsOf, source, runID)
 	}
 	if few {
