@@ -81,3 +81,37 @@ func TestKeptDigestsFindsEachOrderAndNoneOfAHashShared(t *testing.T) {
 		t.Error("found in no table")
 	}
 }
+
+func TestDigestCopyReadsRowsHoweverTheyAreSplit(t *testing.T) {
+	stream := []byte(copySignature)
+	stream = binary.BigEndian.AppendUint32(stream, 0)
+	stream = binary.BigEndian.AppendUint32(stream, 4)
+	stream = append(stream, "ext!"...)
+	for i := uint64(1); i <= 3; i++ {
+		stream = binary.BigEndian.AppendUint16(stream, 3)
+		for _, v := range []uint64{i, i * 1000, i * 7} {
+			stream = binary.BigEndian.AppendUint32(stream, 8)
+			stream = binary.BigEndian.AppendUint64(stream, v)
+		}
+	}
+	stream = binary.BigEndian.AppendUint16(stream, 0xFFFF)
+	for _, size := range []int{1, 5, 38, len(stream)} {
+		w := &digestCopy{known: newKeptDigests(3)}
+		for b := stream; len(b) > 0; {
+			n := min(size, len(b))
+			if _, err := w.Write(b[:n]); err != nil {
+				t.Fatalf("writes of %d bytes: %v", size, err)
+			}
+			b = b[n:]
+		}
+		w.flush()
+		if !w.done || len(w.buf) > 0 {
+			t.Errorf("writes of %d bytes: done %v, %d bytes left", size, w.done, len(w.buf))
+		}
+		for i := uint64(1); i <= 3; i++ {
+			if d := w.known.find(i * 1000); d == nil || d.orderID != int64(i) || d.digest != i*7 {
+				t.Errorf("writes of %d bytes: order %d: %+v", size, i, d)
+			}
+		}
+	}
+}
