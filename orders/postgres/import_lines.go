@@ -146,9 +146,9 @@ func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, 
 		return c, fmt.Errorf("import lines: %w", err)
 	}
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_lines (
-			row_no integer, number text, line_no integer, item text, description text, quantity float8,
-			available float8, restock_on date, shipped float8, carrier text, tracking text, number_hash bigint, digest bigint,
-			order_id bigint, number_key text
+			row_no integer, number text, line_no integer, item text, description text, quantity numeric(15, 3),
+			available numeric(15, 3), restock_on date, shipped numeric(15, 3), carrier text, tracking text,
+			number_hash bigint, digest bigint, order_id bigint, number_key text
 		) ON COMMIT DROP`); err != nil {
 		return c, fmt.Errorf("import lines: %w", err)
 	}
@@ -190,8 +190,7 @@ func isInputErrors(err error) bool {
 // the order's number as the ERP writes it, or else by the number as people
 // type it, orders.NumberKey, when one order has that key: "SO1234" for
 // SO-001234). unknown is how many lines were staged without their order's
-// ID: none, and the staged lines are those, as they are. Quantities stay
-// float8 until they are compared (see applyLines).
+// ID: none, and the staged lines are those, as they are.
 func (s *Store) knownLines(ctx context.Context, unknown int) error {
 	if unknown == 0 {
 		if _, err := s.db.Exec(ctx, `ALTER TABLE import_lines RENAME TO import_lines_known; ANALYZE import_lines_known`); err != nil {
@@ -331,9 +330,7 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 			CASE WHEN l.order_id IS NULL THEN 'added' WHEN k.order_id IS NULL THEN 'removed' ELSE 'changed' END AS change,
 			l.quantity AS quantity_before, l.shipped AS shipped_before, l.available AS available_before,
 			l.restock_on AS restock_on_before
-		FROM (SELECT order_id, line_no, item, description, quantity::numeric(15, 3) AS quantity,
-				available::numeric(15, 3) AS available, restock_on, shipped::numeric(15, 3) AS shipped, carrier, tracking
-			FROM import_lines_known) k
+		FROM import_lines_known k
 		FULL JOIN (SELECT l.* FROM (SELECT order_id FROM import_line_orders ORDER BY order_id) n
 			CROSS JOIN LATERAL (SELECT l.ctid, l.* FROM order_lines l WHERE l.order_id = n.order_id OFFSET 0) l) l
 		ON l.order_id = k.order_id AND l.line_no = k.line_no

@@ -10,7 +10,6 @@ import (
 	"slices"
 
 	"github.com/cespare/xxhash/v2"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/orderbot/orderbot/orders"
 )
@@ -254,32 +253,6 @@ func twiceIn(group []LineRow) bool {
 		}
 	}
 	return false
-}
-
-// copyLines stages lines from take into import_lines, returning how many,
-// and how many of them without their order's ID.
-func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (n, unknown int64, err error) {
-	row := make([]any, 15)
-	n, err = s.db.CopyFrom(ctx, pgx.Identifier{"import_lines"}, []string{"row_no", "number", "line_no", "item",
-		"description", "quantity", "available", "restock_on", "shipped", "carrier", "tracking", "number_hash", "digest",
-		"order_id", "number_key"},
-		pgx.CopyFromFunc(func() ([]any, error) {
-			sl, ok := take()
-			if !ok {
-				return nil, nil
-			}
-			r, l := sl.row, sl.row.Line
-			row[0], row[1], row[2], row[3], row[4] = r.Row, r.Order, l.Number, l.Item, l.Description
-			row[5], row[6], row[7], row[8], row[9], row[10] = l.Quantity, l.Available, l.RestockOn, l.Shipped, l.Carrier, l.Tracking
-			row[11], row[12], row[13] = int64(sl.key), sl.digest, sl.orderID
-			row[14] = nil
-			if sl.orderID == nil {
-				row[14] = orders.NumberKey(r.Order)
-				unknown++
-			}
-			return row, nil
-		}))
-	return n, unknown, err
 }
 
 // stageLines stages what src yields into import_lines, skipping the

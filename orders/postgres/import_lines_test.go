@@ -227,6 +227,31 @@ func TestImportLinesRefusesALineTwiceOfAnOrderWithItsDigest(t *testing.T) {
 	}
 }
 
+func TestImportLinesKeepsTextAsGivenAndRoundsQuantitiesAsACastWould(t *testing.T) {
+	f := setup(t)
+	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
+	rows := []postgres.LineRow{{Row: 2, Order: "4500012345", Line: orders.Line{Number: 1, Item: `CHAI\24`,
+		Description: "Chai\t24 × 500 g\n\\ carton\r", Quantity: 12.3456, Available: 2.0005, Shipped: 0.1 + 0.2, Tracking: "\\N"}}}
+	if _, err := f.importLines(postgres.ImportRequest{}, rows); err != nil {
+		t.Fatal(err)
+	}
+	var item, description, tracking string
+	var same bool
+	if err := f.st.Pool().QueryRow(f.ctx, `SELECT item, description, tracking,
+			(quantity, available, shipped) = ($1::float8::numeric(15, 3), $2::float8::numeric(15, 3), $3::float8::numeric(15, 3))
+		FROM order_lines`, rows[0].Line.Quantity, rows[0].Line.Available, rows[0].Line.Shipped).Scan(&item, &description, &tracking, &same); err != nil {
+		t.Fatal(err)
+	}
+	if l := rows[0].Line; item != l.Item || description != l.Description || tracking != l.Tracking || !same {
+		t.Errorf("stored %q %q %q, quantities as a cast: %v", item, description, tracking, same)
+	}
+	// Read once, the same line is compared with the stored one: equal.
+	if rep, err := f.st.ImportLines(f.ctx, postgres.ImportRequest{Source: "api", Profile: "api"}, postgres.LineSource{Next: postgres.Lines(rows).Next}); err != nil ||
+		rep.Unchanged != 1 || rep.Updated != 0 {
+		t.Errorf("again: %+v %v", rep, err)
+	}
+}
+
 func TestImportLinesDryRunWritesNothing(t *testing.T) {
 	f := setup(t)
 	f.order("4500012345", f.dupre, orders.StatusOutOfStock, 100000, orders.StatusOutOfStock)
