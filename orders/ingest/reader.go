@@ -74,9 +74,10 @@ type Reader struct {
 	rows   int64 // rows read after the header, blank ones left out
 	// seed is the seed of the rows' digests (profileSeed), digestBuf
 	// where a row is laid out to be hashed, and skip what SkipWhen set.
-	seed      uint64
-	digestBuf []byte
-	skip      func(number string, line int, digest uint64) bool
+	seed       uint64
+	digestBuf  []byte
+	digestCols []int
+	skip       func(number string, line int, digest uint64) bool
 }
 
 // blockIndex is where a block column and its reason sit in the row.
@@ -401,7 +402,9 @@ func (r *Reader) Next() (orders.Entry, error) {
 			return orders.Entry{}, err
 		}
 		digest := r.rowDigest(cells)
-		if r.skip != nil {
+		// A row holding a control character anywhere (a NUL byte in a
+		// column no field reads is still a bad row) is always read.
+		if r.skip != nil && noControls(cells[:min(len(cells), len(r.header))]) {
 			if number, ok := r.plainNumber(cells); ok && r.skip(number, line, digest) {
 				continue
 			}

@@ -3,23 +3,27 @@ package ingest
 import (
 	"encoding/binary"
 	"encoding/json"
+	"runtime/debug"
 
 	"github.com/cespare/xxhash/v2"
 )
 
 // rowDigestScheme names how rowDigest reads a row: changing it changes
 // every digest, so that no import trusts a digest of another scheme.
-const rowDigestScheme = "orderbot row digest 1"
+const rowDigestScheme = "orderbot row digest 2"
 
 // profileSeed is the seed of the row digests of exports read through p
-// under lim: the same row read another way (another mapping of columns
-// or words, another date format, other limits) has another digest.
+// under lim by this build of orderbot: the same row read another way
+// (another mapping of columns or words, another date format, other
+// limits, another version of the reading rules) has another digest, so
+// that the first import after such a change reads every row again.
 func profileSeed(p Profile, lim Limits) uint64 {
 	b, err := json.Marshal(struct {
 		Scheme  string
+		Build   string
 		Profile Profile
 		Limits  Limits
-	}{rowDigestScheme, p, lim})
+	}{rowDigestScheme, buildStamp(), p, lim})
 	if err != nil {
 		// Profiles are plain data: this does not happen, and a seed
 		// of the scheme alone still changes with it.
@@ -28,13 +32,49 @@ func profileSeed(p Profile, lim Limits) uint64 {
 	return xxhash.Sum64(b)
 }
 
-// rowDigest returns the digest of a row's cells up to the header's width,
-// each preceded by its length, so that no two different rows write the
-// same bytes. It is never 0 (which stands for no digest).
+// buildStamp names the build reading the export: its module version and
+// the commit it was built from, when the build recorded them.
+func buildStamp() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	stamp := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+			stamp += " " + s.Value
+		}
+	}
+	return stamp
+}
+
+// rowDigest returns the digest of the cells the row is read from (those of
+// the mapped fields, of the block columns and their reasons, in that
+// order, whatever their place in the file) and of the file's kind (a sheet
+// reads amounts otherwise), each preceded by its length, so that no two
+// different rows write the same bytes. It is never 0 (which stands for no
+// digest).
 func (r *Reader) rowDigest(cells []string) uint64 {
+	if r.digestCols == nil {
+		for _, c := range r.col {
+			r.digestCols = append(r.digestCols, c)
+		}
+		for _, bi := range r.blocks {
+			r.digestCols = append(r.digestCols, bi.col, bi.reason)
+		}
+		r.digestCols = append(r.digestCols, r.extra...)
+	}
+	kind := byte(0)
+	if r.xlsx {
+		kind = 1
+	}
 	b := append(r.digestBuf[:0], byte(r.seed), byte(r.seed>>8), byte(r.seed>>16), byte(r.seed>>24),
-		byte(r.seed>>32), byte(r.seed>>40), byte(r.seed>>48), byte(r.seed>>56))
-	for _, v := range cells[:min(len(cells), len(r.header))] {
+		byte(r.seed>>32), byte(r.seed>>40), byte(r.seed>>48), byte(r.seed>>56), kind)
+	for _, i := range r.digestCols {
+		v := ""
+		if i >= 0 && i < len(cells) {
+			v = cells[i]
+		}
 		b = binary.AppendUvarint(b, uint64(len(v)))
 		b = append(b, v...)
 	}

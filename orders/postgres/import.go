@@ -202,7 +202,8 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	}
 	phase("load")
 	// A daily export changes a few orders among many: those are reached
-	// through their keys rather than by reading every order (see byKey).
+	// through their keys rather than by reading every order (see
+	// planByKey, and findChanges).
 	few := st.open > 0 && (st.load.rows-st.load.unchanged)*4 < st.open
 	if err := s.stageAbsent(ctx, absent); err != nil {
 		return rep, err
@@ -828,20 +829,14 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 	return nil
 }
 
-// byKey returns sql between two changes of plan when few: joins of the staged rows with orders and
-// blocks go through the tables' keys (nested loops), not by reading the
-// whole tables (hash joins). An export that changes a few orders among a
-// million then reads only their pages, where a sequential scan read every
-// page through PostgreSQL's buffers (about 0.4 s for a million orders in
-// 128 MB of shared_buffers, half of it evicting the pages it dirtied).
-func byKey(few bool, sql string) string {
-	if !few {
-		return sql
-	}
-	return planByKey + "; " + sql + "; " + planAsUsual
-}
-
-// planByKey turns hash and merge joins off, planAsUsual on again.
+// planByKey turns hash and merge joins off for the apply of a daily
+// export's few changes, planAsUsual on again: joins of the changes with
+// orders and blocks then go through the tables' keys (nested loops), not
+// by reading the whole tables (hash joins). An export that changes a few
+// orders among a million then reads only their pages, where a sequential
+// scan read every page through PostgreSQL's buffers (about 0.4 s for a
+// million orders in 128 MB of shared_buffers, half of it evicting the
+// pages it dirtied).
 const (
 	planByKey   = `SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`
 	planAsUsual = `SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)`
