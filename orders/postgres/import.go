@@ -15,12 +15,12 @@ import (
 
 // ImportRequest says what an orders import is and how to apply it.
 type ImportRequest struct {
-	Source  string // the file's name, for the run and for messages
-	SHA256  string // the file's hash, recorded with the run
+	Source string // the file's name, for the run and for messages
+	SHA256 string // the file's hash, recorded with the run
 	// SHA256Of, when set, gives the file's hash instead of SHA256, once
 	// the import is written: the hash is computed while the import runs.
 	SHA256Of func() (string, error)
-	Profile string
+	Profile  string
 	// Snapshot makes the file the whole open portfolio: open orders absent
 	// from it are closed as invoiced. Otherwise the import only inserts and
 	// updates.
