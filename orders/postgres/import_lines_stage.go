@@ -180,9 +180,7 @@ func (g *lineStager) closeGroup() {
 // decide looks the digests of the groups read up, then decides about each
 // in turn, and forgets them.
 func (g *lineStager) decide() {
-	for i := range g.groups {
-		g.groups[i].kept = g.known.find(g.groups[i].key)
-	}
+	g.known.findAll(g.groups)
 	for _, gr := range g.groups {
 		g.decideGroup(gr)
 	}
