@@ -167,7 +167,7 @@ func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, 
 	if err := s.lineProblems(ctx, req, g.readErr, g.unknown > 0 || g.twice); err != nil {
 		return c, err
 	}
-	if err := s.skippedLines(ctx, staged, &c); err != nil {
+	if err := s.skippedLines(ctx, staged, g.unknown, &c); err != nil {
 		return c, err
 	}
 	c.orders += g.unchangedOrders
@@ -193,7 +193,9 @@ func isInputErrors(err error) bool {
 // ID: none, and the staged lines are those, as they are.
 func (s *Store) knownLines(ctx context.Context, unknown int) error {
 	if unknown == 0 {
-		if _, err := s.db.Exec(ctx, `ALTER TABLE import_lines RENAME TO import_lines_known; ANALYZE import_lines_known`); err != nil {
+		// A small sample is enough for the planner to see the lines' size.
+		if _, err := s.db.Exec(ctx, `ALTER TABLE import_lines RENAME TO import_lines_known;
+			SET LOCAL default_statistics_target = 10; ANALYZE import_lines_known`); err != nil {
 			return fmt.Errorf("import lines: %w", err)
 		}
 		return nil
@@ -281,17 +283,24 @@ func inputProblems(readErr error, problems []orders.InputProblem, max int) error
 // skippedLines counts the staged lines of orders the portfolio lacks
 // (staged is how many lines were staged), and names the first few of those
 // orders.
-func (s *Store) skippedLines(ctx context.Context, staged int, c *lineCounts) error {
+func (s *Store) skippedLines(ctx context.Context, staged, unknown int, c *lineCounts) error {
 	// The orders staged (which applyLines reads the lines of), counted by
 	// hashing rather than by count(DISTINCT), which sorts every line.
-	var known int
-	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_orders ON COMMIT DROP AS
-			SELECT DISTINCT order_id FROM import_lines_known;
-		ANALYZE import_line_orders`); err != nil {
+	tag, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_orders ON COMMIT DROP AS
+		SELECT DISTINCT order_id FROM import_lines_known`)
+	if err != nil {
 		return fmt.Errorf("import lines: %w", err)
 	}
-	if err := s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_lines_known), (SELECT count(*) FROM import_line_orders)`).Scan(&known, &c.orders); err != nil {
+	c.orders = int(tag.RowsAffected())
+	if _, err := s.db.Exec(ctx, `ANALYZE import_line_orders`); err != nil {
 		return fmt.Errorf("import lines: %w", err)
+	}
+	// Every line staged with its order's ID is known.
+	known := staged
+	if unknown > 0 {
+		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM import_lines_known`).Scan(&known); err != nil {
+			return fmt.Errorf("import lines: %w", err)
+		}
 	}
 	c.skipped = staged - known
 	if c.skipped == 0 {
