@@ -73,6 +73,15 @@ func (s *Store) PlanFollows(ctx context.Context, importID int64, ownOnly bool) (
 	if tag.RowsAffected() == 0 {
 		return nil, nil
 	}
+	// Nobody follows anything: nothing to plan (and the import's history
+	// is not read).
+	var anyone bool
+	if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT FROM follows)`).Scan(&anyone); err != nil {
+		return nil, fmt.Errorf("plan follows of import %d: %w", importID, err)
+	}
+	if !anyone {
+		return nil, nil
+	}
 	tag, err = s.db.Exec(ctx, followChangesSQL, importID, ownOnly)
 	if err != nil {
 		return nil, fmt.Errorf("plan follows of import %d: %w", importID, err)
