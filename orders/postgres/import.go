@@ -699,7 +699,10 @@ func personKeyExpr(by orders.PeopleKey) string {
 // order then only takes the new digest). A new order gets its id here, so
 // that what is written with it needs no lookup of the ids the insert gave;
 // the ids follow the staged rows, which is the export's order (no sort of
-// a million rows for it). On a first load no order holds anything; when
+// a million rows for it). The words of the blocks' reasons
+// (order_blocks.reason_words) are found once per distinct reason, in
+// import_reasons: an ERP writes the same few on many blocks. On a first
+// load no order holds anything; when
 // the rows are few, each finds its order through the orders' number key,
 // else all are joined with all orders at once.
 func (s *Store) findChanges(ctx context.Context, firstLoad, few bool) error {
@@ -732,7 +735,11 @@ func (s *Store) findChanges(ctx context.Context, firstLoad, few bool) error {
 		JOIN import_customers cu ON cu.code = r.customer_code
 		LEFT JOIN import_people rp ON rp.key = r.rep
 		LEFT JOIN import_people ap ON ap.key = r.assistant;
-		ANALYZE import_changes`)
+		ANALYZE import_changes;
+		CREATE TEMP TABLE import_reasons (reason text PRIMARY KEY, words text[]) ON COMMIT DROP;
+		INSERT INTO import_reasons (reason, words)
+		SELECT reason, string_to_array(orderbot_normalize(reason), ' ')
+		FROM (SELECT DISTINCT unnest(bk_reasons) AS reason FROM import_changes WHERE changed) r WHERE reason IS NOT NULL`)
 	if err != nil {
 		return fmt.Errorf("import: find changes: %w", err)
 	}
@@ -786,19 +793,22 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 	// again).
 	batch.Queue(`DELETE FROM order_blocks b USING import_changes c
 		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND NOT (b.kind = ANY(c.bk_kinds))`)
-	batch.Queue(`UPDATE order_blocks b SET reason = k.reason, expected_release = k.release
-		FROM import_changes c, unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+	batch.Queue(`UPDATE order_blocks b SET reason = k.reason, expected_release = k.release, reason_words = w.words
+		FROM import_changes c CROSS JOIN LATERAL unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+			LEFT JOIN import_reasons w ON w.reason = k.reason
 		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND b.kind = k.kind
 			AND (b.reason, b.expected_release) IS DISTINCT FROM (k.reason, k.release)`)
 	// A new order's id is new: its blocks are inserted without looking for
 	// ones to update.
-	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release)
-		SELECT c.order_id, k.kind, k.reason, $1, k.release
-		FROM import_changes c, unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release, reason_words)
+		SELECT c.order_id, k.kind, k.reason, $1, k.release, w.words
+		FROM import_changes c CROSS JOIN LATERAL unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+			LEFT JOIN import_reasons w ON w.reason = k.reason
 		WHERE c.is_new`, req.AsOf)
-	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release)
-		SELECT c.order_id, k.kind, k.reason, $1, k.release
-		FROM import_changes c, unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release, reason_words)
+		SELECT c.order_id, k.kind, k.reason, $1, k.release, w.words
+		FROM import_changes c CROSS JOIN LATERAL unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+			LEFT JOIN import_reasons w ON w.reason = k.reason
 		WHERE c.changed AND NOT c.is_new
 			AND NOT EXISTS (SELECT FROM order_blocks b WHERE b.order_id = c.order_id AND b.kind = k.kind)`,
 		req.AsOf)

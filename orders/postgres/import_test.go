@@ -676,4 +676,57 @@ func TestImportRewritesOnlyTheBlocksThatChanged(t *testing.T) {
 	if n := f.count(`SELECT count(*) FROM order_blocks`); n != 5 {
 		t.Errorf("%d blocks in all, want 5", n)
 	}
+	// The words of each reason, as a question finds them.
+	if n := f.count(`SELECT count(*) FROM order_blocks b JOIN orders o ON o.id = b.order_id
+		WHERE o.number = $1 AND b.reason_words = ARRAY['encours', 'depasse', 'de', '2', '300']`, next[1].Number); n != 1 {
+		t.Errorf("the words of the new reason: %d blocks hold them, want 1", n)
+	}
+	if n := f.count(`SELECT count(*) FROM order_blocks
+		WHERE reason_words IS DISTINCT FROM string_to_array(orderbot_normalize(reason), ' ')`); n != 0 {
+		t.Errorf("%d blocks whose words are not their reason's", n)
+	}
+}
+
+// TestBlockReasonWordsOfEveryWriter: a block written otherwise than by an
+// import (the push API, the sample, an operator's SQL) gets the words of
+// its reason too, and new words when its reason changes.
+func TestBlockReasonWordsOfEveryWriter(t *testing.T) {
+	f := setup(t)
+	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, portfolio(2)...); err != nil {
+		t.Fatal(err)
+	}
+	db := f.st.Pool()
+	if _, err := db.Exec(f.ctx, `INSERT INTO order_blocks (order_id, kind, reason, since)
+		SELECT id, 'anomaly', 'Adresse de livraison incomplète', now() FROM orders`); err != nil {
+		t.Fatal(err)
+	}
+	words := func(what string, want ...string) {
+		t.Helper()
+		rows, err := db.Query(f.ctx, `SELECT array_to_string(reason_words, ' ') FROM order_blocks ORDER BY order_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var w string
+			if err := rows.Scan(&w); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, w)
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: words %q, want %q", what, got, want)
+		}
+	}
+	words("inserted without words", "adresse de livraison incomplete", "adresse de livraison incomplete")
+	if _, err := db.Exec(f.ctx, `UPDATE order_blocks SET reason = 'Code postal erroné'
+		WHERE order_id = (SELECT min(order_id) FROM order_blocks)`); err != nil {
+		t.Fatal(err)
+	}
+	words("a reason changed alone", "code postal errone", "adresse de livraison incomplete")
+	if _, err := db.Exec(f.ctx, `UPDATE order_blocks SET expected_release = current_date`); err != nil {
+		t.Fatal(err)
+	}
+	words("another field changed", "code postal errone", "adresse de livraison incomplete")
 }
