@@ -25,11 +25,11 @@ type keptDigest struct {
 }
 
 // keptDigests is what the last lines imports kept: an open-addressing
-// table (linear probing, at most three quarters full) whose slot is the
-// number hash itself scaled to the table, the hash being uniform. An order
-// is found in one or two cache misses, where a binary search over two
-// million orders made twenty, and the table needs no sorting: 32 bytes a
-// slot.
+// table (linear probing; three quarters full when sized right, grown past
+// seven eighths) whose slot is the number hash itself scaled to the table,
+// the hash being uniform. An order is found in one or two cache misses,
+// where a binary search over two million orders made twenty, and the table
+// needs no sorting: 32 bytes a slot.
 type keptDigests struct {
 	slots []keptDigest
 	n     int // slots used
@@ -38,7 +38,7 @@ type keptDigests struct {
 	touched int64
 }
 
-// newKeptDigests returns a table with room for n orders.
+// newKeptDigests returns a table three quarters full with n orders.
 func newKeptDigests(n int) *keptDigests {
 	return &keptDigests{slots: make([]keptDigest, n+n/3+1)}
 }
@@ -52,7 +52,7 @@ func (k *keptDigests) home(key uint64) int {
 // add keeps d; an order whose number has the hash of another's makes both
 // unknown.
 func (k *keptDigests) add(d keptDigest) {
-	if 4*(k.n+1) > 3*len(k.slots) {
+	if 8*(k.n+1) > 7*len(k.slots) {
 		bigger := newKeptDigests(2 * len(k.slots))
 		for _, s := range k.slots {
 			if s.used {
@@ -68,7 +68,7 @@ func (k *keptDigests) add(d keptDigest) {
 // after the other, so that the processor fetches them from memory all at
 // once rather than one probe at a time.
 func (k *keptDigests) addAll(batch []keptDigest) {
-	if 4*(k.n+len(batch)) <= 3*len(k.slots) {
+	if 8*(k.n+len(batch)) <= 7*len(k.slots) {
 		var touched int64
 		for i := range batch {
 			touched += k.slots[k.home(batch[i].key)].orderID
@@ -137,13 +137,13 @@ func (k *keptDigests) find(key uint64) *keptDigest {
 // lines imports. Two orders whose numbers share a hash are left out: their
 // lines are compared in the database.
 func (s *Store) lineDigests(ctx context.Context) (*keptDigests, error) {
-	// Sized by the planner's estimate, a tenth more: counting them would
-	// read the table once more, and the table grows should it be short.
+	// Sized by the planner's estimate: counting them would read the table
+	// once more, and the table grows should it be short by an eighth.
 	var n int
 	if err := s.db.QueryRow(ctx, `SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'line_digests'::regclass`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("import lines: digests: %w", err)
 	}
-	known := newKeptDigests(n + n/10 + 1024)
+	known := newKeptDigests(n + 1024)
 	tx, ok := s.db.(interface{ Conn() *pgx.Conn })
 	if !ok {
 		return known, s.lineDigestRows(ctx, known)
