@@ -148,7 +148,7 @@ func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, 
 	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_lines (
 			row_no integer, number text, line_no integer, item text, description text, quantity numeric(15, 3),
 			available numeric(15, 3), restock_on date, shipped numeric(15, 3), carrier text, tracking text,
-			number_hash bigint, digest bigint, order_id bigint, number_key text
+			number_hash bigint, digest bigint, order_id bigint, number_key text, first_line boolean
 		) ON COMMIT DROP`); err != nil {
 		return c, fmt.Errorf("import lines: %w", err)
 	}
@@ -280,14 +280,22 @@ func inputProblems(readErr error, problems []orders.InputProblem, max int) error
 	return &orders.InputErrors{Problems: problems, More: more}
 }
 
-// skippedLines counts the staged lines of orders the portfolio lacks
-// (staged is how many lines were staged), and names the first few of those
-// orders.
+// skippedLines lists the orders staged (import_line_orders: their ID, and
+// the digest of their lines when they came in one group), counts the
+// staged lines of orders the portfolio lacks (staged is how many lines
+// were staged, unknown how many without their order's ID), and names the
+// first few of those orders.
 func (s *Store) skippedLines(ctx context.Context, staged, unknown int, c *lineCounts) error {
-	// The orders staged (which applyLines reads the lines of), counted by
-	// hashing rather than by count(DISTINCT), which sorts every line.
-	tag, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_orders ON COMMIT DROP AS
-		SELECT DISTINCT order_id FROM import_lines_known`)
+	// Every order staged with its ID is staged in one group, whose first
+	// line is marked: no grouping. Otherwise the orders are grouped by
+	// hashing (count(DISTINCT) sorts every line).
+	list := `SELECT order_id, number_hash, digest FROM import_lines_known WHERE first_line`
+	if unknown > 0 {
+		list = `SELECT order_id, min(number_hash) AS number_hash,
+				CASE WHEN count(digest) = count(*) AND min(digest) = max(digest) THEN min(digest) END AS digest
+			FROM import_lines_known GROUP BY order_id`
+	}
+	tag, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_orders ON COMMIT DROP AS `+list)
 	if err != nil {
 		return fmt.Errorf("import lines: %w", err)
 	}
@@ -369,16 +377,11 @@ func (s *Store) applyLines(ctx context.Context, ch Change, c *lineCounts) error 
 	// the table being written could be planned as a nested loop scanning
 	// it whole for each order (quadratic in a first load, whose digests
 	// table was empty when last analyzed).
-	if _, err := s.db.Exec(ctx, `CREATE TEMP TABLE import_line_digests ON COMMIT DROP AS
-			SELECT order_id, min(number_hash) AS number_hash,
-				CASE WHEN count(digest) = count(*) AND min(digest) = max(digest) THEN min(digest) END AS digest
-			FROM import_lines_known GROUP BY order_id;
-		ANALYZE import_line_digests;
-		INSERT INTO line_digests AS d (order_id, number_hash, digest)
-			SELECT order_id, number_hash, digest FROM import_line_digests n WHERE n.digest IS NOT NULL ORDER BY order_id
+	if _, err := s.db.Exec(ctx, `INSERT INTO line_digests AS d (order_id, number_hash, digest)
+			SELECT order_id, number_hash, digest FROM import_line_orders n WHERE n.digest IS NOT NULL ORDER BY order_id
 			ON CONFLICT (order_id) DO UPDATE SET number_hash = excluded.number_hash, digest = excluded.digest
 			WHERE (d.number_hash, d.digest) IS DISTINCT FROM (excluded.number_hash, excluded.digest);
-		DELETE FROM line_digests d WHERE d.order_id = ANY (ARRAY(SELECT order_id FROM import_line_digests WHERE digest IS NULL));
+		DELETE FROM line_digests d WHERE d.order_id = ANY (ARRAY(SELECT order_id FROM import_line_orders WHERE digest IS NULL));
 		SET LOCAL orderbot.lines_import = 'off'`); err != nil {
 		return fmt.Errorf("import lines: digests: %w", err)
 	}

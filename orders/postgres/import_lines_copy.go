@@ -14,7 +14,7 @@ import (
 // lineCopyColumns are import_lines' columns in the order lineCopy writes
 // them.
 const lineCopyColumns = `row_no, number, line_no, item, description, quantity, available, restock_on, shipped,
-	carrier, tracking, number_hash, digest, order_id, number_key`
+	carrier, tracking, number_hash, digest, order_id, number_key, first_line`
 
 // lineCopy is the lines to stage as COPY's text format reads them: an
 // io.Reader that encodes the lines take gives as they are read. The
@@ -81,7 +81,10 @@ func (c *lineCopy) appendLine(b []byte, sl stagedLine) []byte {
 	} else {
 		b = append(b, `\N`...)
 	}
-	return append(b, '\n')
+	if sl.first {
+		return append(b, "\tt\n"...)
+	}
+	return append(b, "\tf\n"...)
 }
 
 // lineCopyInt appends v, or NULL, as COPY's text format writes them.

@@ -48,6 +48,7 @@ type stagedLine struct {
 	key     uint64
 	digest  *int64
 	orderID *int64
+	first   bool // the first line of its group
 }
 
 // lineStager reads an export's lines order by order (the lines of an order
@@ -200,8 +201,8 @@ func (g *lineStager) decideGroup(gr lineGroup) {
 			// given twice (see lineProblems).
 			g.twice = g.twice || twiceIn(group)
 		}
-		for _, r := range group {
-			g.queue = append(g.queue, stagedLine{row: r, key: gr.key, digest: d, orderID: id})
+		for i, r := range group {
+			g.queue = append(g.queue, stagedLine{row: r, key: gr.key, digest: d, orderID: id, first: i == 0})
 		}
 	}
 	switch {
