@@ -18,7 +18,7 @@ import (
 // csvSource reads a CSV file's records.
 type csvSource struct {
 	name   string
-	cr     *csv.Reader
+	cr     *csvLines
 	off    int // lines before the CSV reader's first: a "sep=;" line
 	closer io.Closer
 	done   *atomic.Int64
@@ -104,11 +104,7 @@ func openCSV(name string, br *bufio.Reader, head []byte, full bool, c *compiled,
 	if sep == 0 {
 		sep = detectSeparator(peek)
 	}
-	s.cr = csv.NewReader(newCSVLimiter(text, byte(sep), lim, 1+s.off))
-	s.cr.Comma = sep
-	s.cr.FieldsPerRecord = -1
-	s.cr.LazyQuotes = true // Boulangerie "Le Fournil" stays as written
-	s.cr.ReuseRecord = true
+	s.cr = newCSVLines(newCSVLimiter(text, byte(sep), lim, 1+s.off), byte(sep))
 	return s, nil
 }
 
@@ -183,8 +179,7 @@ scan:
 func (s *csvSource) next() ([]string, int, error) {
 	rec, err := s.cr.Read()
 	if err == nil {
-		line, _ := s.cr.FieldPos(0)
-		return rec, line + s.off, nil
+		return rec, s.cr.recLine + s.off, nil
 	}
 	if err == io.EOF {
 		return nil, 0, io.EOF
