@@ -222,7 +222,7 @@ func (s *Store) importOrders(ctx context.Context, req ImportRequest, next func()
 	if err != nil {
 		return rep, err
 	}
-	if err := s.applyChanges(ctx, req, rep.RunID, !rep.FirstLoad, few); err != nil {
+	if err := s.applyChanges(ctx, req, rep.RunID, rep.FirstLoad, few); err != nil {
 		return rep, err
 	}
 	phase("apply")
@@ -420,10 +420,11 @@ func (s *Store) absentOrders(ctx context.Context, req ImportRequest, known *open
 // cancelled) into rep.Closed, and refuses a snapshot that closes more than
 // req.MaxCloseShare of the open orders unless forced.
 func (s *Store) checkCloseShare(ctx context.Context, req ImportRequest, rep *ImportReport, open int) (absentN, closing int, err error) {
+	// With no open order (a first load), no row closes one.
 	if err := s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM import_absent),
-			(SELECT count(*) FROM import_changes WHERE changed AND NOT is_new
-				AND NOT old_status = ANY($1) AND status = ANY($1))`,
-		statusStrings(orders.ClosedStatuses())).Scan(&absentN, &closing); err != nil {
+			CASE WHEN $2 THEN (SELECT count(*) FROM import_changes WHERE changed AND NOT is_new
+				AND NOT old_status = ANY($1) AND status = ANY($1)) ELSE 0 END`,
+		statusStrings(orders.ClosedStatuses()), open > 0).Scan(&absentN, &closing); err != nil {
 		return 0, 0, fmt.Errorf("import: %w", err)
 	}
 	rep.Closed = absentN + closing
@@ -748,9 +749,9 @@ func (s *Store) findChanges(ctx context.Context, firstLoad, few bool) error {
 
 // applyChanges writes the new and changed orders, their blocks, the closing
 // of absent ones (snapshots), the history of every change of status or
-// blocks, and (unless alerts is false) an alert event for every transition
+// blocks, and (unless on a first load) an alert event for every transition
 // into a blocked status.
-func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64, alerts, few bool) error {
+func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64, firstLoad, few bool) error {
 	closed := statusStrings(orders.ClosedStatuses())
 	source := "import"
 	if req.Profile != "" {
@@ -769,35 +770,6 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 			CASE WHEN status = ANY($2) THEN $1::timestamptz END, block_kinds, blocks_key, row_key
 		FROM import_changes WHERE is_new`,
 		req.AsOf, closed)
-	// Changed orders: only those, never the unchanged ones.
-	batch.Queue(`UPDATE orders o SET customer_id = c.customer_id, customer_ref = c.customer_ref,
-			customer_ref_key = c.customer_ref_key, rep_id = c.rep_id, assistant_id = c.assistant_id,
-			status = c.status, block_reason = c.block_reason,
-			status_since = CASE WHEN o.status <> c.status THEN $1 ELSE o.status_since END,
-			expected_release = c.expected_release, amount = c.amount, currency = c.currency,
-			ordered_on = c.ordered_on, requested_on = c.requested_on, promised_on = c.promised_on,
-			closed_at = CASE WHEN c.status = ANY($2) THEN coalesce(o.closed_at, $1) END,
-			block_kinds = c.block_kinds, blocks_key = c.blocks_key, import_key = c.row_key, updated_at = now()
-		FROM import_changes c WHERE c.changed AND NOT c.is_new AND o.id = c.order_id`, req.AsOf, closed)
-	// Orders the export states as before are not written, unless their row
-	// says something new that is not the order's (a customer's new name):
-	// then only their digest, so that the next import skips the row.
-	batch.Queue(`UPDATE orders o SET import_key = c.row_key FROM import_changes c
-		WHERE NOT c.changed AND o.id = c.order_id AND o.import_key <> c.row_key`)
-	// Blocks of changed orders: those still active keep their start, and
-	// their reason and release are updated where they changed; the others
-	// are new. Imports queue one behind the other, and writes through the
-	// API wait for them: no other writer inserts blocks
-	// meanwhile (see lockOrder), so that a plain insert of the missing ones needs no
-	// ON CONFLICT (whose speculative insertion costs about half as much
-	// again).
-	batch.Queue(`DELETE FROM order_blocks b USING import_changes c
-		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND NOT (b.kind = ANY(c.bk_kinds))`)
-	batch.Queue(`UPDATE order_blocks b SET reason = k.reason, expected_release = k.release, reason_words = w.words
-		FROM import_changes c CROSS JOIN LATERAL unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
-			LEFT JOIN import_reasons w ON w.reason = k.reason
-		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND b.kind = k.kind
-			AND (b.reason, b.expected_release) IS DISTINCT FROM (k.reason, k.release)`)
 	// A new order's id is new: its blocks are inserted without looking for
 	// ones to update.
 	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release, reason_words)
@@ -805,18 +777,14 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 		FROM import_changes c CROSS JOIN LATERAL unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
 			LEFT JOIN import_reasons w ON w.reason = k.reason
 		WHERE c.is_new`, req.AsOf)
-	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release, reason_words)
-		SELECT c.order_id, k.kind, k.reason, $1, k.release, w.words
-		FROM import_changes c CROSS JOIN LATERAL unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
-			LEFT JOIN import_reasons w ON w.reason = k.reason
-		WHERE c.changed AND NOT c.is_new
-			AND NOT EXISTS (SELECT FROM order_blocks b WHERE b.order_id = c.order_id AND b.kind = k.kind)`,
-		req.AsOf)
+	if !firstLoad { // on a first load no order was there to change
+		queueChangedOrders(batch, req.AsOf, closed)
+	}
 	// History of new and changed orders whose status or blocks changed.
 	batch.Queue(`INSERT INTO status_history (order_id, from_status, to_status, reason, at, source, import_id)
 		SELECT order_id, old_status, status, block_reason, $1, $2, $3
 		FROM import_changes WHERE changed AND status_changed`, req.AsOf, source, runID)
-	if alerts {
+	if !firstLoad {
 		batch.Queue(`INSERT INTO alert_events (order_id, import_id, from_status, to_status, reason, at)
 			SELECT order_id, $3, old_status, status, block_reason, $1 FROM import_changes
 			WHERE changed AND status = ANY($2) AND old_status IS DISTINCT FROM status ORDER BY line`,
@@ -837,6 +805,47 @@ func (s *Store) applyChanges(ctx context.Context, req ImportRequest, runID int64
 		return fmt.Errorf("import: apply changes: %w", err)
 	}
 	return nil
+}
+
+// queueChangedOrders queues the writing of the changed orders (never the
+// unchanged ones) and of their blocks.
+func queueChangedOrders(batch *pgx.Batch, asOf time.Time, closed []string) {
+	// Changed orders: only those, never the unchanged ones.
+	batch.Queue(`UPDATE orders o SET customer_id = c.customer_id, customer_ref = c.customer_ref,
+			customer_ref_key = c.customer_ref_key, rep_id = c.rep_id, assistant_id = c.assistant_id,
+			status = c.status, block_reason = c.block_reason,
+			status_since = CASE WHEN o.status <> c.status THEN $1 ELSE o.status_since END,
+			expected_release = c.expected_release, amount = c.amount, currency = c.currency,
+			ordered_on = c.ordered_on, requested_on = c.requested_on, promised_on = c.promised_on,
+			closed_at = CASE WHEN c.status = ANY($2) THEN coalesce(o.closed_at, $1) END,
+			block_kinds = c.block_kinds, blocks_key = c.blocks_key, import_key = c.row_key, updated_at = now()
+		FROM import_changes c WHERE c.changed AND NOT c.is_new AND o.id = c.order_id`, asOf, closed)
+	// Orders the export states as before are not written, unless their row
+	// says something new that is not the order's (a customer's new name):
+	// then only their digest, so that the next import skips the row.
+	batch.Queue(`UPDATE orders o SET import_key = c.row_key FROM import_changes c
+		WHERE NOT c.changed AND o.id = c.order_id AND o.import_key <> c.row_key`)
+	// Blocks of changed orders: those still active keep their start, and
+	// their reason and release are updated where they changed; the others
+	// are new. Imports queue one behind the other, and writes through the
+	// API wait for them: no other writer inserts blocks
+	// meanwhile (see lockOrder), so that a plain insert of the missing ones needs no
+	// ON CONFLICT (whose speculative insertion costs about half as much
+	// again).
+	batch.Queue(`DELETE FROM order_blocks b USING import_changes c
+		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND NOT (b.kind = ANY(c.bk_kinds))`)
+	batch.Queue(`UPDATE order_blocks b SET reason = k.reason, expected_release = k.release, reason_words = w.words
+		FROM import_changes c CROSS JOIN LATERAL unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+			LEFT JOIN import_reasons w ON w.reason = k.reason
+		WHERE c.changed AND NOT c.is_new AND b.order_id = c.order_id AND b.kind = k.kind
+			AND (b.reason, b.expected_release) IS DISTINCT FROM (k.reason, k.release)`)
+	batch.Queue(`INSERT INTO order_blocks (order_id, kind, reason, since, expected_release, reason_words)
+		SELECT c.order_id, k.kind, k.reason, $1, k.release, w.words
+		FROM import_changes c CROSS JOIN LATERAL unnest(c.bk_kinds, c.bk_reasons, c.bk_releases) AS k(kind, reason, release)
+			LEFT JOIN import_reasons w ON w.reason = k.reason
+		WHERE c.changed AND NOT c.is_new
+			AND NOT EXISTS (SELECT FROM order_blocks b WHERE b.order_id = c.order_id AND b.kind = k.kind)`,
+		asOf)
 }
 
 // planByKey turns hash and merge joins off for the apply of a daily
