@@ -146,12 +146,15 @@ func postsTo(s *slackfake.Server, channel string) []slackfake.Call {
 	return out
 }
 
+// waitFor waits for cond, for at most 30 s: what a test waits for happens
+// within a few seconds, but a machine running the whole suite at once can
+// hold a replica's work back for more than ten.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("waited 10 s for %s", what)
+			t.Fatalf("waited 30 s for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
