@@ -3,6 +3,9 @@ package ingest
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"runtime/debug"
 
 	"github.com/cespare/xxhash/v2"
@@ -32,20 +35,40 @@ func profileSeed(p Profile, lim Limits) uint64 {
 	return xxhash.Sum64(b)
 }
 
-// buildStamp names the build reading the export: its module version and
-// the commit it was built from, when the build recorded them.
+// buildStamp names the build reading the export: the commit it was built
+// from when the build recorded it and the tree was clean, else a hash of
+// the executable itself (an image built without its repository, a build
+// of a changed tree), so that any other reading rules give other digests.
 func buildStamp() string {
 	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	stamp := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
-			stamp += " " + s.Value
+	if ok {
+		var rev, modified string
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value
+			}
+		}
+		if rev != "" && modified == "false" {
+			return info.Main.Version + " " + rev
 		}
 	}
-	return stamp
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := xxhash.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("executable %x", h.Sum64())
 }
 
 // rowDigest returns the digest of the cells the row is read from (those of
