@@ -715,7 +715,9 @@ func (s *Store) findChanges(ctx context.Context, firstLoad, few bool) error {
 	case firstLoad:
 		held = `LEFT JOIN orders o ON false`
 	case few:
-		held = `LEFT JOIN LATERAL (SELECT * FROM orders WHERE number = r.number) o ON true`
+		// OFFSET 0 keeps the planner from making the lookup a join
+		// (which it would do by reading every order).
+		held = `LEFT JOIN LATERAL (SELECT * FROM orders WHERE number = r.number OFFSET 0) o ON true`
 	}
 	_, err := s.db.Exec(ctx, `ANALYZE import_people;
 		CREATE TEMP TABLE import_changes ON COMMIT DROP AS
