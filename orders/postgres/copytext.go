@@ -15,8 +15,6 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/orderbot/orderbot/orders"
 )
@@ -165,82 +163,12 @@ func (o *openOrders) numberHashBytes(s []byte) numberKey {
 // streamed by COPY: the import then decides in Go, row by row as it reads
 // the export, which rows leave their order unchanged, and sends the server
 // only the others. It returns nil when two open numbers share a hash.
-// Past halvesFrom open orders (digestsInHalvesFrom when 0), the digests
-// are read in two halves at once (see digestsInHalves).
-func (s *Store) openOrderDigests(ctx context.Context, expected, halvesFrom int) (*openOrders, error) {
+func (s *Store) openOrderDigests(ctx context.Context, expected int) (*openOrders, error) {
 	tx, ok := s.db.(pgx.Tx)
 	if !ok {
 		return nil, errors.New("import: open orders are read inside a transaction")
 	}
 	known := &openOrders{seed: maphash.MakeSeed(), last: -1}
-	var keys []openKey
-	var err error
-	if halvesFrom <= 0 {
-		halvesFrom = digestsInHalvesFrom
-	}
-	if s.pool != nil && s.pool.Stat().MaxConns() >= 2 && expected >= halvesFrom {
-		keys, err = s.digestsInHalves(ctx, tx, known, expected)
-	} else {
-		keys, err = readDigests(ctx, tx.Conn().PgConn(), known, "", expected)
-	}
-	if err != nil {
-		return nil, err
-	}
-	known.keys = keys
-	if !known.index() {
-		// Two open numbers share a hash: not worth a cleverer index for a
-		// once-in-a-lifetime event; the import compares every row.
-		return nil, nil
-	}
-	known.seen, known.lines = make([]uint64, len(keys)/64+1), make([]int32, len(keys))
-	return known, nil
-}
-
-// digestsInHalvesFrom is the open portfolio from which its digests are read
-// in two halves at once.
-const digestsInHalvesFrom = 100_000
-
-// digestsInHalves reads the open orders' digests as readDigests does, the
-// first half of the table's pages on the import's session and the second
-// on another, at once, in a transaction that sees what the import's sees
-// (its exported snapshot): the server's reading and the decoding of the
-// rows take both cores. The halves are joined in the table's order.
-func (s *Store) digestsInHalves(ctx context.Context, tx pgx.Tx, known *openOrders, expected int) ([]openKey, error) {
-	var snapshot string
-	var pages int64
-	if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot(),
-			pg_relation_size('orders') / current_setting('block_size')::bigint`).Scan(&snapshot, &pages); err != nil {
-		return nil, fmt.Errorf("import: read open orders: %w", err)
-	}
-	half := fmt.Sprintf("'(%d,0)'::tid", pages/2)
-	var second []openKey
-	secondErr := make(chan error, 1)
-	go func() {
-		secondErr <- s.pool.AcquireFunc(ctx, func(c *pgxpool.Conn) error {
-			return pgx.BeginTxFunc(ctx, c, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
-				func(t pgx.Tx) error {
-					if _, err := t.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
-						return err
-					}
-					var err error
-					second, err = readDigests(ctx, t.Conn().PgConn(), known, " AND ctid >= "+half, expected/2+expected/8)
-					return err
-				})
-		})
-	}()
-	first, err := readDigests(ctx, tx.Conn().PgConn(), known, " AND ctid < "+half, expected/2+expected/8)
-	if err2 := <-secondErr; err == nil && err2 != nil {
-		err = fmt.Errorf("import: read open orders: %w", err2)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return append(first, second...), nil
-}
-
-// readDigests reads the number, id and digest of the open orders the
-// condition and (appended to the query's WHERE) selects, through conn.
-func readDigests(ctx context.Context, conn *pgconn.PgConn, known *openOrders, and string, expected int) ([]openKey, error) {
 	keys := make([]openKey, 0, expected)
 	w := &lineWriter{line: func(l []byte) error {
 		number, rest, _ := bytes.Cut(l, []byte{'\t'})
@@ -262,14 +190,21 @@ func readDigests(ctx context.Context, conn *pgconn.PgConn, known *openOrders, an
 		keys = append(keys, openKey{hash: h, digest: digest, id: n})
 		return nil
 	}}
-	if _, err := conn.CopyTo(ctx, w,
-		`COPY (SELECT number, import_key, id FROM orders WHERE closed_at IS NULL`+and+`) TO STDOUT`); err != nil {
+	if _, err := tx.Conn().PgConn().CopyTo(ctx, w,
+		`COPY (SELECT number, import_key, id FROM orders WHERE closed_at IS NULL) TO STDOUT`); err != nil {
 		return nil, fmt.Errorf("import: read open orders: %w", err)
 	}
 	if err := w.flush(); err != nil {
 		return nil, err
 	}
-	return keys, nil
+	known.keys = keys
+	if !known.index() {
+		// Two open numbers share a hash: not worth a cleverer index for a
+		// once-in-a-lifetime event; the import compares every row.
+		return nil, nil
+	}
+	known.seen, known.lines = make([]uint64, len(keys)/64+1), make([]int32, len(keys))
+	return known, nil
 }
 
 // parseDecimal reads a non-negative decimal integer without allocating.

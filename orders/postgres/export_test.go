@@ -6,10 +6,3 @@ var (
 	OrderByNumberSQL      = orderByNumberSQL
 	OpenCustomerSearchSQL = customerSearchSQL(openScope)
 )
-
-// InHalves makes req read the open orders' digests in two halves at once
-// whatever their number (see digestsInHalves).
-func InHalves(req ImportRequest) ImportRequest {
-	req.digestsInHalvesFrom = 1
-	return req
-}

@@ -59,9 +59,6 @@ type ImportRequest struct {
 	// digests are the reader's (orders.Entry.RowDigest). Only for an
 	// export whose rows are orders (not lines).
 	SkipRows func(skip func(number string, line int, digest uint64) bool)
-	// digestsInHalvesFrom, when not 0, replaces digestsInHalvesFrom
-	// (tests).
-	digestsInHalvesFrom int
 }
 
 // ImportReport tells what an import did (or, dry, would do).
@@ -332,7 +329,7 @@ func (s *Store) stageExport(ctx context.Context, req ImportRequest, next func() 
 		return st, fmt.Errorf("import: %w", err)
 	}
 	var err error
-	if st.known, err = s.openOrderDigests(ctx, st.open, req.digestsInHalvesFrom); err != nil {
+	if st.known, err = s.openOrderDigests(ctx, st.open); err != nil {
 		return st, err
 	}
 	// How people are named and the state of the directory: after a people

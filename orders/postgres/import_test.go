@@ -730,34 +730,3 @@ func TestBlockReasonWordsOfEveryWriter(t *testing.T) {
 	}
 	words("another field changed", "code postal errone", "adresse de livraison incomplete")
 }
-
-// TestImportReadsDigestsInHalves: the open orders' digests read in two
-// halves at once (as for a large portfolio) are all there: a re-import
-// writes only the order that changed and closes only the one absent, taken
-// from the end of the table.
-func TestImportReadsDigestsInHalves(t *testing.T) {
-	f := setup(t)
-	base := portfolio(600)
-	if _, err := f.importOrders(postgres.ImportRequest{Snapshot: true}, base...); err != nil {
-		t.Fatal(err)
-	}
-	if n := f.count(`SELECT (pg_relation_size('orders') / current_setting('block_size')::bigint)::int`); n < 4 {
-		t.Fatalf("the orders fill %d pages: too few for two halves", n)
-	}
-	next := append([]orders.Entry(nil), base[:len(base)-1]...)
-	next[3].Status = orders.StatusPicking
-	f.now = f.now.Add(time.Hour)
-	rep, err := f.importOrders(postgres.InHalves(postgres.ImportRequest{Snapshot: true}), next...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Updated != 1 || rep.Closed != 1 || rep.Unchanged != len(next)-1 || rep.Created != 0 {
-		t.Errorf("report %+v, want 1 updated, 1 closed, %d unchanged", rep, len(next)-1)
-	}
-	if n := f.count(`SELECT count(*) FROM orders o, import_runs r WHERE r.id = $1 AND o.xmin = r.xmin`, rep.RunID); n != 2 {
-		t.Errorf("the import wrote %d orders, want 2", n)
-	}
-	if n := f.count(`SELECT count(*) FROM orders WHERE number = $1 AND status = 'invoiced'`, base[len(base)-1].Number); n != 1 {
-		t.Errorf("the absent order was not closed")
-	}
-}
