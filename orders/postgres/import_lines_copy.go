@@ -56,10 +56,10 @@ func (c *lineCopy) Read(p []byte) (int, error) {
 func (c *lineCopy) appendLine(b []byte, sl stagedLine) []byte {
 	r, l := sl.row, sl.row.Line
 	b = strconv.AppendInt(b, int64(r.Row), 10)
-	b = lineCopyText(append(b, '\t'), r.Order)
+	b = appendText(append(b, '\t'), r.Order)
 	b = strconv.AppendInt(append(b, '\t'), int64(l.Number), 10)
-	b = lineCopyText(append(b, '\t'), l.Item)
-	b = lineCopyText(append(b, '\t'), l.Description)
+	b = appendText(append(b, '\t'), l.Item)
+	b = appendText(append(b, '\t'), l.Description)
 	b = strconv.AppendFloat(append(b, '\t'), l.Quantity, 'g', 15, 64)
 	b = strconv.AppendFloat(append(b, '\t'), l.Available, 'g', 15, 64)
 	b = append(b, '\t')
@@ -69,14 +69,14 @@ func (c *lineCopy) appendLine(b []byte, sl stagedLine) []byte {
 		b = append(b, `\N`...)
 	}
 	b = strconv.AppendFloat(append(b, '\t'), l.Shipped, 'g', 15, 64)
-	b = lineCopyText(append(b, '\t'), l.Carrier)
-	b = lineCopyText(append(b, '\t'), l.Tracking)
+	b = appendText(append(b, '\t'), l.Carrier)
+	b = appendText(append(b, '\t'), l.Tracking)
 	b = strconv.AppendInt(append(b, '\t'), int64(sl.key), 10)
 	b = lineCopyInt(append(b, '\t'), sl.digest)
 	b = lineCopyInt(append(b, '\t'), sl.orderID)
 	b = append(b, '\t')
 	if sl.orderID == nil {
-		b = lineCopyText(b, orders.NumberKey(r.Order))
+		b = appendText(b, orders.NumberKey(r.Order))
 		c.unknown++
 	} else {
 		b = append(b, `\N`...)
@@ -93,25 +93,6 @@ func lineCopyInt(b []byte, v *int64) []byte {
 		return append(b, `\N`...)
 	}
 	return strconv.AppendInt(b, *v, 10)
-}
-
-// lineCopyText appends s as COPY's text format writes a text value.
-func lineCopyText(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\':
-			b = append(b, `\\`...)
-		case '\t':
-			b = append(b, `\t`...)
-		case '\n':
-			b = append(b, `\n`...)
-		case '\r':
-			b = append(b, `\r`...)
-		default:
-			b = append(b, c)
-		}
-	}
-	return b
 }
 
 // copyLines stages lines from take into import_lines, returning how many,
