@@ -161,10 +161,17 @@ func (s *Store) replaceLines(ctx context.Context, req ImportRequest, ch Change, 
 	if err := s.knownLines(ctx, g.unknown); err != nil {
 		return c, err
 	}
+	m, err := s.restageOtherSpellings(ctx, src, g)
+	if err != nil {
+		return c, err
+	}
+	staged += m
 	// The lines of an order staged with its ID are together, and each
 	// order is staged at most once so (see lineStager): their line numbers
-	// were checked as they were read.
-	if err := s.lineProblems(ctx, req, g.readErr, g.unknown > 0 || g.twice); err != nil {
+	// were checked as they were read. An order whose lines are apart is
+	// staged with its ID once for each group when bad rows kept the file
+	// from being read again (see stageLines): its groups are compared here.
+	if err := s.lineProblems(ctx, req, g.readErr, g.unknown > 0 || g.twice || len(g.split) > 0); err != nil {
 		return c, err
 	}
 	if err := s.skippedLines(ctx, staged, g.unknown, &c); err != nil {

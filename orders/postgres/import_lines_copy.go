@@ -98,11 +98,17 @@ func lineCopyInt(b []byte, v *int64) []byte {
 // copyLines stages lines from take into import_lines, returning how many,
 // and how many of them without their order's ID.
 func (s *Store) copyLines(ctx context.Context, take func() (stagedLine, bool)) (n, unknown int64, err error) {
+	return s.copyLinesInto(ctx, "import_lines", take)
+}
+
+// copyLinesInto is copyLines into table, import_lines or a table of its
+// columns.
+func (s *Store) copyLinesInto(ctx context.Context, table string, take func() (stagedLine, bool)) (n, unknown int64, err error) {
 	tx, ok := s.db.(interface{ Conn() *pgx.Conn })
 	if !ok {
 		return 0, 0, errors.New("import lines: staging lines needs a transaction")
 	}
 	c := &lineCopy{take: take}
-	tag, err := tx.Conn().PgConn().CopyFrom(ctx, c, `COPY import_lines (`+lineCopyColumns+`) FROM STDIN`)
+	tag, err := tx.Conn().PgConn().CopyFrom(ctx, c, `COPY `+table+` (`+lineCopyColumns+`) FROM STDIN`)
 	return tag.RowsAffected(), c.unknown, err
 }
