@@ -122,10 +122,11 @@ func (r *Reader) SkipWhen(skip func(number string, line int, digest uint64) bool
 }
 
 // plainNumber returns the row's order number as its entry would have it,
-// when the number cell holds no control character (else ok is false).
+// for a row whose cells hold no control character (Next checks them
+// first); ok is false when the row gives no number.
 func (r *Reader) plainNumber(cells []string) (number string, ok bool) {
 	i := r.col[fNumber]
-	if i < 0 || i >= len(cells) || !noControls(cells[i:i+1]) {
+	if i < 0 || i >= len(cells) {
 		return "", false
 	}
 	w := entryRow{r: r, cells: cells, plain: true}
