@@ -113,10 +113,11 @@ func (r *Reader) rowDigest(cells []string) uint64 {
 // digest (the RowDigest its entry would have), returns true: an import
 // that knows what each open order was last imported from skips the rows
 // that have not changed, most of a daily export. skip is called from
-// Next's goroutine, once per row (not one whose order number cell holds a
-// control character), before the row is checked: a row
-// left out is not checked, which only a row read before, through the same
-// profile under the same limits, may be. nil reads every row.
+// Next's goroutine, once per row (not one holding a control character,
+// which is always read and checked), before the row is checked: a row left
+// out is not checked, which only a row read before, through the same
+// profile under the same limits by the same build, may be. nil reads every
+// row.
 func (r *Reader) SkipWhen(skip func(number string, line int, digest uint64) bool) {
 	r.skip = skip
 }
